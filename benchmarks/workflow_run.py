@@ -1,0 +1,72 @@
+"""Wall time and peak memory of the default workflow from an empty results/, and of a no-op dry run after it.
+
+Runs in a temporary copy of the repository so the checkout's results/ is untouched:
+
+    python benchmarks/workflow_run.py [--configfile config/config.yaml] [--cores 2]
+
+Prints one table: the measured figures beside the targets (issue: full run <= 10 min, peak memory < 4 GiB,
+no-op dry run < 5 s), then the slowest rules from Snakemake's per-rule benchmark files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(workdir: Path, *args: str) -> float:
+    """Seconds taken by ``snakemake args`` in ``workdir`` (raises on failure)."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configfile", default="config/config.yaml")
+    parser.add_argument("--cores", default="2")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        for name in ("Snakefile", "workflow", "config", "src", "envs"):
+            source = REPO / name
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, workdir / name)
+        config = str((REPO / args.configfile).resolve())
+        full = run(workdir, "--cores", args.cores, "--configfile", config)
+        peak_job_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        noop = run(workdir, "-n", "--cores", args.cores, "--configfile", config)
+        rows = []
+        for tsv in (workdir / "results").rglob("benchmarks/*/*.tsv"):
+            bench = pd.read_csv(tsv, sep="\t")
+            rows.append(
+                {
+                    "job": f"{tsv.parent.name}/{tsv.stem}",
+                    "s": bench["s"].iloc[0],
+                    "max_rss_mib": bench["max_rss"].iloc[0],
+                }
+            )
+        jobs = pd.DataFrame(rows).sort_values("s", ascending=False)
+    print(f"config {args.configfile}, --cores {args.cores}")
+    print(f"{'figure':<36}{'measured':>12}{'target':>12}{'ratio':>8}")
+    for label, value, target in (
+        ("full run from empty results/ (s)", full, 600.0),
+        ("peak RSS of one process (MiB)", peak_job_mib, 4096.0),
+        ("no-op dry run afterwards (s)", noop, 5.0),
+    ):
+        print(f"{label:<36}{value:>12.1f}{target:>12.1f}{value / target:>8.2f}")
+    print(f"sum of job times {jobs['s'].sum():.1f} s over {len(jobs)} jobs; slowest:")
+    print(jobs.head(8).to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+
+
+if __name__ == "__main__":
+    main()

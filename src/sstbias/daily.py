@@ -1,0 +1,44 @@
+"""Reduction of the 3-hourly forecast to one field per UTC day."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sstbias.errors import InputDataError
+
+STEPS_PER_DAY = 8
+
+
+def reduce_daily(da: xr.DataArray, method: str = "mean", hour: int = 12) -> xr.DataArray:
+    """One field per UTC day from a 3-hourly (time, lat, lon) field in degC.
+
+    ``mean`` averages the day's 8 steps (00, 03, ..., 21 UTC) and requires all of them; ``sample`` takes the
+    step at ``hour`` UTC. Days are stamped 00:00 UTC. A day lacking steps raises InputDataError naming the
+    day and the source files (``da.attrs['source_files']``), because a partial mean would mix diurnal phases.
+    """
+    times = pd.DatetimeIndex(da["time"].values)
+    days = times.floor("D")
+    sources = da.attrs.get("source_files", "the forecast files")
+    if method == "mean":
+        counts = pd.Series(1, index=times).groupby(days).count()
+        incomplete = counts[counts != STEPS_PER_DAY]
+        if len(incomplete):
+            listed = ", ".join(f"{day.date()} ({n} steps)" for day, n in incomplete.items())
+            raise InputDataError(f"{sources}: days without all {STEPS_PER_DAY} 3-hourly steps: {listed}")
+        daily = da.assign_coords(day=("time", days)).groupby("day").mean("time").rename(day="time")
+        cell_methods = "time: mean (interval: 3 hours)"
+    elif method == "sample":
+        chosen = times.hour == hour
+        missing = days.unique().difference(days[chosen])
+        if len(missing):
+            listed = ", ".join(str(day.date()) for day in missing)
+            raise InputDataError(f"{sources}: no step at {hour:02d}:00 UTC on {listed}")
+        daily = da.isel(time=np.flatnonzero(chosen)).assign_coords(time=days[chosen])
+        cell_methods = f"time: point (sampled at {hour:02d}:00 UTC)"
+    else:
+        raise ValueError(f"daily_reduction.method must be 'mean' or 'sample', got {method!r}")
+    daily = daily.astype("float32")
+    daily.attrs = {**da.attrs, "cell_methods": cell_methods}
+    return daily

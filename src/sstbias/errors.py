@@ -1,0 +1,13 @@
+"""Exception types raised by sstbias; every message names the offending file or config key."""
+
+
+class SstbiasError(Exception):
+    """Base class of all sstbias errors."""
+
+
+class ConfigError(SstbiasError):
+    """A configuration value is missing, of the wrong type or inconsistent; the message names the key."""
+
+
+class InputDataError(SstbiasError):
+    """An input file is unreadable, truncated, not netCDF, or holds unexpected content; names the file."""

@@ -1,0 +1,33 @@
+"""Logging of workflow jobs: one readable log file per rule run, with the traceback of a failure."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+
+
+@contextmanager
+def job_logging(log_path: str | os.PathLike, level: int = logging.INFO) -> Iterator[logging.Logger]:
+    """Send log records to ``log_path`` and stderr for the duration of a job; log any exception, then re-raise."""
+    root = logging.getLogger()
+    handlers = [logging.FileHandler(log_path, mode="w"), logging.StreamHandler(sys.stderr)]
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(handler)
+    root.setLevel(level)
+    logging.captureWarnings(True)
+    log = logging.getLogger("sstbias.job")
+    try:
+        yield log
+    except Exception:
+        log.exception("job failed")
+        raise
+    finally:
+        for handler in handlers:
+            root.removeHandler(handler)
+            handler.close()

@@ -1,0 +1,82 @@
+"""Writing netCDF4 files: CF conventions, compression and atomic replacement of the target."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+import sstbias
+
+SST_ATTRS = {
+    "units": "degC",
+    "standard_name": "sea_surface_temperature",
+}
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path`` and rename it to ``path`` only on success.
+
+    A failure leaves no partial ``path`` behind (the temporary file is removed).
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def compression_encoding(ds: xr.Dataset, level: int = 4) -> dict:
+    """Per-variable netCDF4 encoding: zlib compression for data variables, NaN fill for floats, none on coords.
+
+    Packing already present in a variable's ``encoding`` (dtype, scale_factor, add_offset, _FillValue) is kept.
+    """
+    encoding: dict[str, dict] = {}
+    for name, var in ds.data_vars.items():
+        if var.ndim == 0 or var.dtype.kind not in "fiub":
+            continue
+        enc = {"zlib": True, "complevel": level}
+        enc.update({k: v for k, v in var.encoding.items() if k in _KEPT_ENCODING})
+        if var.dtype.kind == "f":
+            enc.setdefault("_FillValue", np.float32(np.nan) if var.dtype == np.float32 else np.nan)
+        encoding[str(name)] = enc
+    for name, coord in ds.coords.items():
+        if coord.dtype.kind == "f":
+            encoding[str(name)] = {"_FillValue": None}
+    return encoding
+
+
+_KEPT_ENCODING = ("dtype", "scale_factor", "add_offset", "_FillValue")
+
+
+def write_dataset(ds: xr.Dataset, path: str | os.PathLike, history: str | None = None) -> Path:
+    """Write ``ds`` as compressed netCDF4 to ``path`` atomically, stamping CF global attributes.
+
+    ``history`` (one line) is appended to the dataset's ``history`` attribute.
+    """
+    ds = ds.copy()
+    ds.attrs.setdefault("Conventions", "CF-1.8")
+    ds.attrs["sstbias_version"] = sstbias.__version__
+    if history:
+        previous = ds.attrs.get("history", "")
+        ds.attrs["history"] = f"{previous}\n{history}".strip()
+    encoding = compression_encoding(ds)
+    if "time" in ds.coords:
+        encoding["time"] = {
+            "units": "hours since 1970-01-01 00:00:00",
+            "calendar": "standard",
+            "dtype": "float64",
+        }
+        ds["time"].attrs.update({"standard_name": "time", "long_name": "time (UTC)", "axis": "T"})
+    return atomic_write(path, lambda tmp: ds.to_netcdf(tmp, format="NETCDF4", engine="netcdf4", encoding=encoding))

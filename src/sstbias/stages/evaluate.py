@@ -1,0 +1,70 @@
+"""File-to-file steps of the workflow's evaluation stage; each writes its outputs atomically.
+
+The Snakemake scripts in ``workflow/scripts/`` only pass paths and parameters to these functions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+
+import pandas as pd
+import xarray as xr
+
+from sstbias.errors import InputDataError
+from sstbias.metrics import compute_metrics
+from sstbias.netcdf import atomic_write
+from sstbias.split import load_split
+from sstbias.stages.common import PREDICTION, PathLike, open_field
+from sstbias.stages.predictions import write_prediction
+from sstbias.tables import metrics_table, to_paper_markdown, write_table
+
+log = logging.getLogger("sstbias.stages")
+
+
+def floor_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Sequence[PathLike], out: PathLike) -> None:
+    """Write the twin's best possible correction of the test days: observation - unpredictable error."""
+    test_days = load_split(split_path)["test"]
+    data = xr.load_dataset(aligned).sel(time=test_days)
+    unpredictable = xr.concat([open_field(path, "unpredictable_error") for path in diagnostics], dim="time")
+    unpredictable = unpredictable.assign_coords(time=pd.DatetimeIndex(unpredictable["time"].values).floor("D"))
+    missing = test_days.difference(pd.DatetimeIndex(unpredictable["time"].values))
+    if len(missing):
+        raise InputDataError(f"twin diagnostics lack test days {[str(d.date()) for d in missing[:5]]}")
+    unpredictable = unpredictable.sel(time=test_days)
+    if unpredictable.shape != data["observation"].shape:
+        raise InputDataError(f"twin diagnostics are not on the analysis grid: {dict(unpredictable.sizes)}")
+    best = data["observation"] - unpredictable.values
+    write_prediction(best.where(data["ocean_mask"] == 1), out, "floor")
+
+
+def evaluate(model: str, prediction: PathLike, aligned: PathLike, split_path: PathLike, out: PathLike) -> None:
+    """Write the paper's metrics of ``model`` over the test days and ocean cells as JSON."""
+    test_days = load_split(split_path)["test"]
+    predicted = open_field(prediction, PREDICTION)
+    missing = test_days.difference(pd.DatetimeIndex(predicted["time"].values))
+    if len(missing):
+        raise InputDataError(f"{prediction}: prediction lacks test days {[str(d.date()) for d in missing[:5]]}")
+    data = xr.load_dataset(aligned).sel(time=test_days)
+    scores = compute_metrics(predicted.sel(time=test_days), data["observation"], data["ocean_mask"])
+    record = {
+        "model": model,
+        **scores,
+        "test_start": str(test_days[0].date()),
+        "test_end": str(test_days[-1].date()),
+        "n_test_days": len(test_days),
+    }
+    log.info("%s: %s", model, record)
+    atomic_write(out, lambda tmp: tmp.write_text(json.dumps(record, indent=1) + "\n"))
+
+
+def tables(metric_files: Sequence[PathLike], csv_path: PathLike, md_path: PathLike) -> None:
+    """Collect per-model metrics into metrics.csv and the paper's Table 1 layout in Markdown."""
+    records = []
+    for path in metric_files:
+        with open(path) as handle:
+            records.append(json.load(handle))
+    table = metrics_table(records)
+    write_table(table, csv_path, md_path)
+    log.info("\n%s", to_paper_markdown(table))

@@ -1,0 +1,19 @@
+"""Writing corrected-SST prediction files (shared by every model family)."""
+
+from __future__ import annotations
+
+import xarray as xr
+
+from sstbias.netcdf import write_dataset
+from sstbias.stages.common import PREDICTION, PathLike
+
+
+def write_prediction(corrected: xr.DataArray, out: PathLike, model: str) -> None:
+    """Write ``corrected`` (time, lat, lon) degC as variable ``sst_corrected`` with CF attributes and provenance."""
+    corrected = corrected.astype("float32")
+    corrected.attrs.update(
+        units="degC", standard_name="sea_surface_temperature", long_name=f"bias-corrected SST ({model})"
+    )
+    ds = corrected.to_dataset(name=PREDICTION)
+    ds.attrs.update(title=f"sstbias corrected SST, model {model}, test period", model=model)
+    write_dataset(ds, out, history=f"sstbias predict {model}")

@@ -1,0 +1,40 @@
+"""File-to-file steps of the workflow's regridding stage; each writes its outputs atomically.
+
+The Snakemake scripts in ``workflow/scripts/`` only pass paths and parameters to these functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import xarray as xr
+
+from sstbias.grid import AnalysisGrid
+from sstbias.io import read_oisst
+from sstbias.netcdf import write_dataset
+from sstbias.regrid import regrid_bilinear
+from sstbias.stages.common import FIELD, PathLike, open_field
+
+log = logging.getLogger("sstbias.stages")
+
+
+def regrid_product(
+    product: str,
+    inputs: Sequence[PathLike],
+    out: PathLike,
+    grid: AnalysisGrid,
+    engine: str,
+    weights: PathLike | None = None,
+) -> None:
+    """Regrid the daily ``forecast`` files or the raw ``observation`` (OISST) files onto ``grid``."""
+    if product == "forecast":
+        field = xr.concat([open_field(path) for path in inputs], dim="time")
+        field.attrs["source_files"] = ", ".join(map(str, inputs))
+    elif product == "observation":
+        field = read_oisst(list(inputs), box=grid.box)
+    else:
+        raise ValueError(f"unknown product {product!r}")
+    regridded = regrid_bilinear(field, grid, engine=engine, weights_path=weights)
+    log.info("%s: %s -> %s with %s", product, dict(field.sizes), dict(regridded.sizes), engine)
+    write_dataset(regridded.to_dataset(name=FIELD), out, history=f"sstbias regrid ({engine}, bilinear)")

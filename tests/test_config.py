@@ -1,0 +1,88 @@
+"""The config schema and the semantic checks reject bad configs, naming the key."""
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+
+from sstbias.config import check_config, period_months
+from sstbias.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = str(REPO / "workflow" / "schemas" / "config.schema.yaml")
+
+
+@pytest.fixture
+def config() -> dict:
+    return yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+
+
+def validated(config: dict) -> dict:
+    config = copy.deepcopy(config)
+    validate(config, SCHEMA)
+    return config
+
+
+def test_default_config_is_valid(config):
+    check_config(validated(config))
+
+
+def test_schema_fills_defaults(config):
+    del config["split"]
+    assert validated(config)["split"] == {"train_fraction": 0.8, "validation_fraction": 0.1}
+
+
+def test_unknown_key_is_named(config):
+    config["box"]["lat_minn"] = 1.0
+    with pytest.raises(WorkflowError, match="lat_minn"):
+        validated(config)
+
+
+def test_wrong_type_is_named(config):
+    config["grid"]["resolution"] = "fine"
+    with pytest.raises(WorkflowError, match="resolution"):
+        validated(config)
+
+
+def test_unknown_model_is_named(config):
+    config["models"]["transformer"] = {}
+    with pytest.raises(WorkflowError, match="transformer"):
+        validated(config)
+
+
+def test_inverted_box_is_named(config):
+    config["box"]["lat_min"], config["box"]["lat_max"] = 16.0, 12.0
+    with pytest.raises(ConfigError, match="lat_min"):
+        check_config(validated(config))
+
+
+def test_resolution_must_divide_box(config):
+    config["grid"]["resolution"] = 0.07
+    with pytest.raises(ConfigError, match="grid.resolution"):
+        check_config(validated(config))
+
+
+def test_reversed_period_is_named(config):
+    config["period"] = {"start": "2021-03-01", "end": "2021-02-01"}
+    with pytest.raises(ConfigError, match="period"):
+        check_config(validated(config))
+
+
+def test_too_short_period_for_split(config):
+    config["period"] = {"start": "2021-01-01", "end": "2021-01-02"}
+    config["split"] = {"train_fraction": 0.9, "validation_fraction": 0.5}
+    with pytest.raises(ConfigError, match="split"):
+        check_config(validated(config))
+
+
+def test_reserved_source_is_named(config):
+    config["source"] = "remote"
+    with pytest.raises(ConfigError, match="source"):
+        check_config(validated(config))
+
+
+def test_period_months():
+    assert period_months({"start": "2021-01-20", "end": "2021-03-02"}) == ["2021-01", "2021-02", "2021-03"]

@@ -1,0 +1,113 @@
+"""End to end: snakemake on a tiny config in a temporary copy of the repository."""
+
+import copy
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.integration
+
+
+def tiny_config() -> dict:
+    """Two months on a coarse (0.16 deg, 26x26) grid with small models."""
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    config["period"] = {"start": "2021-01-01", "end": "2021-02-28"}
+    config["grid"]["resolution"] = 0.16
+    config["models"]["random_forest"].update(n_estimators=10, max_train_samples=20000)
+    config["models"]["lightgbm"].update(n_estimators=60, max_train_samples=20000)
+    return config
+
+
+def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": ""}
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def planned_jobs(dry_run_output: str) -> dict[str, int]:
+    """Rule -> job count from the 'Job stats' table of a dry run."""
+    table = dry_run_output.split("Job stats:")[1] if "Job stats:" in dry_run_output else ""
+    return {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)\s*$", table, flags=re.M) if rule != "total"}
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("repo")
+    for name in ("Snakefile", "workflow", "config", "src", "envs"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    (root / "tiny.yaml").write_text(yaml.safe_dump(tiny_config()))
+    return root
+
+
+@pytest.fixture(scope="module")
+def completed_run(workdir: Path) -> Path:
+    run = snakemake(workdir, "--configfile", "tiny.yaml")
+    assert run.returncode == 0, run.stderr[-4000:]
+    return workdir / "results" / "twin"
+
+
+def test_metrics_table(completed_run: Path):
+    table = pd.read_csv(completed_run / "tables" / "metrics.csv")
+    assert list(table.columns[:6]) == ["model", "mse", "rmse", "mae", "mape", "improvement_pct"]
+    assert set(table["model"]) == {"raw", "climatology", "quantile_mapping", "random_forest", "lightgbm", "floor"}
+    rows = table.set_index("model")
+    assert rows[["mse", "rmse", "mae", "mape"]].notna().all().all()
+    assert 0.1 < rows.loc["raw", "rmse"] < 1.5
+    assert rows.loc["floor", "rmse"] < rows.loc["raw", "rmse"]
+    expected = 100 * (rows.loc["raw", "rmse"] - rows["rmse"]) / rows.loc["raw", "rmse"]
+    pd.testing.assert_series_equal(
+        rows["improvement_pct"].drop("raw"), expected.drop("raw"), check_names=False, atol=1e-6
+    )
+    assert "RMSE" in (completed_run / "tables" / "metrics.md").read_text()
+
+
+def test_every_rule_wrote_its_log(completed_run: Path):
+    logs = list((completed_run / "logs").rglob("*.log"))
+    assert {p.parent.name for p in logs} >= {"synthesize", "regrid", "align", "train_baseline", "evaluate", "tables"}
+
+
+def test_second_dry_run_has_nothing_to_do(workdir: Path, completed_run: Path):
+    run = snakemake(workdir, "--configfile", "tiny.yaml", "-n")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Nothing to be done" in run.stdout + run.stderr
+
+
+def test_changed_model_setting_reruns_only_its_branch(workdir: Path, completed_run: Path):
+    config = tiny_config()
+    config["models"]["lightgbm"]["n_estimators"] = 61
+    (workdir / "changed.yaml").write_text(yaml.safe_dump(config))
+    run = snakemake(workdir, "--configfile", "changed.yaml", "-n")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert planned_jobs(run.stdout + run.stderr) == {
+        "train_baseline": 1,
+        "predict_baseline": 1,
+        "evaluate": 1,
+        "tables": 1,
+        "all": 1,
+    }
+
+
+def test_bad_config_fails_before_any_job(workdir: Path):
+    config = copy.deepcopy(tiny_config())
+    config["box"]["lat_min"] = 17.0
+    config["dataset"] = "bad"
+    (workdir / "bad.yaml").write_text(yaml.safe_dump(config))
+    run = snakemake(workdir, "--configfile", "bad.yaml")
+    assert run.returncode != 0
+    assert "lat_min" in run.stderr
+    assert not (workdir / "results" / "bad").exists()

@@ -1,0 +1,100 @@
+"""Config validation and every path of the workflow, built from the config in one place."""
+
+import os
+import sys
+from pathlib import Path
+
+from snakemake.utils import validate
+
+# The workflow always uses this checkout's library, also inside per-rule conda environments
+# (which hold the dependencies only): put src/ first on the import path of this process and of every job.
+SRC = str(Path(workflow.basedir) / "src")
+sys.path.insert(0, SRC)
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
+
+from sstbias.baselines import REGISTRY as BASELINES  # noqa: E402
+from sstbias.config import check_config, period_days, period_months  # noqa: E402
+from sstbias.regrid import resolve_engine  # noqa: E402
+
+
+validate(config, schema="../schemas/config.schema.yaml")
+check_config(config)
+
+ROOT = Path(config["results_root"]) / config["dataset"]
+MONTHS = period_months(config["period"])
+MODELS = [name for name in config["models"] if name in BASELINES]
+REGRID_ENGINE = resolve_engine(config["grid"]["regrid_engine"])
+PRODUCTS = ["forecast", "observation"]
+
+
+def out(*parts):
+    """A path below {results_root}/{dataset}/."""
+    return str(ROOT.joinpath(*parts))
+
+
+def log(rule, name="log"):
+    return out("logs", rule, f"{name}.log")
+
+
+def bench(rule, name="bench"):
+    return out("benchmarks", rule, f"{name}.tsv")
+
+
+PATHS = {
+    "raw_hycom": out("raw", "hycom", "{month}.nc"),
+    "raw_oisst": out("raw", "oisst", "{month}.nc"),
+    "twin_diagnostics": out("raw", "twin_diagnostics", "{month}.nc"),
+    "forecast_daily": out("interim", "forecast_daily", "{month}.nc"),
+    "regridded": out("interim", "regridded", "{product}.nc"),
+    "regrid_weights": out("interim", "regrid_weights", "{product}.nc"),
+    "aligned": out("interim", "aligned.nc"),
+    "split_json": out("interim", "split.json"),
+    "split_csv": out("interim", "split.csv"),
+    "normalisation": out("interim", "normalisation.json"),
+    "model": out("models", "{model}", "model.joblib"),
+    "prediction": out("predictions", "{model}.nc"),
+    "metrics": out("metrics", "{model}.json"),
+    "metrics_csv": out("tables", "metrics.csv"),
+    "metrics_md": out("tables", "metrics.md"),
+}
+
+
+wildcard_constraints:
+    month=r"\d{4}-\d{2}",
+    product="|".join(PRODUCTS),
+    model="|".join(MODELS + ["floor"]),
+
+
+def twin_settings(wildcards):
+    """The config entries that shape one twin month, with the period clipped to that month.
+
+    Passing only these as params keeps unrelated config changes from regenerating the raw data.
+    """
+    days = [day for day in period_days(config["period"]) if day.strftime("%Y-%m") == wildcards.month]
+    return {
+        "box": config["box"],
+        "grid": {"resolution": config["grid"]["resolution"]},
+        "raw_margin_deg": config["raw_margin_deg"],
+        "daily_reduction": config["daily_reduction"],
+        "twin": config["twin"],
+        "period": {"start": str(days[0].date()), "end": str(days[-1].date())},
+    }
+
+
+def monthly(key):
+    """The per-month files of PATHS[key] over the period."""
+    return expand(PATHS[key], month=MONTHS)
+
+
+def evaluated_models():
+    """Models whose metrics enter the tables; the twin adds its irreducible floor."""
+    return MODELS + (["floor"] if config["source"] == "twin" else [])
+
+
+def all_targets():
+    return [
+        PATHS["split_csv"],
+        PATHS["normalisation"],
+        PATHS["metrics_csv"],
+        PATHS["metrics_md"],
+    ]

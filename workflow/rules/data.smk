@@ -1,0 +1,43 @@
+rule synthesize:
+    """Write one month of the deterministic twin dataset in the genuine HYCOM and OISST formats."""
+    output:
+        hycom=PATHS["raw_hycom"],
+        oisst=PATHS["raw_oisst"],
+        diagnostics=PATHS["twin_diagnostics"],
+    params:
+        config=twin_settings,
+    log:
+        log("synthesize", "{month}"),
+    benchmark:
+        bench("synthesize", "{month}")
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/synthesize.py"
+
+
+rule daily_forecast:
+    """Reduce a month of the 3-hourly forecast to one field per UTC day on the native grid."""
+    input:
+        PATHS["raw_hycom"],
+    output:
+        PATHS["forecast_daily"],
+    params:
+        box=config["box"],
+        daily=config["daily_reduction"],
+    log:
+        log("daily_forecast", "{month}"),
+    benchmark:
+        bench("daily_forecast", "{month}")
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/daily_forecast.py"

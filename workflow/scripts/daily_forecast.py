@@ -1,0 +1,8 @@
+"""Snakemake adapter: rule daily_forecast -> sstbias.stages.data.daily_forecast."""
+
+from sstbias.logs import job_logging
+from sstbias.stages import data
+
+with job_logging(snakemake.log[0]):  # noqa: F821
+    sm = snakemake  # noqa: F821
+    data.daily_forecast(sm.input[0], sm.output[0], sm.params.box, sm.params.daily["method"], sm.params.daily["hour"])

@@ -1,0 +1,8 @@
+"""Snakemake adapter: rule evaluate -> sstbias.stages.evaluate.evaluate."""
+
+from sstbias.logs import job_logging
+from sstbias.stages import evaluate
+
+with job_logging(snakemake.log[0]):  # noqa: F821
+    sm = snakemake  # noqa: F821
+    evaluate.evaluate(sm.wildcards.model, sm.input.prediction, sm.input.aligned, sm.input.split, sm.output[0])

@@ -1,0 +1,11 @@
+"""Snakemake adapter: rule split -> sstbias.stages.prepare.split."""
+
+from sstbias.logs import job_logging
+from sstbias.stages import prepare
+
+with job_logging(snakemake.log[0]):  # noqa: F821
+    sm = snakemake  # noqa: F821
+    fractions = sm.params.split
+    prepare.split(
+        sm.input[0], sm.output.json, sm.output.csv, fractions["train_fraction"], fractions["validation_fraction"]
+    )

@@ -1,0 +1,8 @@
+"""Snakemake adapter: rule tables -> sstbias.stages.evaluate.tables."""
+
+from sstbias.logs import job_logging
+from sstbias.stages import evaluate
+
+with job_logging(snakemake.log[0]):  # noqa: F821
+    sm = snakemake  # noqa: F821
+    evaluate.tables(list(sm.input), sm.output.csv, sm.output.md)
