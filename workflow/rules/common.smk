@@ -10,12 +10,13 @@ from snakemake.utils import validate
 # (which hold the dependencies only): put src/ first on the import path of this process and of every job.
 SRC = str(Path(workflow.basedir) / "src")
 sys.path.insert(0, SRC)
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [SRC, os.environ.get("PYTHONPATH")])
+)
 
 from sstbias.baselines import REGISTRY as BASELINES  # noqa: E402
 from sstbias.config import check_config, period_days, period_months  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
-
 
 validate(config, schema="../schemas/config.schema.yaml")
 check_config(config)
@@ -70,7 +71,11 @@ def twin_settings(wildcards):
 
     Passing only these as params keeps unrelated config changes from regenerating the raw data.
     """
-    days = [day for day in period_days(config["period"]) if day.strftime("%Y-%m") == wildcards.month]
+    days = [
+        day
+        for day in period_days(config["period"])
+        if day.strftime("%Y-%m") == wildcards.month
+    ]
     return {
         "box": config["box"],
         "grid": {"resolution": config["grid"]["resolution"]},

@@ -4,18 +4,18 @@ rule synthesize:
         hycom=PATHS["raw_hycom"],
         oisst=PATHS["raw_oisst"],
         diagnostics=PATHS["twin_diagnostics"],
-    params:
-        config=twin_settings,
     log:
         log("synthesize", "{month}"),
     benchmark:
         bench("synthesize", "{month}")
+    conda:
+        "../../envs/data.yaml"
     threads: 1
     resources:
         mem_mb=1500,
         runtime=10,
-    conda:
-        "../../envs/data.yaml"
+    params:
+        config=twin_settings,
     script:
         "../scripts/synthesize.py"
 
@@ -26,18 +26,18 @@ rule daily_forecast:
         PATHS["raw_hycom"],
     output:
         PATHS["forecast_daily"],
-    params:
-        box=config["box"],
-        daily=config["daily_reduction"],
     log:
         log("daily_forecast", "{month}"),
     benchmark:
         bench("daily_forecast", "{month}")
+    conda:
+        "../../envs/data.yaml"
     threads: 1
     resources:
         mem_mb=1500,
         runtime=10,
-    conda:
-        "../../envs/data.yaml"
+    params:
+        box=config["box"],
+        daily=config["daily_reduction"],
     script:
         "../scripts/daily_forecast.py"

@@ -10,12 +10,12 @@ rule floor_prediction:
         log("floor_prediction"),
     benchmark:
         bench("floor_prediction")
+    conda:
+        "../../envs/data.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=5,
-    conda:
-        "../../envs/data.yaml"
     script:
         "../scripts/floor_prediction.py"
 
@@ -32,12 +32,12 @@ rule evaluate:
         log("evaluate", "{model}"),
     benchmark:
         bench("evaluate", "{model}")
+    conda:
+        "../../envs/data.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=5,
-    conda:
-        "../../envs/data.yaml"
     script:
         "../scripts/evaluate.py"
 
@@ -53,11 +53,11 @@ rule tables:
         log("tables"),
     benchmark:
         bench("tables")
+    conda:
+        "../../envs/data.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/data.yaml"
     script:
         "../scripts/tables.py"

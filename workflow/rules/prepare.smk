@@ -5,19 +5,19 @@ rule align:
         observation=expand(PATHS["regridded"], product="observation"),
     output:
         PATHS["aligned"],
-    params:
-        period=config["period"],
-        missing_days=config["missing_days"],
     log:
         log("align"),
     benchmark:
         bench("align")
+    conda:
+        "../../envs/data.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
-    conda:
-        "../../envs/data.yaml"
+    params:
+        period=config["period"],
+        missing_days=config["missing_days"],
     script:
         "../scripts/align.py"
 
@@ -29,18 +29,18 @@ rule split:
     output:
         json=PATHS["split_json"],
         csv=PATHS["split_csv"],
-    params:
-        split=config["split"],
     log:
         log("split"),
     benchmark:
         bench("split")
+    conda:
+        "../../envs/data.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/data.yaml"
+    params:
+        split=config["split"],
     script:
         "../scripts/split.py"
 
@@ -52,17 +52,17 @@ rule normalisation:
         split=PATHS["split_json"],
     output:
         PATHS["normalisation"],
-    params:
-        normalisation=config["normalisation"],
     log:
         log("normalisation"),
     benchmark:
         bench("normalisation")
+    conda:
+        "../../envs/data.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/data.yaml"
+    params:
+        normalisation=config["normalisation"],
     script:
         "../scripts/normalisation.py"

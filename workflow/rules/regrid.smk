@@ -17,19 +17,19 @@ rule regrid:
         regrid_inputs,
     output:
         **regrid_outputs(),
-    params:
-        box=config["box"],
-        resolution=config["grid"]["resolution"],
-        engine=REGRID_ENGINE,
     log:
         log("regrid", "{product}"),
     benchmark:
         bench("regrid", "{product}")
+    conda:
+        "../../envs/regrid.yaml"
     threads: 1
     resources:
         mem_mb=3000,
         runtime=15,
-    conda:
-        "../../envs/regrid.yaml"
+    params:
+        box=config["box"],
+        resolution=config["grid"]["resolution"],
+        engine=REGRID_ENGINE,
     script:
         "../scripts/regrid.py"
