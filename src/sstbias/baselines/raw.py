@@ -1,0 +1,21 @@
+"""The uncorrected forecast: the reference every correction is compared with."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sstbias.baselines.base import Corrector
+
+
+class Raw(Corrector):
+    """Returns the forecast unchanged."""
+
+    name = "raw"
+
+    def fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
+        """Nothing to learn."""
+
+    def _correct(self, data: xr.Dataset, days: pd.DatetimeIndex) -> np.ndarray:
+        return data["forecast"].sel(time=days).values

@@ -1,0 +1,152 @@
+"""Shared decoding of gridded SST products into CF-annotated (time, lat, lon) fields in degC.
+
+Documented repairs (each logged as a WARNING naming the file):
+- temperatures in Kelvin (units K/kelvin/degK, or a median above 200) are converted to degC;
+- values outside the variable's valid_min/valid_max are set to NaN;
+- a time step repeated with identical values across files (HYCOM hindcasts overlap) is kept once.
+Everything else that is wrong (not netCDF, truncated, missing variable or coordinate, unknown units, a box the
+file does not cover, a time step with no valid value, conflicting duplicate steps) raises InputDataError.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sstbias.errors import InputDataError
+from sstbias.grid import Box, lat_coord, lon_coord
+from sstbias.io.longitude import to_pm180
+from sstbias.io.validate import open_variable
+
+log = logging.getLogger("sstbias.io")
+
+CELSIUS_UNITS = {"degc", "celsius", "degree_celsius", "degrees_celsius", "degree_c", "degrees_c", "c"}
+KELVIN_UNITS = {"k", "kelvin", "degk", "degrees_k", "degree_kelvin"}
+KELVIN_MEDIAN_THRESHOLD = 200.0
+ZERO_CELSIUS_IN_KELVIN = 273.15
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    """What distinguishes one product's files: the variable, its vertical dimension and a display name."""
+
+    name: str
+    variable: str
+    level_dim: str
+    long_name: str
+
+
+def read_product(paths: Sequence[str | os.PathLike], spec: ProductSpec, box: Box | None, halo: float) -> xr.DataArray:
+    """Decode ``spec.variable`` from ``paths`` at the shallowest level into (time, lat, lon) float32 degC.
+
+    Longitudes become [-180, 180), latitudes ascending, times sorted (UTC). With a ``box``, keeps the box grown
+    by ``halo`` degrees (so interpolation at the edges has neighbours); each file must cover the box itself.
+    """
+    if not paths:
+        raise InputDataError(f"{spec.name}: no input files")
+    fields = [_read_file(path, spec, box, halo) for path in paths]
+    combined = _concat_unique_times(fields, spec)
+    combined.attrs = {
+        "units": "degC",
+        "standard_name": "sea_surface_temperature",
+        "long_name": spec.long_name,
+        "source_files": ", ".join(str(p) for p in paths),
+    }
+    return combined
+
+
+def _read_file(path: str | os.PathLike, spec: ProductSpec, box: Box | None, halo: float) -> xr.DataArray:
+    ds = open_variable(path, spec.variable)
+    da = ds[spec.variable]
+    for dim in ("time", "lat", "lon"):
+        if dim not in da.dims:
+            raise InputDataError(f"{path}: {spec.variable} lacks the {dim!r} dimension (dims {da.dims})")
+    if spec.level_dim in da.dims:
+        shallowest = int(np.argmin(np.abs(da[spec.level_dim].values)))
+        da = da.isel({spec.level_dim: shallowest}, drop=True)
+    if da.ndim != 3:
+        raise InputDataError(f"{path}: {spec.variable} has unexpected dimensions {da.dims}")
+    da = to_pm180(da.transpose("time", "lat", "lon")).sortby("lat")
+    if box is not None:
+        da = _select_box(da, box, halo, path)
+    values = _mask_invalid_range(ds[spec.variable], da, path)
+    values = _to_celsius(values, ds[spec.variable].attrs.get("units", ""), path)
+    times = pd.DatetimeIndex(da["time"].values)
+    empty = ~np.isfinite(values).any(axis=(1, 2))
+    if empty.any():
+        raise InputDataError(f"{path}: no valid {spec.variable} value at {times[empty][0]} (UTC) over the box")
+    return xr.DataArray(
+        values.astype("float32"),
+        dims=("time", "lat", "lon"),
+        coords={"time": times, "lat": lat_coord(da["lat"].values), "lon": lon_coord(da["lon"].values)},
+    )
+
+
+def _select_box(da: xr.DataArray, box: Box, halo: float, path: str | os.PathLike) -> xr.DataArray:
+    lat, lon = da["lat"].values, da["lon"].values
+    tolerance = 1e-6
+    for side, inside in (
+        ("south (lat_min)", lat.min() <= box.lat_min + tolerance),
+        ("north (lat_max)", lat.max() >= box.lat_max - tolerance),
+        ("west (lon_min)", lon.min() <= box.lon_min + tolerance),
+        ("east (lon_max)", lon.max() >= box.lon_max - tolerance),
+    ):
+        if not inside:
+            raise InputDataError(
+                f"{path}: does not cover the box's {side} edge (file lat {lat.min():.3f}..{lat.max():.3f}, "
+                f"lon {lon.min():.3f}..{lon.max():.3f}; box {box})"
+            )
+    grown = box.expanded(halo)
+    return da.sel(
+        lat=slice(grown.lat_min - tolerance, grown.lat_max + tolerance),
+        lon=slice(grown.lon_min - tolerance, grown.lon_max + tolerance),
+    )
+
+
+def _mask_invalid_range(raw: xr.DataArray, da: xr.DataArray, path: str | os.PathLike) -> np.ndarray:
+    """Decoded values with those outside the packed valid_min/valid_max set to NaN (logged)."""
+    values = da.values.astype("float64")
+    attrs, encoding = raw.attrs, raw.encoding
+    if "valid_min" not in attrs and "valid_max" not in attrs:
+        return values
+    scale = float(encoding.get("scale_factor", 1.0))
+    offset = float(encoding.get("add_offset", 0.0))
+    low = float(attrs.get("valid_min", -np.inf)) * scale + offset
+    high = float(attrs.get("valid_max", np.inf)) * scale + offset
+    outside = np.isfinite(values) & ((values < low - 1e-9) | (values > high + 1e-9))
+    if outside.any():
+        log.warning("%s: %d values outside the valid range [%g, %g] set to NaN", path, outside.sum(), low, high)
+        values[outside] = np.nan
+    return values
+
+
+def _to_celsius(values: np.ndarray, units: str, path: str | os.PathLike) -> np.ndarray:
+    key = units.strip().lower().replace(" ", "_")
+    median = float(np.nanmedian(values)) if np.isfinite(values).any() else np.nan
+    if key in KELVIN_UNITS or (key in CELSIUS_UNITS and median > KELVIN_MEDIAN_THRESHOLD):
+        log.warning("%s: temperatures in Kelvin (units %r, median %.2f): converted to degC", path, units, median)
+        return values - ZERO_CELSIUS_IN_KELVIN
+    if key not in CELSIUS_UNITS:
+        raise InputDataError(f"{path}: unknown temperature units {units!r} (expected degC/Celsius or Kelvin)")
+    return values
+
+
+def _concat_unique_times(fields: list[xr.DataArray], spec: ProductSpec) -> xr.DataArray:
+    combined = xr.concat(fields, dim="time", join="exact") if len(fields) > 1 else fields[0]
+    combined = combined.sortby("time")
+    times = pd.DatetimeIndex(combined["time"].values)
+    repeated = times.duplicated()
+    if repeated.any():
+        for stamp in times[repeated].unique():
+            copies = combined.sel(time=stamp).values
+            if not all(np.array_equal(copies[0], c, equal_nan=True) for c in copies[1:]):
+                raise InputDataError(f"{spec.name}: conflicting values for the repeated time step {stamp}")
+        log.warning("%s: %d repeated time steps kept once", spec.name, int(repeated.sum()))
+        combined = combined.isel(time=np.flatnonzero(~repeated))
+    return combined

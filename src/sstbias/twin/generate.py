@@ -1,0 +1,214 @@
+"""One month of the twin dataset: raw HYCOM and OISST files plus the diagnostics of the forecast error.
+
+The forecast is the truth seen 1 day late with displaced and damped eddies and a misplaced, too strong cold
+tongue, plus a seasonal-spatial warm bias, a diurnal cycle and a random (unpredictable) error. The observation
+is the truth smoothed to OISST's effective resolution plus small noise. docs/twin.md gives the equations and
+the calibration.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy.interpolate import RegularGridInterpolator
+
+from sstbias.grid import AnalysisGrid, Box, lat_coord, lon_coord
+from sstbias.netcdf import atomic_write, write_dataset
+from sstbias.twin.fields import (
+    EddyView,
+    UpwellingShape,
+    eddy_catalogue,
+    eddy_field,
+    meridional_gradient,
+    seasonal_cycle,
+    upwelling,
+)
+from sstbias.twin.forecast_error import BiasShape, RandomError, diurnal_cycle, systematic_bias
+from sstbias.twin.formats import write_hycom, write_oisst
+
+EPOCH = pd.Timestamp("2000-01-01")
+HYCOM_DLAT, HYCOM_DLON, OISST_STEP = 0.04, 0.08, 0.25
+STEPS_PER_DAY = 8
+
+
+@dataclass(frozen=True)
+class TwinParameters:
+    """Every physical and error parameter of the twin (calibrated in docs/twin.md)."""
+
+    lag_days: float = 1.0
+    forecast_eddies: EddyView = EddyView(dlat=0.20, dlon=0.28, amplitude_factor=0.6)
+    observed_eddies: EddyView = EddyView(smoothing=0.3)
+    true_upwelling: UpwellingShape = UpwellingShape()
+    forecast_upwelling: UpwellingShape = UpwellingShape(amplitude=-2.0, lat0=12.05)
+    bias: BiasShape = field(default_factory=BiasShape)
+    random_rms: float = 0.30
+    observation_noise: float = 0.06
+    diurnal_amplitude: float = 0.15
+    island: tuple[float, float, float] = (15.125, 112.375, 0.1)  # lat, lon, radius (degrees)
+
+
+def is_land(lat: np.ndarray, lon: np.ndarray, island: tuple[float, float, float]) -> np.ndarray:
+    """Land mask (H, W) of the grid ``lat`` (H,) x ``lon`` (W,): a coast in the SW and one small island."""
+    lat2, lon2 = np.meshgrid(lat, lon, indexing="ij")
+    coast = lon2 < 110.15 - 0.5 * (lat2 - 12.0)
+    island_lat, island_lon, radius = island
+    return coast | ((lat2 - island_lat) ** 2 + (lon2 - island_lon) ** 2 < radius**2)
+
+
+def _axis(low: float, high: float, step: float, offset: float = 0.0) -> np.ndarray:
+    first = np.ceil((low - offset) / step - 1e-9)
+    last = np.floor((high - offset) / step + 1e-9)
+    return np.round(offset + step * np.arange(first, last + 1), 6)
+
+
+def _days_since_epoch(times: pd.DatetimeIndex) -> np.ndarray:
+    return np.asarray((times - EPOCH) / pd.Timedelta(days=1), dtype="float64")
+
+
+class TwinOcean:
+    """The analytic twin for one config: truth, forecast and observation on any times and grid."""
+
+    def __init__(self, seed: int, box: Box, years: range, parameters: TwinParameters | None = None) -> None:
+        self.seed = seed
+        self.p = parameters or TwinParameters()
+        self.eddies = eddy_catalogue(seed, box, range(years.start - 1, years.stop + 1))
+        self.random_error = RandomError.from_seed(seed, self.p.random_rms)
+
+    def _state(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray, eddies: EddyView, cold: UpwellingShape):
+        t3 = t[:, None, None]
+        return (
+            seasonal_cycle(t3)
+            + meridional_gradient(t3, lat[None, :, None])
+            + upwelling(t3, lat[None, :, None], lon[None, None, :], cold)
+            + eddy_field(t, lat, lon, self.eddies, eddies)
+        )
+
+    def truth(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """True SST (T, H, W) degC."""
+        return self._state(t, lat, lon, EddyView(), self.p.true_upwelling)
+
+    def forecast(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """Forecast SST (T, H, W) degC, before land masking."""
+        late = t - self.p.lag_days
+        t3 = t[:, None, None]
+        return (
+            self._state(late, lat, lon, self.p.forecast_eddies, self.p.forecast_upwelling)
+            + systematic_bias(t3, lat[None, :, None], lon[None, None, :], self.p.bias)
+            + diurnal_cycle(t3, lon[None, None, :], self.p.diurnal_amplitude)
+            + self.random_error(t, lat, lon)
+        )
+
+    def observation(self, days: pd.DatetimeIndex, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(smoothed truth at the day centres, observation noise), each (T, H, W) degC."""
+        t = _days_since_epoch(days) + 0.5
+        smooth = self._state(t, lat, lon, self.p.observed_eddies, self.p.true_upwelling)
+        noise = np.stack(
+            [
+                np.random.default_rng([self.seed, 3, int(day)]).normal(0.0, self.p.observation_noise, smooth.shape[1:])
+                for day in np.floor(t)
+            ]
+        )
+        return smooth, noise
+
+
+def month_days(month: str, period: dict) -> pd.DatetimeIndex:
+    """The days of ``month`` ("YYYY-MM") inside the inclusive ``period``."""
+    start = pd.Timestamp(f"{month}-01")
+    days = pd.date_range(start, start + pd.offsets.MonthEnd(0), freq="D")
+    return days[(days >= pd.Timestamp(period["start"])) & (days <= pd.Timestamp(period["end"]))]
+
+
+def synthesize_month(
+    month: str,
+    config: dict,
+    hycom_path: str | os.PathLike,
+    oisst_path: str | os.PathLike,
+    diagnostics_path: str | os.PathLike,
+) -> None:
+    """Write ``month``'s raw HYCOM (3-hourly) and OISST (daily) files and the diagnostics, atomically.
+
+    Uses ``config`` keys box, grid.resolution, twin.seed, daily_reduction, raw_margin_deg and period. The
+    diagnostics hold, on the analysis grid and daily, the ``truth`` and the ``unpredictable_error``: the part of
+    observation - daily forecast that no corrector seeing forecasts only can know (the observation noise
+    interpolated to the grid minus the daily-reduced random forecast error).
+    """
+    days = month_days(month, config["period"])
+    if days.empty:
+        raise ValueError(f"month {month} has no day inside the period {config['period']}")
+    box = Box.from_config(config["box"])
+    raw_box = box.expanded(config.get("raw_margin_deg", 0.5))
+    ocean = TwinOcean(config["twin"]["seed"], box, range(days[0].year, days[-1].year + 1))
+    land_parameters = ocean.p.island
+
+    hycom_lat = _axis(raw_box.lat_min, raw_box.lat_max, HYCOM_DLAT)
+    hycom_lon = _axis(raw_box.lon_min, raw_box.lon_max, HYCOM_DLON)
+    times = pd.DatetimeIndex([day + pd.Timedelta(hours=3 * k) for day in days for k in range(STEPS_PER_DAY)])
+    forecast = ocean.forecast(_days_since_epoch(times), hycom_lat, hycom_lon)
+    forecast[:, is_land(hycom_lat, hycom_lon, land_parameters)] = np.nan
+    atomic_write(hycom_path, lambda tmp: write_hycom(tmp, times, hycom_lat, np.mod(hycom_lon, 360.0), forecast))
+
+    oisst_lat = _axis(raw_box.lat_min, raw_box.lat_max, OISST_STEP, 0.125)
+    oisst_lon = _axis(raw_box.lon_min, raw_box.lon_max, OISST_STEP, 0.125)
+    smooth, noise = ocean.observation(days, oisst_lat, oisst_lon)
+    sst = smooth + noise
+    sst[:, is_land(oisst_lat, oisst_lon, land_parameters)] = np.nan
+    fields = {
+        "sst": sst,
+        "anom": sst - seasonal_cycle(_days_since_epoch(days) + 0.5)[:, None, None],
+        "err": np.where(np.isfinite(sst), 0.15, np.nan),
+        "ice": np.full_like(sst, np.nan),
+    }
+    atomic_write(oisst_path, lambda tmp: write_oisst(tmp, days, oisst_lat, np.mod(oisst_lon, 360.0), fields))
+
+    grid = AnalysisGrid.from_config(config)
+    diagnostics = _diagnostics(ocean, days, grid, config["daily_reduction"], (oisst_lat, oisst_lon, noise))
+    write_dataset(diagnostics, diagnostics_path, history=f"sstbias twin diagnostics {month}")
+
+
+def _diagnostics(
+    ocean: TwinOcean, days: pd.DatetimeIndex, grid: AnalysisGrid, daily: dict, noise_grid: tuple
+) -> xr.Dataset:
+    t_days = _days_since_epoch(days)
+    if daily["method"] == "mean":
+        steps = (t_days[:, None] + np.arange(STEPS_PER_DAY)[None, :] / STEPS_PER_DAY).ravel()
+        random_daily = ocean.random_error(steps, grid.lat, grid.lon).reshape(len(days), STEPS_PER_DAY, *grid.shape)
+        random_daily = random_daily.mean(axis=1)
+    else:
+        random_daily = ocean.random_error(t_days + daily["hour"] / 24.0, grid.lat, grid.lon)
+    noise_lat, noise_lon, noise = noise_grid
+    points = np.stack(np.meshgrid(grid.lat, grid.lon, indexing="ij"), axis=-1)
+    noise_on_grid = np.stack(
+        [RegularGridInterpolator((noise_lat, noise_lon), n, method="linear")(points) for n in noise]
+    )
+    coords = {"time": days, "lat": lat_coord(grid.lat), "lon": lon_coord(grid.lon)}
+    dims = ("time", "lat", "lon")
+    truth = ocean.truth(t_days + 0.5, grid.lat, grid.lon)
+    return xr.Dataset(
+        {
+            "truth": xr.DataArray(
+                truth.astype("float32"),
+                dims=dims,
+                coords=coords,
+                attrs={
+                    "units": "degC",
+                    "standard_name": "sea_surface_temperature",
+                    "long_name": "twin true SST at the day centre (12:00 UTC)",
+                },
+            ),
+            "unpredictable_error": xr.DataArray(
+                (noise_on_grid - random_daily).astype("float32"),
+                dims=dims,
+                coords=coords,
+                attrs={
+                    "units": "degC",
+                    "long_name": "part of observation - daily forecast unknowable from forecasts "
+                    "(regridded observation noise - daily random forecast error)",
+                },
+            ),
+        },
+        attrs={"title": "sstbias twin diagnostics on the analysis grid", "comment": "synthetic"},
+    )
