@@ -4,10 +4,10 @@ and the conda environments stay consistent with pyproject.toml."""
 import ast
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,0 +1,159 @@
+"""Readers decode the genuine HYCOM and OISST files exactly and reject bad input naming the file."""
+
+import logging
+import shutil
+
+import netCDF4
+import numpy as np
+import pandas as pd
+import pytest
+
+from sstbias.errors import InputDataError
+from sstbias.grid import Box
+from sstbias.io import read_hycom, read_oisst
+from sstbias.io.longitude import to_pm180, wrap_longitude
+
+PAPER_BOX = Box(12.0, 16.0, 110.0, 114.0)
+OISST = "oisst-avhrr-v02r01.20211025.nc"
+HYCOM = "hycom_glby_930_2019030712_t003_ts3z.nc"
+
+
+def test_genuine_oisst_over_the_paper_box(realdata):
+    sst = read_oisst([realdata / OISST], box=PAPER_BOX, halo=0.0)
+    assert sst.shape == (1, 16, 16)
+    assert np.isfinite(sst).all()
+    assert float(sst.min()) >= 27.4 and float(sst.max()) <= 29.2
+    assert pd.Timestamp(sst["time"].values[0]) == pd.Timestamp("2021-10-25 12:00")
+    np.testing.assert_allclose(sst["lat"].values[[0, -1]], [12.125, 15.875])
+    np.testing.assert_allclose(sst["lon"].values[[0, -1]], [110.125, 113.875])
+    assert sst.dtype == np.float32 and sst.attrs["units"] == "degC"
+    assert sst.attrs["standard_name"] == "sea_surface_temperature"
+
+
+def test_genuine_oisst_decoding_matches_raw_integers(realdata):
+    sst = read_oisst([realdata / OISST], box=PAPER_BOX, halo=0.0)
+    with netCDF4.Dataset(realdata / OISST) as ds:
+        ds.set_auto_maskandscale(False)
+        lat, lon = ds["lat"][:], ds["lon"][:]
+        i = int(np.argmin(np.abs(lat - 12.125)))
+        j = int(np.argmin(np.abs(lon - 110.125)))
+        raw = int(ds["sst"][0, 0, i, j])
+    assert float(sst[0, 0, 0]) == pytest.approx(raw * 0.01, abs=1e-5)
+
+
+def test_genuine_hycom_surface(realdata):
+    temp = read_hycom([realdata / HYCOM])
+    assert temp.shape == (1, 33, 18)
+    assert float(temp.min()) >= 7.6 and float(temp.max()) <= 25.1
+    assert pd.Timestamp(temp["time"].values[0]) == pd.Timestamp("2019-03-07 15:00")
+    assert (np.diff(temp["lon"].values) > 0).all() and temp["lon"].values.max() < 0  # -180..180 kept west
+    np.testing.assert_allclose(np.diff(temp["lat"].values), 0.04, atol=1e-5)
+
+
+def test_genuine_hycom_box_selection_and_coverage(realdata):
+    temp = read_hycom([realdata / HYCOM], box=Box(34.8, 35.2, -75.2, -74.8), halo=0.0)
+    assert temp["lat"].min() >= 34.8 - 1e-5 and temp["lon"].max() <= -74.8 + 1e-5
+    with pytest.raises(InputDataError, match=rf"{HYCOM}.*east"):
+        read_hycom([realdata / HYCOM], box=Box(34.8, 35.2, -75.0, -70.0))
+
+
+def test_longitude_wrapping():
+    np.testing.assert_allclose(wrap_longitude([0.0, 110.0, 180.0, 250.0, 359.9]), [0, 110, -180, -110, -0.1])
+
+
+def test_to_pm180_sorts():
+    import xarray as xr
+
+    da = xr.DataArray(np.arange(4.0), dims="lon", coords={"lon": [10.0, 170.0, 190.0, 350.0]})
+    out = to_pm180(da)
+    np.testing.assert_allclose(out["lon"], [-170, -10, 10, 170])
+    np.testing.assert_allclose(out.values, [2, 3, 0, 1])
+
+
+def test_html_error_page(tmp_path):
+    page = tmp_path / "oisst.nc"
+    page.write_text("<!DOCTYPE html><html><body>503 Service Unavailable</body></html>")
+    with pytest.raises(InputDataError, match=r"oisst\.nc: an HTML/text error page, not netCDF"):
+        read_oisst([page])
+
+
+def test_empty_and_missing_files(tmp_path):
+    (tmp_path / "empty.nc").write_bytes(b"")
+    with pytest.raises(InputDataError, match=r"empty\.nc: empty file"):
+        read_oisst([tmp_path / "empty.nc"])
+    with pytest.raises(InputDataError, match=r"absent\.nc: file not found"):
+        read_oisst([tmp_path / "absent.nc"])
+
+
+def test_truncated_genuine_file(realdata, tmp_path):
+    data = (realdata / OISST).read_bytes()
+    cut = tmp_path / "truncated.nc"
+    cut.write_bytes(data[: len(data) // 3])
+    with pytest.raises(InputDataError, match=r"truncated\.nc: unreadable or truncated netCDF"):
+        read_oisst([cut], box=PAPER_BOX)
+
+
+def test_wrong_variable(realdata, tmp_path):
+    renamed = tmp_path / "renamed.nc"
+    shutil.copy(realdata / HYCOM, renamed)
+    with netCDF4.Dataset(renamed, "a") as ds:
+        ds.renameVariable("water_temp", "temperature")
+    with pytest.raises(InputDataError, match=r"renamed\.nc: no variable 'water_temp'"):
+        read_hycom([renamed])
+
+
+def _write_small_oisst(path, values, units="Celsius"):
+    import xarray as xr
+
+    ds = xr.Dataset(
+        {"sst": (("time", "zlev", "lat", "lon"), values[:, None].astype("float32"), {"units": units})},
+        coords={
+            "time": pd.date_range("2021-01-01 12:00", periods=values.shape[0], freq="D"),
+            "zlev": [0.0],
+            "lat": 12.125 + 0.25 * np.arange(values.shape[1]),
+            "lon": 110.125 + 0.25 * np.arange(values.shape[2]),
+        },
+    )
+    ds.to_netcdf(path, format="NETCDF4")
+
+
+def test_kelvin_is_converted_with_a_warning(tmp_path, caplog):
+    path = tmp_path / "kelvin.nc"
+    _write_small_oisst(path, np.full((2, 3, 3), 301.15), units="K")
+    with caplog.at_level(logging.WARNING, logger="sstbias.io"):
+        sst = read_oisst([path])
+    np.testing.assert_allclose(sst.values, 28.0, atol=1e-4)
+    assert "kelvin.nc" in caplog.text and "Kelvin" in caplog.text
+
+
+def test_kelvin_values_labelled_celsius_are_converted(tmp_path):
+    path = tmp_path / "mislabelled.nc"
+    _write_small_oisst(path, np.full((1, 2, 2), 300.0))
+    np.testing.assert_allclose(read_oisst([path]).values, 26.85, atol=1e-4)
+
+
+def test_unknown_units(tmp_path):
+    path = tmp_path / "fahrenheit.nc"
+    _write_small_oisst(path, np.full((1, 2, 2), 82.0), units="degF")
+    with pytest.raises(InputDataError, match=r"fahrenheit\.nc: unknown temperature units 'degF'"):
+        read_oisst([path])
+
+
+def test_all_nan_day_is_named(tmp_path):
+    values = np.full((3, 2, 2), 28.0)
+    values[1] = np.nan
+    path = tmp_path / "gap.nc"
+    _write_small_oisst(path, values)
+    with pytest.raises(InputDataError, match=r"gap\.nc: no valid sst value at 2021-01-02 12:00:00"):
+        read_oisst([path])
+
+
+def test_repeated_identical_steps_are_kept_once_conflicting_ones_fail(tmp_path, caplog):
+    values = np.full((2, 2, 2), 28.0)
+    _write_small_oisst(tmp_path / "a.nc", values)
+    _write_small_oisst(tmp_path / "b.nc", values)
+    assert read_oisst([tmp_path / "a.nc", tmp_path / "b.nc"]).sizes["time"] == 2
+    assert "repeated time steps kept once" in caplog.text
+    _write_small_oisst(tmp_path / "c.nc", values + 1.0)
+    with pytest.raises(InputDataError, match="conflicting values"):
+        read_oisst([tmp_path / "a.nc", tmp_path / "c.nc"])
