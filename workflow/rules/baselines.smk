@@ -19,7 +19,9 @@ rule train_baseline:
         runtime=30,
     params:
         settings=lambda wildcards: config["models"][wildcards.model],
-        features=lambda wildcards: config["features"] if BASELINES[wildcards.model].uses_features else {},
+        features=lambda wildcards: (
+            config["features"] if BASELINES[wildcards.model].uses_features else {}
+        ),
         seed=config["seeds"][0],
     script:
         "../scripts/train_baseline.py"

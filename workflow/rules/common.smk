@@ -10,8 +10,9 @@ from snakemake.utils import validate
 # (which hold the dependencies only): put src/ first on the import path of this process and of every job.
 SRC = str(Path(workflow.basedir) / "src")
 sys.path.insert(0, SRC)
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    filter(None, [SRC, os.environ.get("PYTHONPATH")])
+# (set here for every job, not required from the user: no envvars directive needed)
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
 )
 
 from sstbias.baselines import REGISTRY as BASELINES  # noqa: E402
@@ -89,6 +90,19 @@ def twin_settings(wildcards):
 def monthly(key):
     """The per-month files of PATHS[key] over the period."""
     return expand(PATHS[key], month=MONTHS)
+
+
+def regrid_inputs(wildcards):
+    """Daily forecast files or raw OISST files of the period."""
+    return monthly("forecast_daily" if wildcards.product == "forecast" else "raw_oisst")
+
+
+def regrid_outputs():
+    """The regridded field, plus the cached weights where the engine supports them (xESMF)."""
+    outputs = {"field": PATHS["regridded"]}
+    if REGRID_ENGINE == "xesmf":
+        outputs["weights"] = PATHS["regrid_weights"]
+    return outputs
 
 
 def evaluated_models():
