@@ -16,6 +16,7 @@ os.environ.update(
 )
 
 from sstbias.baselines import REGISTRY as BASELINES  # noqa: E402
+from sstbias.models import MODELS as NETWORKS  # noqa: E402
 from sstbias.config import check_config, period_days, period_months  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
 
@@ -24,7 +25,9 @@ check_config(config)
 
 ROOT = Path(config["results_root"]) / config["dataset"]
 MONTHS = period_months(config["period"])
-MODELS = [name for name in config["models"] if name in BASELINES]
+BASELINE_MODELS = [name for name in config["models"] if name in BASELINES]
+DEEP_MODELS = [name for name in config["models"] if name in NETWORKS]
+MODELS = BASELINE_MODELS + DEEP_MODELS
 REGRID_ENGINE = resolve_engine(config["grid"]["regrid_engine"])
 PRODUCTS = ["forecast", "observation"]
 
@@ -54,6 +57,9 @@ PATHS = {
     "split_csv": out("interim", "split.csv"),
     "normalisation": out("interim", "normalisation.json"),
     "model": out("models", "{model}", "model.joblib"),
+    "deep_best": out("models", "{model}", "best.pt"),
+    "deep_log": out("models", "{model}", "training_log.csv"),
+    "deep_config": out("models", "{model}", "model_config.json"),
     "prediction": out("predictions", "{model}.nc"),
     "metrics": out("metrics", "{model}.json"),
     "metrics_csv": out("tables", "metrics.csv"),
@@ -81,7 +87,6 @@ def twin_settings(wildcards):
         "box": config["box"],
         "grid": {"resolution": config["grid"]["resolution"]},
         "raw_margin_deg": config["raw_margin_deg"],
-        "daily_reduction": config["daily_reduction"],
         "twin": config["twin"],
         "period": {"start": str(days[0].date()), "end": str(days[-1].date())},
     }

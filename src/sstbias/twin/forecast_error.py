@@ -1,10 +1,10 @@
-"""The forecast's error components that are not a change of the truth's shape.
+"""Error components of the twin that are not a change of the resolved truth's shape.
 
-- ``systematic_bias``: a warm bias varying in space and with the season (predictable from position and date);
+- ``systematic_bias``: the forecast's warm bias varying in space and with the season (predictable);
 - ``diurnal_cycle``: the 3-hourly forecast's diurnal warming (zero in a daily mean of the 8 steps);
-- ``RandomError``: the unpredictable part, a sum of seeded random plane waves travelling in space and time,
-  giving spatial (~150-400 km) and temporal (~4-20 days) correlation. Evaluable at any time, so months are
-  independent.
+- ``RandomError``: seeded random plane waves travelling in space and time, with spatial (~150-400 km) and
+  temporal (~4-20 days) correlation; the twin uses it as the observed ocean's unresolved variability, absent
+  from the forecast and therefore unpredictable from it. Evaluable at any time, so months are independent.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """One month of the twin dataset: raw HYCOM and OISST files plus the diagnostics of the forecast error.
 
-The forecast is the truth seen 1 day late with displaced and damped eddies and a misplaced, too strong cold
-tongue, plus a seasonal-spatial warm bias, a diurnal cycle and a random (unpredictable) error. The observation
-is the truth smoothed to OISST's effective resolution plus small noise. docs/twin.md gives the equations and
-the calibration.
+The forecast is the resolved truth seen 1 day late with displaced and damped eddies and a misplaced, too strong
+cold tongue, plus a seasonal-spatial warm bias and a diurnal cycle. The observed ocean adds variability that the
+forecast model does not represent (the unpredictable error: absent from every forecast input); the observation is
+that ocean smoothed to OISST's effective resolution plus small noise. docs/twin.md gives the equations and the
+calibration.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class TwinOcean:
         self.seed = seed
         self.p = parameters or TwinParameters()
         self.eddies = eddy_catalogue(seed, box, range(years.start - 1, years.stop + 1))
-        self.random_error = RandomError.from_seed(seed, self.p.random_rms)
+        self.unresolved = RandomError.from_seed(seed, self.p.random_rms)
 
     def _state(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray, eddies: EddyView, cold: UpwellingShape):
         t3 = t[:, None, None]
@@ -99,11 +100,13 @@ class TwinOcean:
             self._state(late, lat, lon, self.p.forecast_eddies, self.p.forecast_upwelling)
             + systematic_bias(t3, lat[None, :, None], lon[None, None, :], self.p.bias)
             + diurnal_cycle(t3, lon[None, None, :], self.p.diurnal_amplitude)
-            + self.random_error(t, lat, lon)
         )
 
     def observation(self, days: pd.DatetimeIndex, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(smoothed truth at the day centres, observation noise), each (T, H, W) degC."""
+        """(smoothed resolved truth at the day centres, unpredictable part), each (T, H, W) degC.
+
+        The unpredictable part is the unresolved variability (in no forecast) plus the observation noise.
+        """
         t = _days_since_epoch(days) + 0.5
         smooth = self._state(t, lat, lon, self.p.observed_eddies, self.p.true_upwelling)
         noise = np.stack(
@@ -112,7 +115,7 @@ class TwinOcean:
                 for day in np.floor(t)
             ]
         )
-        return smooth, noise
+        return smooth, self.unresolved(t, lat, lon) + noise
 
 
 def month_days(month: str, period: dict) -> pd.DatetimeIndex:
@@ -131,10 +134,10 @@ def synthesize_month(
 ) -> None:
     """Write ``month``'s raw HYCOM (3-hourly) and OISST (daily) files and the diagnostics, atomically.
 
-    Uses ``config`` keys box, grid.resolution, twin.seed, daily_reduction, raw_margin_deg and period. The
+    Uses ``config`` keys box, grid.resolution, twin.seed, raw_margin_deg and period. The
     diagnostics hold, on the analysis grid and daily, the ``truth`` and the ``unpredictable_error``: the part of
     observation - daily forecast that no corrector seeing forecasts only can know (the observation noise
-    interpolated to the grid minus the daily-reduced random forecast error).
+    and the unresolved variability, interpolated to the grid like the observation).
     """
     days = month_days(month, config["period"])
     if days.empty:
@@ -153,8 +156,8 @@ def synthesize_month(
 
     oisst_lat = _axis(raw_box.lat_min, raw_box.lat_max, OISST_STEP, 0.125)
     oisst_lon = _axis(raw_box.lon_min, raw_box.lon_max, OISST_STEP, 0.125)
-    smooth, noise = ocean.observation(days, oisst_lat, oisst_lon)
-    sst = smooth + noise
+    smooth, unpredictable = ocean.observation(days, oisst_lat, oisst_lon)
+    sst = smooth + unpredictable
     sst[:, is_land(oisst_lat, oisst_lon, land_parameters)] = np.nan
     fields = {
         "sst": sst,
@@ -165,28 +168,19 @@ def synthesize_month(
     atomic_write(oisst_path, lambda tmp: write_oisst(tmp, days, oisst_lat, np.mod(oisst_lon, 360.0), fields))
 
     grid = AnalysisGrid.from_config(config)
-    diagnostics = _diagnostics(ocean, days, grid, config["daily_reduction"], (oisst_lat, oisst_lon, noise))
+    diagnostics = _diagnostics(ocean, days, grid, (oisst_lat, oisst_lon, unpredictable))
     write_dataset(diagnostics, diagnostics_path, history=f"sstbias twin diagnostics {month}")
 
 
-def _diagnostics(
-    ocean: TwinOcean, days: pd.DatetimeIndex, grid: AnalysisGrid, daily: dict, noise_grid: tuple
-) -> xr.Dataset:
+def _diagnostics(ocean: TwinOcean, days: pd.DatetimeIndex, grid: AnalysisGrid, unpredictable: tuple) -> xr.Dataset:
+    """Truth and the unpredictable part bilinearly interpolated from the OISST grid, as the workflow regrids."""
     t_days = _days_since_epoch(days)
-    if daily["method"] == "mean":
-        steps = (t_days[:, None] + np.arange(STEPS_PER_DAY)[None, :] / STEPS_PER_DAY).ravel()
-        random_daily = ocean.random_error(steps, grid.lat, grid.lon).reshape(len(days), STEPS_PER_DAY, *grid.shape)
-        random_daily = random_daily.mean(axis=1)
-    else:
-        random_daily = ocean.random_error(t_days + daily["hour"] / 24.0, grid.lat, grid.lon)
-    noise_lat, noise_lon, noise = noise_grid
+    source_lat, source_lon, values = unpredictable
     points = np.stack(np.meshgrid(grid.lat, grid.lon, indexing="ij"), axis=-1)
-    noise_on_grid = np.stack(
-        [RegularGridInterpolator((noise_lat, noise_lon), n, method="linear")(points) for n in noise]
-    )
+    on_grid = np.stack([RegularGridInterpolator((source_lat, source_lon), v, method="linear")(points) for v in values])
     coords = {"time": days, "lat": lat_coord(grid.lat), "lon": lon_coord(grid.lon)}
     dims = ("time", "lat", "lon")
-    truth = ocean.truth(t_days + 0.5, grid.lat, grid.lon)
+    truth = ocean.truth(t_days + 0.5, grid.lat, grid.lon) + ocean.unresolved(t_days + 0.5, grid.lat, grid.lon)
     return xr.Dataset(
         {
             "truth": xr.DataArray(
@@ -196,17 +190,17 @@ def _diagnostics(
                 attrs={
                     "units": "degC",
                     "standard_name": "sea_surface_temperature",
-                    "long_name": "twin true SST at the day centre (12:00 UTC)",
+                    "long_name": "twin true SST (resolved + unresolved) at the day centre (12:00 UTC)",
                 },
             ),
             "unpredictable_error": xr.DataArray(
-                (noise_on_grid - random_daily).astype("float32"),
+                on_grid.astype("float32"),
                 dims=dims,
                 coords=coords,
                 attrs={
                     "units": "degC",
                     "long_name": "part of observation - daily forecast unknowable from forecasts "
-                    "(regridded observation noise - daily random forecast error)",
+                    "(regridded unresolved variability + observation noise)",
                 },
             ),
         },
