@@ -11,6 +11,7 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/regrid.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/baselines.smk"
+include: "workflow/rules/deep.smk"
 include: "workflow/rules/evaluate.smk"
 
 

@@ -14,7 +14,15 @@ REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"
 
 # import name -> conda/PyPI package name, where they differ
-PACKAGE_OF = {"netCDF4": "netcdf4", "sklearn": "scikit-learn", "yaml": "pyyaml", "xarray_regrid": "xarray-regrid"}
+PACKAGE_OF = {
+    "netCDF4": "netcdf4",
+    "sklearn": "scikit-learn",
+    "yaml": "pyyaml",
+    "xarray_regrid": "xarray-regrid",
+    "torch": "pytorch",
+}
+# conda-forge name -> PyPI name, where they differ
+PYPI_NAME = {"pytorch": "torch"}
 # provided by a package that is listed (dependencies of the listed ones, not imported on their own)
 NOT_PACKAGES = {"sstbias", "snakemake"}
 CONDA_ONLY = {"python", "esmpy", "xesmf"}
@@ -97,5 +105,5 @@ def test_conda_envs_match_pyproject():
     listed = project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
     pip_names = {re.split(r"[=<>!\[ ]", dep)[0].lower() for dep in listed}
     for env in (REPO / "envs").glob("*.yaml"):
-        extra = env_packages(env) - pip_names - CONDA_ONLY
+        extra = {PYPI_NAME.get(name, name) for name in env_packages(env)} - pip_names - CONDA_ONLY
         assert not extra, f"{env.name} lists {sorted(extra)} that pyproject.toml does not"

@@ -55,20 +55,23 @@ def test_table_order_and_improvement():
     table = metrics_table(RECORDS)
     assert list(table["model"]) == ["raw", "random_forest", "lightgbm", "zzz_custom", "floor"]
     assert np.isnan(table.loc[0, "improvement_pct"])
-    assert table.set_index("model").loc["lightgbm", "improvement_pct"] == pytest.approx(100 * 0.11 / 0.52)
+    rows = table.set_index("model")
+    assert rows.loc["lightgbm", "improvement_pct"] == pytest.approx(100 * 0.11 / 0.52)
+    assert rows.loc["lightgbm", "gap_closed"] == pytest.approx(0.11 / (0.52 - 0.28))
+    assert np.isnan(rows.loc["floor", "gap_closed"])
 
 
 def test_paper_markdown_layout():
     text = to_paper_markdown(metrics_table(RECORDS))
     lines = text.splitlines()
-    assert lines[0] == "| Model | MAPE (%) | MSE | RMSE (°C) | MAE (°C) | RMSE improvement (%) |"
-    assert lines[2] == "| Uncorrected forecast | 1.43 | 0.27 | 0.52 | 0.40 | - |"
-    assert "| LightGBM | 1.17 | 0.17 | 0.41 | 0.32 | 21.2 |" in lines
+    assert lines[0] == "| Model | MAPE (%) | MSE | RMSE (°C) | MAE (°C) | RMSE improvement (%) | Gap closed |"
+    assert lines[2] == "| Uncorrected forecast | 1.43 | 0.27 | 0.52 | 0.40 | - | - |"
+    assert "| LightGBM | 1.17 | 0.17 | 0.41 | 0.32 | 21.2 | 0.46 |" in lines
     assert lines[-1].startswith("| Irreducible floor (twin)")
 
 
 def test_write_table(tmp_path):
     write_table(metrics_table(RECORDS), tmp_path / "m.csv", tmp_path / "m.md")
     back = pd.read_csv(tmp_path / "m.csv")
-    assert list(back.columns) == ["model", "mse", "rmse", "mae", "mape", "improvement_pct"]
+    assert list(back.columns) == ["model", "mse", "rmse", "mae", "mape", "improvement_pct", "gap_closed"]
     assert (tmp_path / "m.md").read_text().startswith("| Model |")

@@ -23,6 +23,8 @@ def tiny_config() -> dict:
     config["grid"]["resolution"] = 0.16
     config["models"]["random_forest"].update(n_estimators=10, max_train_samples=20000)
     config["models"]["lightgbm"].update(n_estimators=60, max_train_samples=20000)
+    for name in ("convgru", "convlstm_at", "convgru_sa"):
+        config["models"][name].update(hidden_channels=4, iterations=20, eval_every=10, checkpoint_every=10)
     return config
 
 
@@ -63,22 +65,33 @@ def completed_run(workdir: Path) -> Path:
 
 def test_metrics_table(completed_run: Path):
     table = pd.read_csv(completed_run / "tables" / "metrics.csv")
-    assert list(table.columns[:6]) == ["model", "mse", "rmse", "mae", "mape", "improvement_pct"]
-    assert set(table["model"]) == {"raw", "climatology", "quantile_mapping", "random_forest", "lightgbm", "floor"}
+    assert list(table.columns[:7]) == ["model", "mse", "rmse", "mae", "mape", "improvement_pct", "gap_closed"]
+    assert set(table["model"]) == {
+        "raw",
+        "climatology",
+        "quantile_mapping",
+        "random_forest",
+        "lightgbm",
+        "convgru",
+        "convlstm_at",
+        "convgru_sa",
+        "floor",
+    }
     rows = table.set_index("model")
     assert rows[["mse", "rmse", "mae", "mape"]].notna().all().all()
     assert 0.1 < rows.loc["raw", "rmse"] < 1.5
     assert rows.loc["floor", "rmse"] < rows.loc["raw", "rmse"]
     expected = 100 * (rows.loc["raw", "rmse"] - rows["rmse"]) / rows.loc["raw", "rmse"]
     pd.testing.assert_series_equal(
-        rows["improvement_pct"].drop("raw"), expected.drop("raw"), check_names=False, atol=1e-6
+        rows["improvement_pct"].drop("raw"), expected.drop("raw"), check_names=False, rtol=1e-5
     )
     assert "RMSE" in (completed_run / "tables" / "metrics.md").read_text()
 
 
 def test_every_rule_wrote_its_log(completed_run: Path):
     logs = list((completed_run / "logs").rglob("*.log"))
-    assert {p.parent.name for p in logs} >= {"synthesize", "regrid", "align", "train_baseline", "evaluate", "tables"}
+    expected = {"synthesize", "regrid", "align", "train_baseline", "train_deep", "predict_deep", "evaluate", "tables"}
+    assert {p.parent.name for p in logs} >= expected
 
 
 def test_second_dry_run_has_nothing_to_do(workdir: Path, completed_run: Path):
@@ -111,3 +124,15 @@ def test_bad_config_fails_before_any_job(workdir: Path):
     assert run.returncode != 0
     assert "lat_min" in run.stderr
     assert not (workdir / "results" / "bad").exists()
+
+
+def test_corrupt_raw_file_fails_its_rule_naming_the_file(workdir: Path, completed_run: Path):
+    """Runs last: it damages a raw file of the module's run."""
+    raw = completed_run / "raw" / "hycom" / "2021-01.nc"
+    raw.write_text("<html><body>502 Bad Gateway</body></html>")
+    target = completed_run / "interim" / "forecast_daily" / "2021-01.nc"
+    run = snakemake(workdir, "--configfile", "tiny.yaml", "--force", str(target.relative_to(workdir)))
+    assert run.returncode != 0
+    log_text = (completed_run / "logs" / "daily_forecast" / "2021-01.log").read_text()
+    assert "2021-01.nc: an HTML/text error page, not netCDF" in log_text
+    assert not target.exists()

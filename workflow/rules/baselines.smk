@@ -10,7 +10,7 @@ rule train_baseline:
     benchmark:
         bench("train_baseline", "{model}")
     wildcard_constraints:
-        model="|".join(MODELS),
+        model="|".join(BASELINE_MODELS),
     conda:
         "../../envs/baselines.yaml"
     threads: 2
@@ -40,7 +40,7 @@ rule predict_baseline:
     benchmark:
         bench("predict_baseline", "{model}")
     wildcard_constraints:
-        model="|".join(MODELS),
+        model="|".join(BASELINE_MODELS),
     conda:
         "../../envs/baselines.yaml"
     threads: 2

@@ -1,0 +1,66 @@
+"""Checkpoint files written atomically with a sha256 sidecar, and the search for the newest valid one."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from pathlib import Path
+
+import torch
+
+from sstbias.netcdf import atomic_write
+
+log = logging.getLogger("sstbias.deep")
+
+
+class CorruptCheckpoint(Exception):
+    """A checkpoint file is truncated, unreadable or does not match its sha256 sidecar."""
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def save_checkpoint(state: dict, path: Path) -> None:
+    """torch.save ``state`` to ``path`` atomically; the sha256 of the bytes goes to ``path``.sha256."""
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    payload = buffer.getvalue()
+    atomic_write(path, lambda tmp: tmp.write_bytes(payload))
+    atomic_write(_sidecar(path), lambda tmp: tmp.write_text(hashlib.sha256(payload).hexdigest() + "\n"))
+
+
+def load_checkpoint(path: Path) -> dict:
+    """The state saved in ``path``; CorruptCheckpoint if it does not match its sidecar or cannot be read."""
+    payload = path.read_bytes()
+    sidecar = _sidecar(path)
+    if not sidecar.exists():
+        raise CorruptCheckpoint(f"{path}: no sha256 sidecar")
+    if hashlib.sha256(payload).hexdigest() != sidecar.read_text().strip():
+        raise CorruptCheckpoint(f"{path}: sha256 does not match {sidecar.name} (truncated or modified)")
+    try:
+        return torch.load(io.BytesIO(payload), map_location="cpu", weights_only=False)
+    except Exception as err:
+        raise CorruptCheckpoint(f"{path}: unreadable ({type(err).__name__}: {err})") from err
+
+
+def newest_valid_checkpoint(folder: Path) -> dict | None:
+    """The newest (highest iteration) readable checkpoint in ``folder``, skipping corrupt ones with a warning.
+
+    Returns None when there is no checkpoint; raises CorruptCheckpoint naming the files when all are corrupt.
+    """
+    candidates = sorted(folder.glob("iter_*.pt"), reverse=True)
+    problems = []
+    for path in candidates:
+        try:
+            state = load_checkpoint(path)
+        except CorruptCheckpoint as err:
+            log.warning("skipping corrupt checkpoint: %s", err)
+            problems.append(str(err))
+            continue
+        log.info("resuming from %s (iteration %d)", path, state["iteration"])
+        return state
+    if problems:
+        raise CorruptCheckpoint("no valid checkpoint to resume from: " + "; ".join(problems))
+    return None

@@ -1,0 +1,53 @@
+"""ConvGRU-SA (the paper's model): 3-D CNN + BatchNorm front, then ConvGRU cells whose input and hidden state
+first pass the self-attention block Y (eqs. 7-11).
+
+X^_t = Y(x_t), H^_{t-1} = Y(H_{t-1}); the gates use X^_t and H^_{t-1}, and the update keeps H^_{t-1}:
+H_t = (1 - Z_t) o H'_t + Z_t o H^_{t-1}, as eq. 11 is written in the paper (the OCR is ambiguous between H and
+H^; with the SAGAN gate starting at 0 both coincide at initialisation).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from sstbias.models.blocks.self_attention import SelfAttention2d
+from sstbias.models.cells.convgru import ConvGRUCell
+from sstbias.models.networks.front import Front3d
+
+
+class ConvGRUSANet(nn.Module):
+    """(B, T, C_in, H, W) -> (B, 1, H, W)."""
+
+    def __init__(
+        self,
+        in_channels: int,
+        hidden_channels: int = 32,
+        num_layers: int = 1,
+        kernel_size: int = 3,
+        attention_channels: int = 8,
+        front_channels: int = 16,
+        attention_impl: str = "sdpa",
+    ) -> None:
+        super().__init__()
+        self.front = Front3d(in_channels, front_channels)
+        widths = [front_channels] + [hidden_channels] * num_layers
+        self.input_attention = nn.ModuleList(
+            SelfAttention2d(widths[i], attention_channels, attention_impl) for i in range(num_layers)
+        )
+        self.hidden_attention = nn.ModuleList(
+            SelfAttention2d(hidden_channels, attention_channels, attention_impl) for _ in range(num_layers)
+        )
+        self.cells = nn.ModuleList(ConvGRUCell(widths[i], hidden_channels, kernel_size) for i in range(num_layers))
+        self.head = nn.Conv2d(hidden_channels, 1, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        sequence = self.front(x).unbind(dim=1)
+        for cell, attend_x, attend_h in zip(self.cells, self.input_attention, self.hidden_attention, strict=True):
+            hidden = cell.init_hidden(sequence[0])
+            outputs = []
+            for step in sequence:
+                hidden = cell(attend_x(step), attend_h(hidden))
+                outputs.append(hidden)
+            sequence = outputs
+        return self.head(sequence[-1])

@@ -1,0 +1,47 @@
+"""3DCNN-CBAM-ConvLSTM-AT (Fei et al. 2022, the paper's comparison model): a 3-D CNN + BatchNorm front,
+3-D CBAM, stacked ConvLSTM cells and temporal attention over the last layer's hidden states."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from sstbias.models.blocks.cbam3d import CBAM3d
+from sstbias.models.blocks.temporal_attention import TemporalAttention
+from sstbias.models.cells.convlstm import ConvLSTMCell
+from sstbias.models.networks.front import Front3d
+
+
+class ConvLSTMATNet(nn.Module):
+    """(B, T, C_in, H, W) -> (B, 1, H, W)."""
+
+    def __init__(
+        self,
+        in_channels: int,
+        hidden_channels: int = 32,
+        num_layers: int = 1,
+        kernel_size: int = 3,
+        front_channels: int = 16,
+    ) -> None:
+        super().__init__()
+        self.front = Front3d(in_channels, front_channels)
+        self.cbam = CBAM3d(front_channels)
+        self.cells = nn.ModuleList(
+            ConvLSTMCell(front_channels if i == 0 else hidden_channels, hidden_channels, kernel_size)
+            for i in range(num_layers)
+        )
+        self.temporal_attention = TemporalAttention(hidden_channels)
+        self.head = nn.Conv2d(hidden_channels, 1, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        features = self.front(x)
+        features = self.cbam(features.transpose(1, 2)).transpose(1, 2)
+        sequence = features.unbind(dim=1)
+        for cell in self.cells:
+            state = cell.init_hidden(sequence[0])
+            outputs = []
+            for step in sequence:
+                state = cell(step, state)
+                outputs.append(state[0])
+            sequence = outputs
+        return self.head(self.temporal_attention(torch.stack(sequence, dim=1)))

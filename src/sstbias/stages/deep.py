@@ -1,0 +1,38 @@
+"""File-to-file steps of the workflow's deep-model stage; each writes its outputs atomically.
+
+The Snakemake scripts in ``workflow/scripts/`` only pass paths and parameters to these functions.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import xarray as xr
+
+from sstbias.deep.api import predict_deep_model, train_deep_model
+from sstbias.normalise import Normaliser
+from sstbias.split import load_split
+from sstbias.stages.common import PathLike
+from sstbias.stages.predictions import write_prediction
+
+log = logging.getLogger("sstbias.stages")
+
+
+def train_deep(
+    model: str, settings: dict, aligned: PathLike, split_path: PathLike, normalisation: PathLike, out_dir: PathLike,
+    threads: int,
+) -> None:
+    """Train deep model ``model`` into ``out_dir`` (resuming from its checkpoints if a run was interrupted)."""
+    data = xr.load_dataset(aligned)
+    history = train_deep_model(
+        model, settings, data, load_split(split_path), Normaliser.load(normalisation), out_dir, threads
+    )
+    if history:
+        best = min(row["val_rmse"] for row in history)
+        log.info("%s: %d log rows, best validation RMSE %.4f degC", model, len(history), best)
+
+
+def predict_deep(model: str, out_dir: PathLike, aligned: PathLike, split_path: PathLike, out: PathLike) -> None:
+    """Write the corrected SST of the test days from a trained deep model."""
+    test_days = load_split(split_path)["test"]
+    write_prediction(predict_deep_model(out_dir, xr.load_dataset(aligned), test_days), out, model)

@@ -1,0 +1,55 @@
+rule train_deep:
+    """Train a deep corrector (ConvGRU, 3DCNN-CBAM-ConvLSTM-AT, ConvGRU-SA); resumes from its checkpoints."""
+    input:
+        aligned=PATHS["aligned"],
+        split=PATHS["split_json"],
+        normalisation=PATHS["normalisation"],
+    output:
+        best=PATHS["deep_best"],
+        log_csv=PATHS["deep_log"],
+        description=PATHS["deep_config"],
+    log:
+        log("train_deep", "{model}"),
+    benchmark:
+        bench("train_deep", "{model}")
+    wildcard_constraints:
+        model="|".join(DEEP_MODELS),
+    conda:
+        "../../envs/deep.yaml"
+    threads: 2
+    resources:
+        mem_mb=6000,
+        runtime=120,
+        # GPUs wanted by the job; cluster profiles turn this into a request (0 on CPU-only runs).
+        gpu=0,
+    params:
+        settings=lambda wildcards: {"seed": config["seeds"][0]}
+        | config["models"][wildcards.model],
+    script:
+        "../scripts/train_deep.py"
+
+
+rule predict_deep:
+    """Corrected SST of the test days from a trained deep corrector."""
+    input:
+        best=PATHS["deep_best"],
+        description=PATHS["deep_config"],
+        aligned=PATHS["aligned"],
+        split=PATHS["split_json"],
+    output:
+        PATHS["prediction"],
+    log:
+        log("predict_deep", "{model}"),
+    benchmark:
+        bench("predict_deep", "{model}")
+    wildcard_constraints:
+        model="|".join(DEEP_MODELS),
+    conda:
+        "../../envs/deep.yaml"
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=15,
+        gpu=0,
+    script:
+        "../scripts/predict_deep.py"
