@@ -19,7 +19,12 @@ log = logging.getLogger("sstbias.stages")
 
 
 def train_deep(
-    model: str, settings: dict, aligned: PathLike, split_path: PathLike, normalisation: PathLike, out_dir: PathLike,
+    model: str,
+    settings: dict,
+    aligned: PathLike,
+    split_path: PathLike,
+    normalisation: PathLike,
+    out_dir: PathLike,
     threads: int,
 ) -> None:
     """Train deep model ``model`` into ``out_dir`` (resuming from its checkpoints if a run was interrupted)."""
