@@ -4,16 +4,20 @@
 
 Size: 51x51 grid, batch 4, sequence 5, 32 hidden channels, 2 input channels (forecast + ocean mask). For each
 model: samples/s of a full training step (forward, backward, Adam), FLOPs per step counted by
-torch.utils.flop_counter (so attention's matmuls count), the achieved GFLOP/s against a large float32 matmul
-measured in the same run (the machine's own practical limit), and the process's peak RSS after the model's
-steps (ru_maxrss, which includes PyTorch's allocations; it only grows, so read it as a running maximum).
-ConvGRU-SA runs with both attention kernels; their outputs are compared on the same weights and input.
+torch.utils.flop_counter on the reference attention (the counter does not see the CPU flash-attention kernel;
+both kernels do the same useful arithmetic, so the same count is used for both), the achieved GFLOP/s against a
+large float32 matmul measured in the same run (the machine's own practical limit), and the peak RSS of a separate
+process per model (ru_maxrss, PyTorch's allocations included). ConvGRU-SA runs with both attention kernels; their
+outputs are compared on the same weights and input.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
+import subprocess
+import sys
 import time
 
 import torch
@@ -33,6 +37,7 @@ VARIANTS = [
     ),
     ("convgru_sa (sdpa)", "convgru_sa", {"front_channels": 16, "attention_channels": 8, "attention_impl": "sdpa"}),
 ]
+REFERENCE = 2  # index of ConvGRU-SA with the reference attention; the SDPA variant follows it
 
 
 def matmul_gflops(n: int = 2048, repeats: int = 5) -> float:
@@ -66,40 +71,77 @@ def time_steps(model: torch.nn.Module, x: torch.Tensor, steps: int) -> float:
     return (time.perf_counter() - start) / steps
 
 
+def build(index: int) -> torch.nn.Module:
+    """Variant ``index`` of VARIANTS with fixed weights and an attention gate of 0.5 (a trained-like state)."""
+    _, name, extra = VARIANTS[index]
+    torch.manual_seed(0)
+    model = build_model(name, SIZE["channels"], {"hidden_channels": HIDDEN, **extra})
+    for module in model.modules():
+        if hasattr(module, "gamma"):
+            module.gamma.data.fill_(0.5)
+    return model
+
+
+def measure(index: int, steps: int) -> dict:
+    """Step time, useful FLOPs, output and peak RSS of variant ``index`` (run in its own process)."""
+    torch.manual_seed(1)
+    x = torch.randn(SIZE["batch"], SIZE["sequence"], SIZE["channels"], SIZE["height"], SIZE["width"])
+    model = build(index)
+    with torch.no_grad():
+        output = model.eval()(x)
+    model.train()
+    seconds = time_steps(model, x, steps)
+    peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the FLOP count's own run
+    counted = build(REFERENCE) if VARIANTS[index][1] == "convgru_sa" else model
+    return {
+        "seconds": seconds,
+        "flops": step_flops(counted, x),
+        "output": output.flatten().tolist(),
+        "peak_rss_mib": peak_rss_mib,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--variant", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
-    x = torch.randn(SIZE["batch"], SIZE["sequence"], SIZE["channels"], SIZE["height"], SIZE["width"])
+    if args.variant is not None:
+        print(json.dumps(measure(args.variant, args.steps)))
+        return
     peak_matmul = matmul_gflops()
-    rows, outputs = [], {}
-    for label, name, extra in VARIANTS:
-        torch.manual_seed(0)
-        model = build_model(name, SIZE["channels"], {"hidden_channels": HIDDEN, **extra})
-        for module in model.modules():  # a trained-like attention gate, so both kernels matter in the output
-            if hasattr(module, "gamma"):
-                module.gamma.data.fill_(0.5)
-        with torch.no_grad():
-            outputs[label] = model.eval()(x)
-        model.train()
-        flops = step_flops(model, x)
-        seconds = time_steps(model, x, args.steps)
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        rows.append((label, SIZE["batch"] / seconds, seconds, flops / 1e9, flops / seconds / 1e9, rss))
+    results = []
+    for index in range(len(VARIANTS)):
+        command = [
+            sys.executable,
+            __file__,
+            "--variant",
+            str(index),
+            "--threads",
+            str(args.threads),
+            "--steps",
+            str(args.steps),
+        ]
+        results.append(json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout))
     print(f"size {SIZE}, hidden {HIDDEN}, threads {args.threads}, torch {torch.__version__}")
     print(f"float32 matmul 2048^3: {peak_matmul:.1f} GFLOP/s")
     header = ("model", "samples/s", "s/step", "GFLOP/step", "GFLOP/s", "of matmul", "peak RSS MiB")
     widths = (24, 10, 8, 12, 9, 10, 13)
     print("".join(f"{h:<{w}}" if i == 0 else f"{h:>{w}}" for i, (h, w) in enumerate(zip(header, widths, strict=True))))
-    for label, throughput, seconds, gflop, rate, rss in rows:
+    for (label, _, _), result in zip(VARIANTS, results, strict=True):
+        seconds, gflop = result["seconds"], result["flops"] / 1e9
+        rate = gflop / seconds
         share = rate / peak_matmul
-        print(f"{label:<24}{throughput:>10.2f}{seconds:>8.3f}{gflop:>12.1f}{rate:>9.1f}{share:>10.0%}{rss:>13.0f}")
-    step_seconds = {r[0]: r[2] for r in rows}
-    speedup = step_seconds["convgru_sa (reference)"] / step_seconds["convgru_sa (sdpa)"]
-    difference = (outputs["convgru_sa (reference)"] - outputs["convgru_sa (sdpa)"]).abs().max().item()
+        throughput = SIZE["batch"] / seconds
+        print(
+            f"{label:<24}{throughput:>10.2f}{seconds:>8.3f}{gflop:>12.1f}{rate:>9.1f}{share:>10.0%}"
+            f"{result['peak_rss_mib']:>13.0f}"
+        )
+    reference, sdpa = results[REFERENCE], results[REFERENCE + 1]
+    speedup = reference["seconds"] / sdpa["seconds"]
+    difference = max(abs(a - b) for a, b in zip(reference["output"], sdpa["output"], strict=True))
     print(
         f"ConvGRU-SA training step, SDPA vs reference attention: {speedup:.2f}x faster (target >= 2x); "
         f"max |output difference| {difference:.2e} (target <= 1e-5)"
