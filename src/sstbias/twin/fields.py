@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from sstbias.grid import Box
 
 DAYS_PER_YEAR = 365.2425
-EPOCH_YEAR = 2000
+EPOCH = pd.Timestamp("2000-01-01")
 
 # Monthly mean SST (degC) of the central South China Sea near 14N, 112E (winter monsoon cooling, spring
 # warming to ~29.7 in May-June, summer upwelling/mixing dip, autumn cooling), fitted by 3 harmonics.
@@ -97,7 +98,7 @@ def eddy_catalogue(seed: int, box: Box, years: range) -> Eddies:
     parts = []
     for year in years:
         rng = np.random.default_rng([seed, 1, year])
-        start = _days_since_epoch(year) - 100.0
+        start = days_since_epoch([pd.Timestamp(year=year, month=1, day=1)])[0] - 100.0
         n = EDDIES_PER_YEAR
         parts.append(
             {
@@ -114,8 +115,9 @@ def eddy_catalogue(seed: int, box: Box, years: range) -> Eddies:
     return Eddies(**{key: np.concatenate([p[key] for p in parts]) for key in parts[0]})
 
 
-def _days_since_epoch(year: int) -> float:
-    return float((np.datetime64(f"{year}-01-01") - np.datetime64(f"{EPOCH_YEAR}-01-01")).astype(int))
+def days_since_epoch(times: pd.DatetimeIndex) -> np.ndarray:
+    """The twin's time axis ``t``: days (float) since 2000-01-01 00:00 UTC of ``times``."""
+    return np.asarray((pd.DatetimeIndex(times) - EPOCH) / pd.Timedelta(days=1), dtype="float64")
 
 
 @dataclass(frozen=True)

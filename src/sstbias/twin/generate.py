@@ -22,6 +22,7 @@ from sstbias.netcdf import atomic_write, write_dataset
 from sstbias.twin.fields import (
     EddyView,
     UpwellingShape,
+    days_since_epoch,
     eddy_catalogue,
     eddy_field,
     meridional_gradient,
@@ -31,7 +32,6 @@ from sstbias.twin.fields import (
 from sstbias.twin.forecast_error import BiasShape, RandomError, diurnal_cycle, systematic_bias
 from sstbias.twin.formats import write_hycom, write_oisst
 
-EPOCH = pd.Timestamp("2000-01-01")
 HYCOM_DLAT, HYCOM_DLON, OISST_STEP = 0.04, 0.08, 0.25
 STEPS_PER_DAY = 8
 
@@ -64,10 +64,6 @@ def _axis(low: float, high: float, step: float, offset: float = 0.0) -> np.ndarr
     first = np.ceil((low - offset) / step - 1e-9)
     last = np.floor((high - offset) / step + 1e-9)
     return np.round(offset + step * np.arange(first, last + 1), 6)
-
-
-def _days_since_epoch(times: pd.DatetimeIndex) -> np.ndarray:
-    return np.asarray((times - EPOCH) / pd.Timedelta(days=1), dtype="float64")
 
 
 class TwinOcean:
@@ -107,7 +103,7 @@ class TwinOcean:
 
         The unpredictable part is the unresolved variability (in no forecast) plus the observation noise.
         """
-        t = _days_since_epoch(days) + 0.5
+        t = days_since_epoch(days) + 0.5
         smooth = self._state(t, lat, lon, self.p.observed_eddies, self.p.true_upwelling)
         noise = np.stack(
             [
@@ -150,7 +146,7 @@ def synthesize_month(
     hycom_lat = _axis(raw_box.lat_min, raw_box.lat_max, HYCOM_DLAT)
     hycom_lon = _axis(raw_box.lon_min, raw_box.lon_max, HYCOM_DLON)
     times = pd.DatetimeIndex([day + pd.Timedelta(hours=3 * k) for day in days for k in range(STEPS_PER_DAY)])
-    forecast = ocean.forecast(_days_since_epoch(times), hycom_lat, hycom_lon)
+    forecast = ocean.forecast(days_since_epoch(times), hycom_lat, hycom_lon)
     forecast[:, is_land(hycom_lat, hycom_lon, land_parameters)] = np.nan
     atomic_write(hycom_path, lambda tmp: write_hycom(tmp, times, hycom_lat, np.mod(hycom_lon, 360.0), forecast))
 
@@ -161,7 +157,7 @@ def synthesize_month(
     sst[:, is_land(oisst_lat, oisst_lon, land_parameters)] = np.nan
     fields = {
         "sst": sst,
-        "anom": sst - seasonal_cycle(_days_since_epoch(days) + 0.5)[:, None, None],
+        "anom": sst - seasonal_cycle(days_since_epoch(days) + 0.5)[:, None, None],
         "err": np.where(np.isfinite(sst), 0.15, np.nan),
         "ice": np.full_like(sst, np.nan),
     }
@@ -174,7 +170,7 @@ def synthesize_month(
 
 def _diagnostics(ocean: TwinOcean, days: pd.DatetimeIndex, grid: AnalysisGrid, unpredictable: tuple) -> xr.Dataset:
     """Truth and the unpredictable part bilinearly interpolated from the OISST grid, as the workflow regrids."""
-    t_days = _days_since_epoch(days)
+    t_days = days_since_epoch(days)
     source_lat, source_lon, values = unpredictable
     points = np.stack(np.meshgrid(grid.lat, grid.lon, indexing="ij"), axis=-1)
     on_grid = np.stack([RegularGridInterpolator((source_lat, source_lon), v, method="linear")(points) for v in values])
