@@ -20,7 +20,7 @@ rule train_baseline:
     params:
         settings=lambda wildcards: config["models"][wildcards.model],
         features=lambda wildcards: (
-            config["features"] if BASELINES[wildcards.model].uses_features else {}
+            config["features"] if wildcards.model in catalog.FEATURE_BASELINES else {}
         ),
         seed=config["seeds"][0],
     script:

@@ -15,8 +15,7 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
 )
 
-from sstbias.baselines import REGISTRY as BASELINES  # noqa: E402
-from sstbias.models import MODELS as NETWORKS  # noqa: E402
+from sstbias import catalog  # noqa: E402
 from sstbias.config import check_config, period_days, period_months  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
 
@@ -25,8 +24,8 @@ check_config(config)
 
 ROOT = Path(config["results_root"]) / config["dataset"]
 MONTHS = period_months(config["period"])
-BASELINE_MODELS = [name for name in config["models"] if name in BASELINES]
-DEEP_MODELS = [name for name in config["models"] if name in NETWORKS]
+BASELINE_MODELS = [name for name in config["models"] if name in catalog.BASELINES]
+DEEP_MODELS = [name for name in config["models"] if name in catalog.DEEP_MODELS]
 MODELS = BASELINE_MODELS + DEEP_MODELS
 REGRID_ENGINE = resolve_engine(config["grid"]["regrid_engine"])
 PRODUCTS = ["forecast", "observation"]
