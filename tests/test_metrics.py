@@ -71,7 +71,8 @@ def test_paper_markdown_layout():
 
 
 def test_write_table(tmp_path):
-    write_table(metrics_table(RECORDS), tmp_path / "m.csv", tmp_path / "m.md")
+    table = metrics_table(RECORDS)
+    write_table(table, tmp_path / "m.csv", tmp_path / "m.md", to_paper_markdown(table))
     back = pd.read_csv(tmp_path / "m.csv")
     assert list(back.columns) == ["model", "mse", "rmse", "mae", "mape", "improvement_pct", "gap_closed"]
     assert (tmp_path / "m.md").read_text().startswith("| Model |")

@@ -86,6 +86,11 @@ def test_metrics_table(completed_run: Path):
         rows["improvement_pct"].drop("raw"), expected.drop("raw"), check_names=False, rtol=1e-5
     )
     assert "RMSE" in (completed_run / "tables" / "metrics.md").read_text()
+    assert (rows["rmse_ci_low"] <= rows["rmse"]).all() and (rows["rmse"] <= rows["rmse_ci_high"]).all()
+    monthly = pd.read_csv(completed_run / "tables" / "monthly_rmse.csv")
+    assert list(monthly["month"]) == ["2021-02"] and set(monthly.columns) >= set(table["model"])
+    skill = pd.read_csv(completed_run / "tables" / "skill.csv").set_index("model")
+    assert skill.loc["raw", "skill_vs_raw"] == 0.0
 
 
 def test_every_rule_wrote_its_log(completed_run: Path):

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from sstbias.errors import InputDataError
 
 
-def compute_metrics(prediction: xr.DataArray, observation: xr.DataArray, mask: xr.DataArray) -> dict[str, float]:
-    """MSE (degC^2), RMSE, MAE (degC), MAPE (%) of ``prediction`` against ``observation`` on ocean cells.
-
-    ``prediction`` and ``observation`` are (time, lat, lon) in degC on the same days and grid; ``mask`` (lat, lon)
-    is 1 on ocean cells. MAPE = 100/n * sum |(y - yhat) / y| with y the observation in degC (paper eq. 15).
-    A NaN prediction or observation on an ocean cell is an error, never dropped. ``n`` counts the cell-days.
-    """
+def _ocean_values(prediction: xr.DataArray, observation: xr.DataArray, mask: xr.DataArray):
     if prediction.shape != observation.shape:
         raise InputDataError(f"prediction shape {prediction.shape} differs from observation {observation.shape}")
     ocean = np.asarray(mask.values, dtype=bool)
@@ -24,6 +19,35 @@ def compute_metrics(prediction: xr.DataArray, observation: xr.DataArray, mask: x
         bad = ~np.isfinite(values)
         if bad.any():
             raise InputDataError(f"{name} has {int(bad.sum())} NaN/inf values on ocean cells")
+    return yhat, y
+
+
+def daily_error_sums(prediction: xr.DataArray, observation: xr.DataArray, mask: xr.DataArray) -> pd.DataFrame:
+    """One row per day: ``date``, ``n`` ocean cells, ``sse`` (degC^2), ``sae`` and ``sum_error`` (degC).
+
+    The per-day sums from which any period's scores and their bootstrap intervals follow.
+    """
+    yhat, y = _ocean_values(prediction, observation, mask)
+    error = yhat - y
+    return pd.DataFrame(
+        {
+            "date": pd.DatetimeIndex(observation["time"].values).strftime("%Y-%m-%d"),
+            "n": np.full(error.shape[0], error.shape[1]),
+            "sse": (error**2).sum(axis=1),
+            "sae": np.abs(error).sum(axis=1),
+            "sum_error": error.sum(axis=1),
+        }
+    )
+
+
+def compute_metrics(prediction: xr.DataArray, observation: xr.DataArray, mask: xr.DataArray) -> dict[str, float]:
+    """MSE (degC^2), RMSE, MAE (degC), MAPE (%) of ``prediction`` against ``observation`` on ocean cells.
+
+    ``prediction`` and ``observation`` are (time, lat, lon) in degC on the same days and grid; ``mask`` (lat, lon)
+    is 1 on ocean cells. MAPE = 100/n * sum |(y - yhat) / y| with y the observation in degC (paper eq. 15).
+    A NaN prediction or observation on an ocean cell is an error, never dropped. ``n`` counts the cell-days.
+    """
+    yhat, y = _ocean_values(prediction, observation, mask)
     error = yhat - y
     mse = float(np.mean(error**2))
     return {
@@ -33,6 +57,11 @@ def compute_metrics(prediction: xr.DataArray, observation: xr.DataArray, mask: x
         "mape": float(100.0 * np.mean(np.abs(error / y))),
         "n": int(error.size),
     }
+
+
+def skill_score(mse: float, mse_reference: float) -> float:
+    """MSE skill score against a reference: 1 - MSE / MSE_reference (1 perfect, 0 no better, < 0 worse)."""
+    return 1.0 - mse / mse_reference
 
 
 def improvement_pct(rmse_raw: float, rmse: float) -> float:

@@ -6,7 +6,7 @@ import os
 
 import pandas as pd
 
-from sstbias.metrics import improvement_pct
+from sstbias.metrics import improvement_pct, skill_score
 from sstbias.netcdf import atomic_write
 
 COLUMNS = ["model", "mse", "rmse", "mae", "mape", "improvement_pct", "gap_closed"]
@@ -80,7 +80,68 @@ def to_paper_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_table(table: pd.DataFrame, csv_path: str | os.PathLike, md_path: str | os.PathLike) -> None:
-    """Write ``table`` as CSV and as the paper-layout Markdown, atomically."""
+def uncertainty_markdown(table: pd.DataFrame, confidence: float, block_length: int) -> str:
+    """The intervals and tests of ``table`` (with the uncertainty columns) as a Markdown table."""
+    lines = [
+        f"| Model | RMSE (°C) | {confidence:.0%} CI | Improvement (%) | {confidence:.0%} CI | "
+        "DM p-value vs best baseline |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for row in table.itertuples(index=False):
+        name = DISPLAY_NAMES.get(row.model, row.model)
+        improvement = "-" if pd.isna(row.improvement_pct) else f"{row.improvement_pct:.1f}"
+        gain_ci = (
+            "-" if pd.isna(row.improvement_ci_low) else f"{row.improvement_ci_low:.1f} – {row.improvement_ci_high:.1f}"
+        )
+        test = "-" if pd.isna(row.dm_p_value) else f"{row.dm_p_value:.3g} ({DISPLAY_NAMES.get(row.compared_with)})"
+        lines.append(
+            f"| {name} | {row.rmse:.3f} | {row.rmse_ci_low:.3f} – {row.rmse_ci_high:.3f} | {improvement} | "
+            f"{gain_ci} | {test} |"
+        )
+    lines += [
+        "",
+        f"Intervals: moving-block bootstrap over test days (blocks of {block_length} days); test: Diebold-Mariano on "
+        "daily MSE with a Newey-West variance, two-sided.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def period_tables(daily: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(RMSE per month and model, MSE skill scores against raw and climatology) from per-day error sums."""
+    monthly = {}
+    totals = {}
+    for name, frame in daily.items():
+        months = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m")
+        sums = frame.groupby(months)[["sse", "n"]].sum()
+        monthly[name] = (sums["sse"] / sums["n"]) ** 0.5
+        totals[name] = frame["sse"].sum() / frame["n"].sum()
+    order = sorted(daily, key=_rank)
+    by_month = pd.DataFrame(monthly)[order]
+    by_month.index.name = "month"
+    skill = pd.DataFrame({"model": order})
+    for reference in ("raw", "climatology"):
+        if reference in totals:
+            skill[f"skill_vs_{reference}"] = [skill_score(totals[name], totals[reference]) for name in order]
+    return by_month.reset_index(), skill
+
+
+def write_table(table: pd.DataFrame, csv_path: str | os.PathLike, md_path: str | os.PathLike, markdown: str) -> None:
+    """Write ``table`` as CSV and ``markdown`` beside it, atomically."""
     atomic_write(csv_path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.8g"))
-    atomic_write(md_path, lambda tmp: tmp.write_text(to_paper_markdown(table)))
+    atomic_write(md_path, lambda tmp: tmp.write_text(markdown))
+
+
+def plain_markdown(table: pd.DataFrame, digits: int = 3) -> str:
+    """A Markdown rendering of a small numeric table (model names shown as in the paper)."""
+    shown = table.rename(columns={"model": "Model"}).copy()
+    if "Model" in shown:
+        shown["Model"] = [DISPLAY_NAMES.get(m, m) for m in shown["Model"]]
+    else:
+        shown = shown.rename(columns={c: DISPLAY_NAMES.get(c, c) for c in shown.columns})
+    header = "| " + " | ".join(map(str, shown.columns)) + " |"
+    rule = "|" + "|".join("---" if i == 0 else "---:" for i in range(len(shown.columns))) + "|"
+    rows = [
+        "| " + " | ".join(v if isinstance(v, str) else f"{v:.{digits}f}" for v in row) + " |"
+        for row in shown.itertuples(index=False)
+    ]
+    return "\n".join([header, rule, *rows]) + "\n"

@@ -61,8 +61,13 @@ PATHS = {
     "deep_config": out("models", "{model}", "model_config.json"),
     "prediction": out("predictions", "{model}.nc"),
     "metrics": out("metrics", "{model}.json"),
+    "daily_errors": out("metrics", "{model}_daily.csv"),
     "metrics_csv": out("tables", "metrics.csv"),
     "metrics_md": out("tables", "metrics.md"),
+    "monthly_csv": out("tables", "monthly_rmse.csv"),
+    "monthly_md": out("tables", "monthly_rmse.md"),
+    "skill_csv": out("tables", "skill.csv"),
+    "skill_md": out("tables", "skill.md"),
 }
 
 

@@ -27,7 +27,8 @@ rule evaluate:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
     output:
-        PATHS["metrics"],
+        metrics=PATHS["metrics"],
+        daily=PATHS["daily_errors"],
     log:
         log("evaluate", "{model}"),
     benchmark:
@@ -43,12 +44,17 @@ rule evaluate:
 
 
 rule tables:
-    """metrics.csv and the paper's Table 1 layout in Markdown."""
+    """Table 1 with bootstrap intervals and tests, RMSE per month, skill scores (CSV and Markdown)."""
     input:
-        expand(PATHS["metrics"], model=evaluated_models()),
+        metrics=expand(PATHS["metrics"], model=evaluated_models()),
+        daily=expand(PATHS["daily_errors"], model=evaluated_models()),
     output:
-        csv=PATHS["metrics_csv"],
-        md=PATHS["metrics_md"],
+        metrics_csv=PATHS["metrics_csv"],
+        metrics_md=PATHS["metrics_md"],
+        monthly_csv=PATHS["monthly_csv"],
+        monthly_md=PATHS["monthly_md"],
+        skill_csv=PATHS["skill_csv"],
+        skill_md=PATHS["skill_md"],
     log:
         log("tables"),
     benchmark:
@@ -59,5 +65,7 @@ rule tables:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        uncertainty=config["uncertainty"],
     script:
         "../scripts/tables.py"

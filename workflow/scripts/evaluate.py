@@ -5,4 +5,6 @@ from sstbias.stages import evaluate
 
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
-    evaluate.evaluate(sm.wildcards.model, sm.input.prediction, sm.input.aligned, sm.input.split, sm.output[0])
+    evaluate.evaluate(
+        sm.wildcards.model, sm.input.prediction, sm.input.aligned, sm.input.split, sm.output.metrics, sm.output.daily
+    )

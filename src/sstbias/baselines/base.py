@@ -11,19 +11,29 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sstbias.errors import ConfigError
-from sstbias.netcdf import atomic_write
+from sstbias.errors import ConfigError, InputDataError
+from sstbias.features import resolve_features
+from sstbias.netcdf import SST_ATTRS, atomic_write
+
+PREDICTION_ATTRS = {**SST_ATTRS, "long_name": "bias-corrected sea surface temperature"}
 
 
 class Corrector(ABC):
     """A bias corrector of the daily forecast.
 
-    ``settings`` is the config section ``models.<name>`` (unknown keys are a ConfigError naming them),
-    ``features`` the config's ``features`` section, ``seed`` and ``n_jobs`` control randomness and threads.
+    ``settings`` is the config section ``models.<name>``: keys outside :attr:`defaults` and values outside
+    :attr:`choices` are a ConfigError naming ``models.<name>.<key>``. ``features`` is the config's ``features``
+    section (used, and checked, only when :attr:`uses_features`). ``seed`` and ``n_jobs`` control randomness and
+    threads.
+
+    Subclasses implement :meth:`_fit` and :meth:`_correct`. The public methods enforce the data contract:
+    :meth:`fit` hands them observations of the fit days only (NaN on every other day) and :meth:`predict` no
+    observation at all.
     """
 
     name: ClassVar[str]
     defaults: ClassVar[dict] = {}
+    choices: ClassVar[dict[str, tuple]] = {}
     uses_features: ClassVar[bool] = False  # whether the config's ``features`` section shapes this model
 
     def __init__(self, settings: dict, features: dict, seed: int = 0, n_jobs: int = 1) -> None:
@@ -33,35 +43,49 @@ class Corrector(ABC):
                 f"models.{self.name}.{unknown[0]}: unknown setting (known: {sorted(self.defaults) or 'none'})"
             )
         self.settings = {**self.defaults, **settings}
-        self.features = dict(features)
+        for key, allowed in self.choices.items():
+            if self.settings[key] not in allowed:
+                raise ConfigError(f"models.{self.name}.{key}: {self.settings[key]!r} is not one of {list(allowed)}")
+        self.features = resolve_features(features) if self.uses_features else {}
         self.seed = seed
         self.n_jobs = n_jobs
+        self.fit_days_: pd.DatetimeIndex | None = None
+
+    def fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
+        """Learn from the aligned ``data`` (forecast, observation, ocean_mask) on ``days``.
+
+        Forecasts of other days may serve as inputs (lagged features); observations of other days are hidden.
+        """
+        days = _days_in(data, days)
+        inputs = data[["forecast", "observation", "ocean_mask"]]
+        inputs["observation"] = inputs["observation"].where(inputs["time"].isin(days))
+        self._fit(inputs, days)
+        self.fit_days_ = days
+
+    def predict(self, data: xr.Dataset, days: pd.DatetimeIndex) -> xr.DataArray:
+        """Corrected SST float32 (time, lat, lon) degC over ``days``, NaN off the ocean mask, CF attributes.
+
+        Only ``forecast`` and ``ocean_mask`` of ``data`` reach the model.
+        """
+        if self.fit_days_ is None:
+            raise RuntimeError(f"{self.name}: predict called before fit")
+        days = _days_in(data, days)
+        inputs = data[["forecast", "ocean_mask"]]
+        values = self._correct(inputs, days)
+        template = inputs["forecast"].sel(time=days)
+        corrected = xr.DataArray(values.astype("float32"), dims=("time", "lat", "lon"), coords=template.coords)
+        corrected = corrected.where(inputs["ocean_mask"] == 1)
+        corrected.attrs = dict(PREDICTION_ATTRS)
+        corrected.name = "sst_corrected"
+        return corrected
 
     @abstractmethod
-    def fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
-        """Learn from the aligned ``data`` (forecast, observation, ocean_mask) on ``days`` only."""
+    def _fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
+        """Learn from ``data`` on ``days``; its observation is NaN on every other day."""
 
     @abstractmethod
     def _correct(self, data: xr.Dataset, days: pd.DatetimeIndex) -> np.ndarray:
-        """Corrected SST (time, lat, lon) in degC for ``days``; ``data`` holds no observation."""
-
-    def predict(self, data: xr.Dataset, days: pd.DatetimeIndex) -> xr.DataArray:
-        """Corrected SST (time, lat, lon) float32 degC of ``days``, NaN off the ocean mask.
-
-        The observation is removed from ``data`` before the model sees it.
-        """
-        days = pd.DatetimeIndex(days)
-        inputs = data.drop_vars("observation", errors="ignore")
-        values = self._correct(inputs, days)
-        template = inputs["forecast"].sel(time=days)
-        corrected = xr.DataArray(values.astype("float32"), dims=template.dims, coords=template.coords)
-        corrected = corrected.where(inputs["ocean_mask"] == 1)
-        corrected.attrs = {
-            "units": "degC",
-            "standard_name": "sea_surface_temperature",
-            "long_name": "bias-corrected sea surface temperature",
-        }
-        return corrected
+        """Corrected SST (n_days, H, W) in degC for ``days``; ``data`` holds only forecast and ocean_mask."""
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the fitted corrector (joblib, compressed) atomically."""
@@ -69,20 +93,31 @@ class Corrector(ABC):
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Corrector:
-        """Read a corrector written by :meth:`save`; it must be of this class."""
+        """Read a corrector written by :meth:`save`; InputDataError if the file holds anything else."""
         obj = joblib.load(path)
         if not isinstance(obj, cls):
-            raise TypeError(f"{path}: holds a {type(obj).__name__}, not a {cls.__name__}")
+            raise InputDataError(f"{path}: holds a {type(obj).__name__}, not a {cls.__name__}")
         return obj
 
 
+def _days_in(data: xr.Dataset, days: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """``days`` as a DatetimeIndex, an InputDataError if empty or if one is not in ``data``'s time axis."""
+    days = pd.DatetimeIndex(days)
+    if len(days) == 0:
+        raise InputDataError("no days given")
+    absent = days[~days.isin(pd.DatetimeIndex(data["time"].values))]
+    if len(absent):
+        raise InputDataError(f"{len(absent)} requested day(s) are not in the data, first {absent[0].date()}")
+    return days
+
+
 def ocean_cells(data: xr.Dataset) -> np.ndarray:
-    """Flat indices (n_cells,) of the ocean cells into the (lat, lon) grid."""
+    """Flat indices (n_cells,) of the ocean cells into the (lat, lon) grid, ascending."""
     return np.flatnonzero(data["ocean_mask"].values.ravel() == 1)
 
 
 def scatter_cells(values: np.ndarray, cells: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """(n_days, n_cells) values placed on (n_days, H, W), NaN elsewhere."""
-    out = np.full((values.shape[0], shape[0] * shape[1]), np.nan, dtype="float64")
+    """(n_days, n_cells) values placed on a float64 (n_days, H, W) grid, NaN elsewhere."""
+    out = np.full((values.shape[0], shape[0] * shape[1]), np.nan)
     out[:, cells] = values
     return out.reshape(values.shape[0], *shape)

@@ -13,12 +13,20 @@ import pandas as pd
 import xarray as xr
 
 from sstbias.errors import InputDataError
-from sstbias.metrics import compute_metrics
+from sstbias.metrics import compute_metrics, daily_error_sums
 from sstbias.netcdf import atomic_write
 from sstbias.split import load_split
 from sstbias.stages.common import PREDICTION, PathLike, open_field
 from sstbias.stages.predictions import write_prediction
-from sstbias.tables import metrics_table, to_paper_markdown, write_table
+from sstbias.tables import (
+    metrics_table,
+    period_tables,
+    plain_markdown,
+    to_paper_markdown,
+    uncertainty_markdown,
+    write_table,
+)
+from sstbias.uncertainty import score_uncertainty
 
 log = logging.getLogger("sstbias.stages")
 
@@ -39,15 +47,19 @@ def floor_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Seque
     write_prediction(best.where(data["ocean_mask"] == 1), out, "floor")
 
 
-def evaluate(model: str, prediction: PathLike, aligned: PathLike, split_path: PathLike, out: PathLike) -> None:
-    """Write the paper's metrics of ``model`` over the test days and ocean cells as JSON."""
+def evaluate(
+    model: str, prediction: PathLike, aligned: PathLike, split_path: PathLike, out: PathLike, daily_out: PathLike
+) -> None:
+    """Write the paper's metrics of ``model`` over the test days and ocean cells as JSON, and per-day sums as CSV."""
     test_days = load_split(split_path)["test"]
     predicted = open_field(prediction, PREDICTION)
     missing = test_days.difference(pd.DatetimeIndex(predicted["time"].values))
     if len(missing):
         raise InputDataError(f"{prediction}: prediction lacks test days {[str(d.date()) for d in missing[:5]]}")
     data = xr.load_dataset(aligned).sel(time=test_days)
-    scores = compute_metrics(predicted.sel(time=test_days), data["observation"], data["ocean_mask"])
+    predicted = predicted.sel(time=test_days)
+    scores = compute_metrics(predicted, data["observation"], data["ocean_mask"])
+    daily = daily_error_sums(predicted, data["observation"], data["ocean_mask"])
     record = {
         "model": model,
         **scores,
@@ -57,14 +69,33 @@ def evaluate(model: str, prediction: PathLike, aligned: PathLike, split_path: Pa
     }
     log.info("%s: %s", model, record)
     atomic_write(out, lambda tmp: tmp.write_text(json.dumps(record, indent=1) + "\n"))
+    atomic_write(daily_out, lambda tmp: daily.to_csv(tmp, index=False, float_format="%.8g"))
 
 
-def tables(metric_files: Sequence[PathLike], csv_path: PathLike, md_path: PathLike) -> None:
-    """Collect per-model metrics into metrics.csv and the paper's Table 1 layout in Markdown."""
+def tables(
+    metric_files: Sequence[PathLike], daily_files: Sequence[PathLike], outputs: dict[str, PathLike], uncertainty: dict
+) -> None:
+    """metrics.csv/.md (Table 1 with bootstrap intervals and tests), monthly_rmse.csv/.md and skill.csv/.md.
+
+    ``outputs`` maps metrics_csv, metrics_md, monthly_csv, monthly_md, skill_csv, skill_md to paths;
+    ``uncertainty`` is the config section (block_length, resamples, confidence, seed).
+    """
     records = []
     for path in metric_files:
         with open(path) as handle:
             records.append(json.load(handle))
-    table = metrics_table(records)
-    write_table(table, csv_path, md_path)
-    log.info("\n%s", to_paper_markdown(table))
+    daily = {record["model"]: pd.read_csv(path) for record, path in zip(records, daily_files, strict=True)}
+    intervals = score_uncertainty(
+        daily, uncertainty["block_length"], uncertainty["resamples"], uncertainty["confidence"], uncertainty["seed"]
+    )
+    table = metrics_table(records).merge(intervals, on="model", how="left")
+    markdown = (
+        to_paper_markdown(table)
+        + "\n"
+        + uncertainty_markdown(table, uncertainty["confidence"], uncertainty["block_length"])
+    )
+    write_table(table, outputs["metrics_csv"], outputs["metrics_md"], markdown)
+    monthly, skill = period_tables(daily)
+    write_table(monthly, outputs["monthly_csv"], outputs["monthly_md"], plain_markdown(monthly))
+    write_table(skill, outputs["skill_csv"], outputs["skill_md"], plain_markdown(skill))
+    log.info("\n%s", markdown)

@@ -1,0 +1,84 @@
+"""Block-bootstrap intervals, the Diebold-Mariano test, and the per-month and skill tables."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sstbias.tables import period_tables
+from sstbias.uncertainty import block_bootstrap_indices, diebold_mariano, resampled_rmse, score_uncertainty
+
+
+def daily_errors(n_days: int, scale: float, seed: int, persistence: float = 0.7, cells: int = 100) -> pd.DataFrame:
+    """Per-day sums of an AR(1)-in-time error field (degC) with the given scale."""
+    rng = np.random.default_rng(seed)
+    level = np.zeros(n_days)
+    for t in range(1, n_days):
+        level[t] = persistence * level[t - 1] + rng.normal()
+    errors = scale * (0.6 * level[:, None] + rng.normal(size=(n_days, cells)))
+    return pd.DataFrame(
+        {
+            "date": pd.date_range("2021-01-01", periods=n_days).strftime("%Y-%m-%d"),
+            "n": cells,
+            "sse": (errors**2).sum(axis=1),
+            "sae": np.abs(errors).sum(axis=1),
+            "sum_error": errors.sum(axis=1),
+        }
+    )
+
+
+def test_block_indices_are_consecutive_within_blocks():
+    indices = block_bootstrap_indices(10, 3, resamples=4, seed=0)
+    assert indices.shape == (4, 10) and indices.min() >= 0 and indices.max() < 10
+    steps = np.diff(indices[:, :3], axis=1) % 10
+    assert (steps == 1).all()
+
+
+def interval_width(n_days: int) -> tuple[float, float, float]:
+    frame = daily_errors(n_days, 0.5, seed=3)
+    samples = resampled_rmse(frame, block_bootstrap_indices(n_days, 5, 2000, seed=1))
+    point = float(np.sqrt(frame["sse"].sum() / frame["n"].sum()))
+    low, high = np.percentile(samples, [2.5, 97.5])
+    return point, low, high
+
+
+def test_interval_contains_the_point_estimate_and_shrinks_with_more_days():
+    point, low, high = interval_width(60)
+    assert low < point < high
+    point_long, low_long, high_long = interval_width(960)
+    assert low_long < point_long < high_long
+    assert (high_long - low_long) < 0.5 * (high - low)
+
+
+def test_diebold_mariano_separates_different_models_and_not_equal_ones():
+    a, b = daily_errors(200, 0.3, seed=4), daily_errors(200, 0.5, seed=5)
+    statistic, p_value = diebold_mariano(a, b, lag=4)
+    assert statistic < 0 and p_value < 1e-3
+    _, same = diebold_mariano(a, daily_errors(200, 0.3, seed=6), lag=4)
+    assert same > 0.01
+
+
+def test_score_uncertainty_table():
+    daily = {
+        "raw": daily_errors(90, 0.5, 1),
+        "climatology": daily_errors(90, 0.35, 2),
+        "convgru": daily_errors(90, 0.3, 3),
+    }
+    table = score_uncertainty(daily, block_length=5, resamples=500, confidence=0.95, seed=0).set_index("model")
+    assert table.loc["convgru", "compared_with"] == "climatology"
+    assert np.isnan(table.loc["climatology", "dm_p_value"])
+    assert np.isnan(table.loc["raw", "improvement_ci_low"])
+    assert 0 < table.loc["convgru", "improvement_ci_low"] < table.loc["convgru", "improvement_ci_high"]
+    with pytest.raises(ValueError, match="test days"):
+        score_uncertainty({**daily, "lightgbm": daily_errors(80, 0.4, 4)}, 5, 100, 0.95, 0)
+
+
+def test_monthly_and_skill_tables_are_consistent_with_totals():
+    daily = {"raw": daily_errors(59, 0.5, 1), "climatology": daily_errors(59, 0.35, 2)}
+    monthly, skill = period_tables(daily)
+    assert list(monthly["month"]) == ["2021-01", "2021-02"]
+    january = daily["raw"].iloc[:31]
+    assert monthly.loc[0, "raw"] == pytest.approx(np.sqrt(january["sse"].sum() / january["n"].sum()))
+    rows = skill.set_index("model")
+    mse = {name: frame["sse"].sum() / frame["n"].sum() for name, frame in daily.items()}
+    assert rows.loc["climatology", "skill_vs_raw"] == pytest.approx(1 - mse["climatology"] / mse["raw"])
+    assert rows.loc["raw", "skill_vs_raw"] == 0.0
