@@ -6,6 +6,9 @@ min_version("8.20")
 configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/regrid.smk"
@@ -13,6 +16,7 @@ include: "workflow/rules/prepare.smk"
 include: "workflow/rules/baselines.smk"
 include: "workflow/rules/deep.smk"
 include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/figures.smk"
 
 
 rule all:

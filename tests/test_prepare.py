@@ -107,3 +107,21 @@ def test_normaliser_exact_inverse_and_round_trip(tmp_path, method, scope):
         assert norm.stats["forecast"] == norm.stats["observation"]
     norm.save(tmp_path / "n.json")
     assert Normaliser.load(tmp_path / "n.json") == norm
+
+
+def test_atomic_write_leaves_no_partial_file_and_respects_the_umask(tmp_path):
+    import os
+
+    from sstbias.netcdf import atomic_write
+
+    def failing(tmp):
+        tmp.write_text("half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(tmp_path / "out.txt", failing)
+    assert list(tmp_path.iterdir()) == []
+    atomic_write(tmp_path / "out.txt", lambda tmp: tmp.write_text("whole"))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "out.txt").stat().st_mode & 0o777 == 0o666 & ~mask

@@ -68,6 +68,10 @@ PATHS = {
     "monthly_md": out("tables", "monthly_rmse.md"),
     "skill_csv": out("tables", "skill.csv"),
     "skill_md": out("tables", "skill.md"),
+    "fig_error_maps": out("figures", "error_maps.png"),
+    "fig_scatter": out("figures", "scatter.png"),
+    "fig_error_series": out("figures", "error_series.png"),
+    "fig_training": out("figures", "training_curves.png"),
 }
 
 
@@ -120,9 +124,12 @@ def evaluated_models():
 
 
 def all_targets():
-    return [
+    targets = [
         PATHS["split_csv"],
         PATHS["normalisation"],
         PATHS["metrics_csv"],
         PATHS["metrics_md"],
+        PATHS["fig_error_maps"],
+        PATHS["fig_error_series"],
     ]
+    return targets + ([PATHS["fig_training"]] if DEEP_MODELS else [])

@@ -50,11 +50,17 @@ rule tables:
         daily=expand(PATHS["daily_errors"], model=evaluated_models()),
     output:
         metrics_csv=PATHS["metrics_csv"],
-        metrics_md=PATHS["metrics_md"],
+        metrics_md=report(
+            PATHS["metrics_md"], caption="../report/metrics.rst", category="Tables"
+        ),
         monthly_csv=PATHS["monthly_csv"],
-        monthly_md=PATHS["monthly_md"],
+        monthly_md=report(
+            PATHS["monthly_md"], caption="../report/monthly.rst", category="Tables"
+        ),
         skill_csv=PATHS["skill_csv"],
-        skill_md=PATHS["skill_md"],
+        skill_md=report(
+            PATHS["skill_md"], caption="../report/skill.rst", category="Tables"
+        ),
     log:
         log("tables"),
     benchmark:

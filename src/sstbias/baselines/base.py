@@ -72,11 +72,10 @@ class Corrector(ABC):
         days = _days_in(data, days)
         inputs = data[["forecast", "ocean_mask"]]
         values = self._correct(inputs, days)
-        template = inputs["forecast"].sel(time=days)
-        corrected = xr.DataArray(values.astype("float32"), dims=("time", "lat", "lon"), coords=template.coords)
+        coords = {"time": inputs["time"].sel(time=days), "lat": inputs["lat"], "lon": inputs["lon"]}
+        corrected = xr.DataArray(values.astype("float32"), dims=("time", "lat", "lon"), coords=coords)
         corrected = corrected.where(inputs["ocean_mask"] == 1)
         corrected.attrs = dict(PREDICTION_ATTRS)
-        corrected.name = "sst_corrected"
         return corrected
 
     @abstractmethod

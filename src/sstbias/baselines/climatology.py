@@ -1,10 +1,13 @@
-"""Climatological bias correction: forecast + per-cell mean of (observation - forecast) over the fit days.
+"""Climatological bias correction: forecast + per-cell mean of (observation - forecast) over fit days.
 
-``by: all`` uses one mean per cell; ``by: month`` one per calendar month; ``by: dayofyear`` the mean over fit
-days within a circular day-of-year window of ``window_days`` around the target day. One year of data has no
-fit days in the test months (the test period is the year's end), so a target day without fit days in its
-month/window falls back to the mean over the ``window_days`` fit days closest to it in time (the most recent
-bias, for a test period after the training period); the number of such days is logged.
+``by: all`` uses one mean per cell over every fit day; ``by: month`` the fit days of the target day's calendar
+month; ``by: dayofyear`` the fit days whose day of year lies within a circular window of ``window_days`` centred
+on the target day's (distance <= window_days // 2 days, years of 365 days).
+
+**Fallback.** One year of data split chronologically has no fit days in the test months, so a target day with
+no fit day in its month/window uses instead the mean over the ``window_days`` fit days closest to it in time
+(for a test period after the training period: the most recent bias). How many target days used the fallback is
+logged (logger ``sstbias.baselines``, INFO).
 """
 
 from __future__ import annotations
@@ -16,49 +19,65 @@ import pandas as pd
 import xarray as xr
 
 from sstbias.baselines.base import Corrector
+from sstbias.errors import ConfigError
 
 log = logging.getLogger("sstbias.baselines")
 
+DAYS_PER_YEAR = 365
+
 
 class Climatology(Corrector):
-    """Per-cell mean bias, overall, by month or by smoothed day of year."""
+    """Per-cell mean bias (degC), overall, by calendar month or by smoothed day of year."""
 
     name = "climatology"
     defaults = {"by": "dayofyear", "window_days": 31}
+    choices = {"by": ("all", "month", "dayofyear")}
 
-    def fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
-        subset = data.sel(time=pd.DatetimeIndex(days))
-        self.fit_days_ = pd.DatetimeIndex(subset["time"].values)
-        self.bias_ = (subset["observation"] - subset["forecast"]).values.astype("float64")  # (T, H, W)
+    def __init__(self, settings: dict, features: dict, seed: int = 0, n_jobs: int = 1) -> None:
+        super().__init__(settings, features, seed, n_jobs)
+        window = self.settings["window_days"]
+        if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+            raise ConfigError(f"models.climatology.window_days: must be an integer >= 1, got {window!r}")
 
-    def _selection(self, day: pd.Timestamp) -> np.ndarray:
+    def _fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
+        subset = data.sel(time=days).transpose("time", "lat", "lon")
+        self.bias_ = (subset["observation"] - subset["forecast"]).values.astype("float32")  # (n_fit_days, H, W)
+
+    def _correct(self, data: xr.Dataset, days: pd.DatetimeIndex) -> np.ndarray:
+        forecast = data["forecast"].sel(time=days).transpose("time", "lat", "lon").values.astype("float64")
+        fallbacks = 0
+        for i, day in enumerate(days):
+            chosen = self._group(day)
+            if not chosen.any():
+                fallbacks += 1
+                chosen = self._nearest(day)
+            forecast[i] += self.bias_[chosen].mean(axis=0, dtype="float64")
+        if fallbacks:
+            log.info(
+                "climatology (by %s): %d of %d target days had no fit days in their %s; used the mean over the %d "
+                "fit days closest in time",
+                self.settings["by"],
+                fallbacks,
+                len(days),
+                "month" if self.settings["by"] == "month" else "window",
+                self.settings["window_days"],
+            )
+        return forecast
+
+    def _group(self, day: pd.Timestamp) -> np.ndarray:
+        """Boolean mask (n_fit_days,) of the fit days in ``day``'s group."""
         by = self.settings["by"]
         if by == "all":
             return np.ones(len(self.fit_days_), dtype=bool)
         if by == "month":
-            return self.fit_days_.month == day.month
-        distance = np.abs(self.fit_days_.dayofyear - day.dayofyear)
-        distance = np.minimum(distance, 365 - distance)
+            return np.asarray(self.fit_days_.month == day.month)
+        distance = np.abs(np.asarray(self.fit_days_.dayofyear) - day.dayofyear)
+        distance = np.minimum(distance, DAYS_PER_YEAR - distance)
         return distance <= self.settings["window_days"] // 2
 
-    def _correct(self, data: xr.Dataset, days: pd.DatetimeIndex) -> np.ndarray:
-        forecast = data["forecast"].sel(time=days).values.astype("float64")
-        corrected = np.empty_like(forecast)
-        fallbacks = 0
-        for i, day in enumerate(days):
-            chosen = self._selection(day)
-            if not chosen.any():
-                fallbacks += 1
-                nearest = np.argsort(np.abs((self.fit_days_ - day).days), kind="stable")
-                chosen = np.zeros(len(self.fit_days_), dtype=bool)
-                chosen[nearest[: self.settings["window_days"]]] = True
-            corrected[i] = forecast[i] + self.bias_[chosen].mean(axis=0)
-        if fallbacks:
-            log.info(
-                "climatology (by %s): %d of %d days had no fit days in their group; used the %d nearest fit days",
-                self.settings["by"],
-                fallbacks,
-                len(days),
-                self.settings["window_days"],
-            )
-        return corrected
+    def _nearest(self, day: pd.Timestamp) -> np.ndarray:
+        """Boolean mask (n_fit_days,) of the ``window_days`` fit days closest in time to ``day`` (ties: fit order)."""
+        gap = np.abs(np.asarray((self.fit_days_ - day).days))
+        chosen = np.zeros(len(self.fit_days_), dtype=bool)
+        chosen[np.argsort(gap, kind="stable")[: self.settings["window_days"]]] = True
+        return chosen

@@ -1,9 +1,15 @@
 """Per-cell quantile mapping of the forecast onto the observation's distribution (xsdba).
 
-``kind: eqm`` is empirical quantile mapping, ``kind: qdm`` quantile delta mapping (additive), both trained with
-ref = observation and hist = forecast on the fit days and applied to the forecast of the predicted days.
-``group: time`` uses all fit days together; ``group: time.month`` one mapping per month, which needs fit days
-in every predicted month (a ConfigError otherwise, since a year's test months are not in its training period).
+``kind: eqm`` is empirical quantile mapping, ``kind: qdm`` quantile delta mapping, both additive and trained per
+ocean cell with ref = observation and hist = forecast on the fit days, on ``nquantiles`` quantiles, then applied to
+the forecast of the predicted days (linear interpolation between quantiles, constant extrapolation beyond them).
+QDM ranks each predicted value within the forecast of all predicted days, so its output for a day depends on
+which days are predicted together (the test period as a whole).
+
+Only ocean cells are adjusted, stacked on one ``cell`` dimension (land cells are NaN and would only cost time).
+``group: time`` (default) uses all fit days together; ``group: time.month`` one mapping per calendar month, which
+needs fit days in every predicted month: a year's test months are absent from its training period, so predicting
+an unseen month is a ConfigError rather than a silent fallback.
 """
 
 from __future__ import annotations
@@ -19,22 +25,14 @@ from sstbias.errors import ConfigError
 METHODS = {"eqm": xsdba.EmpiricalQuantileMapping, "qdm": xsdba.QuantileDeltaMapping}
 
 
-def _stacked(data: xr.Dataset, variable: str, days: pd.DatetimeIndex, cells: np.ndarray) -> xr.DataArray:
-    values = data[variable].sel(time=days).values.reshape(len(days), -1)[:, cells].astype("float64")
-    return xr.DataArray(
-        values, dims=("time", "cell"), coords={"time": days, "cell": np.arange(cells.size)}, attrs={"units": "degC"}
-    )
-
-
 class QuantileMapping(Corrector):
     """xsdba EQM or QDM per ocean cell."""
 
     name = "quantile_mapping"
     defaults = {"kind": "eqm", "nquantiles": 50, "group": "time"}
+    choices = {"kind": tuple(METHODS), "group": ("time", "time.month")}
 
-    def fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
-        days = pd.DatetimeIndex(days)
-        self.fit_months_ = sorted(set(days.month))
+    def _fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
         self.cells_ = ocean_cells(data)
         trained = METHODS[self.settings["kind"]].train(
             _stacked(data, "observation", days, self.cells_),
@@ -43,18 +41,30 @@ class QuantileMapping(Corrector):
             group=self.settings["group"],
             kind="+",
         )
-        self.trained_ = trained.ds.copy()  # xsdba objects do not pickle; their dataset does
+        self.trained_ = trained.ds.copy()  # xsdba adjustment objects do not pickle; their dataset does
 
     def _correct(self, data: xr.Dataset, days: pd.DatetimeIndex) -> np.ndarray:
         if self.settings["group"] == "time.month":
-            unseen = sorted(set(days.month) - set(self.fit_months_))
+            unseen = sorted(set(days.month) - set(self.fit_days_.month))
             if unseen:
                 raise ConfigError(
-                    f"models.quantile_mapping.group: time.month has no fit days for months {unseen}; use group: time"
+                    f"models.quantile_mapping.group: time.month has no fit days in predicted months {unseen}; "
+                    "use group: time"
                 )
-        adjuster = METHODS[self.settings["kind"]].from_dataset(self.trained_)
-        adjusted = adjuster.adjust(
+        adjustment = METHODS[self.settings["kind"]].from_dataset(self.trained_)
+        adjusted = adjustment.adjust(
             _stacked(data, "forecast", days, self.cells_), extrapolation="constant", interp="linear"
         )
         shape = (data.sizes["lat"], data.sizes["lon"])
         return scatter_cells(adjusted.transpose("time", "cell").values, self.cells_, shape)
+
+
+def _stacked(data: xr.Dataset, variable: str, days: pd.DatetimeIndex, cells: np.ndarray) -> xr.DataArray:
+    """``variable`` of ``days`` on the ocean ``cells`` as float64 (time, cell) in degC, as xsdba expects."""
+    field = data[variable].sel(time=days).transpose("time", "lat", "lon").values
+    return xr.DataArray(
+        field.reshape(len(days), -1)[:, cells].astype("float64"),
+        dims=("time", "cell"),
+        coords={"time": days, "cell": np.arange(cells.size)},
+        attrs={"units": "degC"},
+    )

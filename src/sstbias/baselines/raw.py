@@ -10,12 +10,12 @@ from sstbias.baselines.base import Corrector
 
 
 class Raw(Corrector):
-    """Returns the forecast unchanged."""
+    """Returns the daily forecast (degC) unchanged; fitting learns nothing."""
 
     name = "raw"
 
-    def fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
+    def _fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
         """Nothing to learn."""
 
     def _correct(self, data: xr.Dataset, days: pd.DatetimeIndex) -> np.ndarray:
-        return data["forecast"].sel(time=days).values
+        return data["forecast"].sel(time=days).transpose("time", "lat", "lon").values

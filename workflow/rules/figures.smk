@@ -1,0 +1,81 @@
+rule prediction_figures:
+    """Maps of the test-period error per model (the paper's Fig. 6) and corrected-vs-observed scatter."""
+    input:
+        predictions=expand(PATHS["prediction"], model=MODELS),
+        aligned=PATHS["aligned"],
+        split=PATHS["split_json"],
+    output:
+        maps=report(
+            PATHS["fig_error_maps"],
+            caption="../report/error_maps.rst",
+            category="Figures",
+        ),
+        scatter=report(
+            PATHS["fig_scatter"], caption="../report/scatter.rst", category="Figures"
+        ),
+    log:
+        log("prediction_figures"),
+    benchmark:
+        bench("prediction_figures")
+    conda:
+        "../../envs/figures.yaml"
+    threads: 1
+    resources:
+        mem_mb=3000,
+        runtime=10,
+    params:
+        models=MODELS,
+    script:
+        "../scripts/prediction_figures.py"
+
+
+rule error_series_figure:
+    """Domain-mean error of every model through the test period."""
+    input:
+        expand(PATHS["daily_errors"], model=evaluated_models()),
+    output:
+        report(
+            PATHS["fig_error_series"],
+            caption="../report/error_series.rst",
+            category="Figures",
+        ),
+    log:
+        log("error_series_figure"),
+    benchmark:
+        bench("error_series_figure")
+    conda:
+        "../../envs/figures.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        models=evaluated_models(),
+    script:
+        "../scripts/error_series_figure.py"
+
+
+rule training_figure:
+    """Training loss and validation RMSE of the deep models."""
+    input:
+        expand(PATHS["deep_log"], model=DEEP_MODELS),
+    output:
+        report(
+            PATHS["fig_training"],
+            caption="../report/training_curves.rst",
+            category="Figures",
+        ),
+    log:
+        log("training_figure"),
+    benchmark:
+        bench("training_figure")
+    conda:
+        "../../envs/figures.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        models=DEEP_MODELS,
+    script:
+        "../scripts/training_figure.py"
