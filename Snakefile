@@ -17,6 +17,7 @@ include: "workflow/rules/baselines.smk"
 include: "workflow/rules/deep.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/grids.smk"
 
 
 rule all:

@@ -86,3 +86,10 @@ def test_reserved_source_is_named(config):
 
 def test_period_months():
     assert period_months({"start": "2021-01-20", "end": "2021-03-02"}) == ["2021-01", "2021-02", "2021-03"]
+
+
+def test_grid_model_must_be_configured(config):
+    config["grids"]["model"] = "convgru_sa"
+    del config["models"]["convgru_sa"]
+    with pytest.raises(ConfigError, match="grids.model"):
+        check_config(validated(config))

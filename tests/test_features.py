@@ -67,7 +67,7 @@ def test_matrix_layout_and_values():
     np.testing.assert_array_equal(rows[2, :, 8], 5000 + cells)  # day d-2
     np.testing.assert_array_equal(rows[0, :, 1], data["lat"].values[cells // 4])
     np.testing.assert_array_equal(rows[0, :, 2], data["lon"].values[cells % 4])
-    doy = days.dayofyear.values  # 64, 65, 66
+    doy = days.day_of_year.values  # 64, 65, 66
     np.testing.assert_allclose(rows[:, 0, 3], np.sin(2 * np.pi * doy / 365.25), rtol=1e-6)
     np.testing.assert_allclose(rows[:, 0, 6], np.cos(4 * np.pi * doy / 365.25), rtol=1e-6)
 
@@ -103,7 +103,7 @@ def test_unknown_days_and_nan_forecasts_are_errors():
     data = coded_dataset()
     with pytest.raises(InputDataError, match="2021-04-01"):
         build_features(data, pd.DatetimeIndex(["2021-04-01"]), ALL_ON, drop_incomplete=True)
-    data["forecast"][6, 1, 1] = np.nan  # day number 7, an ocean cell
+    data["forecast"][6, 1, 2] = np.nan  # day number 7, an ocean cell
     with pytest.raises(InputDataError, match="2021-03-07"):
         build_features(data, pd.date_range("2021-03-07", periods=2), ALL_ON)
 

@@ -25,6 +25,8 @@ def tiny_config() -> dict:
     config["models"]["lightgbm"].update(n_estimators=60, max_train_samples=20000)
     for name in ("convgru", "convlstm_at", "convgru_sa"):
         config["models"][name].update(hidden_channels=4, iterations=20, eval_every=10, checkpoint_every=10)
+    config["grids"] = {"model": "convgru", "learning_rates": [0.004, 0.002], "iterations": [10, 20]}
+    config["uncertainty"]["resamples"] = 200
     return config
 
 
@@ -116,6 +118,30 @@ def test_changed_model_setting_reruns_only_its_branch(workdir: Path, completed_r
         "predict_baseline": 1,
         "evaluate": 1,
         "tables": 1,
+        "all": 1,
+    }
+
+
+def test_grid_tables_and_figures(completed_run: Path):
+    table = pd.read_csv(completed_run / "tables" / "grid_lr_convgru.csv")
+    assert list(table["lr"]) == [0.004, 0.002] and table["rmse"].notna().all()
+    iterations = pd.read_csv(completed_run / "tables" / "grid_iterations_convgru.csv")
+    assert list(iterations["iterations"]) == [10, 20]
+    for name in ("grid_lr_convgru.png", "grid_iterations_convgru.png", "error_maps.png", "training_curves.png"):
+        assert (completed_run / "figures" / name).stat().st_size > 10_000
+
+
+def test_added_learning_rate_plans_only_its_branch(workdir: Path, completed_run: Path):
+    config = tiny_config()
+    config["grids"]["learning_rates"].append(0.001)
+    (workdir / "more_lr.yaml").write_text(yaml.safe_dump(config))
+    run = snakemake(workdir, "--configfile", "more_lr.yaml", "-n")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert planned_jobs(run.stdout + run.stderr) == {
+        "train_lr_grid": 1,
+        "predict_lr_grid": 1,
+        "evaluate_grid": 1,
+        "grid_summary": 1,
         "all": 1,
     }
 

@@ -112,7 +112,7 @@ def build_features(
         lat, lon = np.meshgrid(data["lat"].values, data["lon"].values, indexing="ij")
         X[:, :, next(columns)] = lat.ravel()[cells]
         X[:, :, next(columns)] = lon.ravel()[cells]
-    phase = 2 * np.pi * days.dayofyear.values / DAYS_PER_YEAR
+    phase = 2 * np.pi * days.day_of_year.values / DAYS_PER_YEAR
     for j in range(1, settings["doy_harmonics"] + 1):
         X[:, :, next(columns)] = np.sin(j * phase)[:, None]
         X[:, :, next(columns)] = np.cos(j * phase)[:, None]

@@ -114,3 +114,18 @@ def training_curves(logs: dict[str, pd.DataFrame], path: str | os.PathLike) -> N
         ax.set_xlabel("iteration")
         ax.legend(fontsize=8)
     _save(fig, path)
+
+
+def metric_curves(table: pd.DataFrame, key: str, label: str, path: str | os.PathLike, log_x: bool) -> None:
+    """MAPE, MSE, RMSE and MAE against a hyper-parameter (the paper's Figs. 7 and 8), one panel each."""
+    fig, axes = plt.subplots(1, 4, figsize=(14, 3.2))
+    for ax, (column, name) in zip(
+        axes, (("mape", "MAPE (%)"), ("mse", "MSE (°C²)"), ("rmse", "RMSE (°C)"), ("mae", "MAE (°C)")), strict=True
+    ):
+        ax.plot(table[key], table[column], marker="o")
+        ax.set_xlabel(label)
+        ax.set_ylabel(name)
+        if log_x:
+            ax.set_xscale("log")
+    fig.tight_layout()
+    _save(fig, path)

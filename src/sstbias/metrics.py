@@ -1,4 +1,9 @@
-"""The paper's verification metrics (eqs. 12-15) over ocean cells and test days."""
+"""The paper's verification metrics (eqs. 12-15) over ocean cells and test days.
+
+With y the observation and y^ the prediction (degC) over the n ocean cell-days:
+MSE = 1/n sum (y - y^)^2 (degC^2), RMSE = sqrt(MSE) (degC), MAE = 1/n sum |y - y^| (degC) and
+MAPE = 100/n sum |(y - y^) / y| (%, y in degC as in the paper).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,25 @@ import xarray as xr
 from sstbias.errors import InputDataError
 
 
-def _ocean_values(prediction: xr.DataArray, observation: xr.DataArray, mask: xr.DataArray):
-    if prediction.shape != observation.shape:
-        raise InputDataError(f"prediction shape {prediction.shape} differs from observation {observation.shape}")
-    ocean = np.asarray(mask.values, dtype=bool)
-    y = observation.values[:, ocean].astype("float64")
-    yhat = prediction.values[:, ocean].astype("float64")
+def _ocean_values(
+    prediction: xr.DataArray, observation: xr.DataArray, mask: xr.DataArray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(prediction, observation) float64 (n_days, n_ocean_cells) on the cells where ``mask`` (lat, lon) is 1.
+
+    Both fields are (time, lat, lon) on the same days and grid (coordinates, where both carry them, must be
+    equal); a NaN or infinite value of either on an ocean cell is an InputDataError, never dropped.
+    """
+    if prediction.sizes != observation.sizes:
+        raise InputDataError(
+            f"prediction sizes {dict(prediction.sizes)} differ from observation {dict(observation.sizes)}"
+        )
+    for dim in ("time", "lat", "lon"):
+        both = dim in prediction.coords and dim in observation.coords
+        if both and not np.array_equal(prediction[dim].values, observation[dim].values):
+            raise InputDataError(f"prediction and observation have different {dim} coordinates")
+    ocean = mask.transpose("lat", "lon").values == 1
+    y = observation.transpose("time", "lat", "lon").values[:, ocean].astype("float64")
+    yhat = prediction.transpose("time", "lat", "lon").values[:, ocean].astype("float64")
     for name, values in (("prediction", yhat), ("observation", y)):
         bad = ~np.isfinite(values)
         if bad.any():
@@ -48,6 +66,10 @@ def compute_metrics(prediction: xr.DataArray, observation: xr.DataArray, mask: x
     A NaN prediction or observation on an ocean cell is an error, never dropped. ``n`` counts the cell-days.
     """
     yhat, y = _ocean_values(prediction, observation, mask)
+    if y.size == 0:
+        raise InputDataError("no ocean cell-days to score")
+    if (y == 0).any():
+        raise InputDataError(f"MAPE is undefined: the observation is 0 degC on {int((y == 0).sum())} cell-days")
     error = yhat - y
     mse = float(np.mean(error**2))
     return {

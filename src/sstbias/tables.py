@@ -31,15 +31,28 @@ def _rank(model: str) -> tuple[int, str]:
 
 
 def metrics_table(records: list[dict]) -> pd.DataFrame:
-    """One row per model (fixed order, ``floor`` last) with the improvement over the ``raw`` row's RMSE.
+    """One row per model with the improvement over the ``raw`` row's RMSE, in a fixed order.
 
-    With a ``floor`` row (the twin), ``gap_closed`` is the share of the correctable error a model removes,
-    (RMSE_raw - RMSE_model) / (RMSE_raw - RMSE_floor); NaN otherwise. Extra keys of the records (n, test period)
-    are kept as further columns.
+    ``records`` are dicts with ``model``, ``mse`` (degC^2), ``rmse``, ``mae`` (degC) and ``mape`` (%), e.g. the
+    metrics JSON files. Rows: raw, climatology, quantile_mapping, random_forest, lightgbm, then the deep models in
+    the paper's order (convgru, convlstm_at, convgru_sa), then any other model alphabetically, ``floor`` last.
+    ``improvement_pct`` = 100 (RMSE_raw - RMSE) / RMSE_raw, NaN for raw. With a ``floor`` row (the twin),
+    ``gap_closed`` is the share of the correctable error a model removes, (RMSE_raw - RMSE) / (RMSE_raw -
+    RMSE_floor); NaN otherwise and for raw and floor. Extra keys (n, test period) are kept as further columns.
+    A missing metric, a repeated model, no raw row or differing ``n`` (models scored on different cell-days) is a
+    ValueError.
     """
     table = pd.DataFrame(records)
+    missing = [c for c in COLUMNS[:5] if c not in table.columns or table[c].isna().any()]
+    if missing:
+        raise ValueError(f"metrics_table: records lack {missing}")
+    repeated = sorted(set(table.loc[table["model"].duplicated(), "model"]))
+    if repeated:
+        raise ValueError(f"metrics_table: models {repeated} appear more than once")
     if "raw" not in set(table["model"]):
         raise ValueError("metrics_table needs a 'raw' row (the reference of the improvement)")
+    if "n" in table.columns and table["n"].nunique() > 1:
+        raise ValueError(f"metrics_table: models were scored on different numbers of cell-days {set(table['n'])}")
     rmse_raw = float(table.loc[table["model"] == "raw", "rmse"].iloc[0])
     table["improvement_pct"] = [
         float("nan") if model == "raw" else improvement_pct(rmse_raw, rmse)
@@ -57,27 +70,41 @@ def metrics_table(records: list[dict]) -> pd.DataFrame:
 
 
 def to_paper_markdown(table: pd.DataFrame) -> str:
-    """The table in the paper's Table 1 layout (2 decimals, improvement 1 decimal) with a note on the period."""
-    lines = [
-        "| Model | MAPE (%) | MSE | RMSE (°C) | MAE (°C) | RMSE improvement (%) | Gap closed |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
+    """A :func:`metrics_table` in the paper's Table 1 layout, Markdown.
+
+    Columns Model | MAPE (%) | MSE | RMSE (°C) | MAE (°C) | RMSE improvement (%), 2 decimals (improvement 1) as in
+    the paper, models by display name; a "Gap closed" column only when the table has a ``floor`` row (the twin).
+    A note line follows with the number of ocean cell-days (``n``) and the test period (``test_start``,
+    ``test_end``) when the table carries them.
+    """
+    with_floor = "floor" in set(table["model"])
+    header = "| Model | MAPE (%) | MSE | RMSE (°C) | MAE (°C) | RMSE improvement (%) |"
+    rule = "|---|---:|---:|---:|---:|---:|"
+    lines = [header + (" Gap closed |" if with_floor else ""), rule + ("---:|" if with_floor else "")]
     for row in table.itertuples(index=False):
         improvement = "-" if pd.isna(row.improvement_pct) else f"{row.improvement_pct:.1f}"
         name = DISPLAY_NAMES.get(row.model, row.model)
-        gap = "-" if pd.isna(row.gap_closed) else f"{row.gap_closed:.2f}"
-        lines.append(
-            f"| {name} | {row.mape:.2f} | {row.mse:.2f} | {row.rmse:.2f} | {row.mae:.2f} | {improvement} | {gap} |"
-        )
-    if {"test_start", "test_end", "n"} <= set(table.columns):
-        first = table.iloc[0]
-        lines.append("")
-        lines.append(
-            f"Test period {first.test_start} .. {first.test_end}, {int(first.n)} ocean cell-days; "
-            "improvement = relative RMSE reduction against the uncorrected forecast; gap closed = share of the "
-            "correctable error (raw - floor) removed."
-        )
-    return "\n".join(lines) + "\n"
+        line = f"| {name} | {row.mape:.2f} | {row.mse:.2f} | {row.rmse:.2f} | {row.mae:.2f} | {improvement} |"
+        if with_floor:
+            line += " - |" if pd.isna(row.gap_closed) else f" {row.gap_closed:.2f} |"
+        lines.append(line)
+    note = _note(table.iloc[0], with_floor)
+    return "\n".join([*lines, "", note] if note else lines) + "\n"
+
+
+def _note(first: pd.Series, with_floor: bool) -> str:
+    """The line under the table: test period and cell-days where known, and what the derived columns mean."""
+    parts = []
+    if {"test_start", "test_end"} <= set(first.index):
+        parts.append(f"Test period {first['test_start']} .. {first['test_end']}")
+    if "n" in first.index:
+        parts.append(f"{int(first['n'])} ocean cell-days")
+    if not parts:
+        return ""
+    meaning = "improvement = relative RMSE reduction against the uncorrected forecast"
+    if with_floor:
+        meaning += "; gap closed = share of the correctable error (raw - floor) removed"
+    return ", ".join(parts) + "; " + meaning + "."
 
 
 def uncertainty_markdown(table: pd.DataFrame, confidence: float, block_length: int) -> str:
@@ -125,10 +152,13 @@ def period_tables(daily: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.Data
     return by_month.reset_index(), skill
 
 
-def write_table(table: pd.DataFrame, csv_path: str | os.PathLike, md_path: str | os.PathLike, markdown: str) -> None:
-    """Write ``table`` as CSV and ``markdown`` beside it, atomically."""
+def write_table(
+    table: pd.DataFrame, csv_path: str | os.PathLike, md_path: str | os.PathLike, markdown: str | None = None
+) -> None:
+    """Write ``table`` as CSV and ``markdown`` (default: :func:`to_paper_markdown` of it) beside it, atomically."""
+    text = to_paper_markdown(table) if markdown is None else markdown
     atomic_write(csv_path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.8g"))
-    atomic_write(md_path, lambda tmp: tmp.write_text(markdown))
+    atomic_write(md_path, lambda tmp: tmp.write_text(text))
 
 
 def plain_markdown(table: pd.DataFrame, digits: int = 3) -> str:
@@ -145,3 +175,26 @@ def plain_markdown(table: pd.DataFrame, digits: int = 3) -> str:
         for row in shown.itertuples(index=False)
     ]
     return "\n".join([header, rule, *rows]) + "\n"
+
+
+GRID_LABELS = {"lr": "Learning rate", "iterations": "Iterations"}
+
+
+def grid_table(records: list[dict], values: list, key: str) -> pd.DataFrame:
+    """The paper's Table 2 (``key='lr'``) or Table 3 (``'iterations'``): one row per grid value with its metrics."""
+    table = pd.DataFrame(records)[["mape", "mse", "rmse", "mae"]]
+    table.insert(0, key, values)
+    return table
+
+
+def grid_markdown(table: pd.DataFrame, key: str, model: str) -> str:
+    """Markdown of a grid table in the paper's layout (MAPE %, MSE, RMSE, MAE with 2 decimals)."""
+    lines = [
+        f"{DISPLAY_NAMES.get(model, model)}: metrics on the test period by {GRID_LABELS[key].lower()}",
+        "",
+        f"| {GRID_LABELS[key]} | MAPE (%) | MSE | RMSE (°C) | MAE (°C) |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for row in table.itertuples(index=False):
+        lines.append(f"| {getattr(row, key):g} | {row.mape:.2f} | {row.mse:.2f} | {row.rmse:.2f} | {row.mae:.2f} |")
+    return "\n".join(lines) + "\n"

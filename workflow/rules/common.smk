@@ -29,6 +29,11 @@ DEEP_MODELS = [name for name in config["models"] if name in catalog.DEEP_MODELS]
 MODELS = BASELINE_MODELS + DEEP_MODELS
 REGRID_ENGINE = resolve_engine(config["grid"]["regrid_engine"])
 PRODUCTS = ["forecast", "observation"]
+GRID_MODEL = config["grids"].get("model")
+GRID_LEARNING_RATES = (
+    [f"{lr:g}" for lr in config["grids"]["learning_rates"]] if GRID_MODEL else []
+)
+GRID_ITERATIONS = sorted(config["grids"]["iterations"]) if GRID_MODEL else []
 
 
 def out(*parts):
@@ -68,6 +73,25 @@ PATHS = {
     "monthly_md": out("tables", "monthly_rmse.md"),
     "skill_csv": out("tables", "skill.csv"),
     "skill_md": out("tables", "skill.md"),
+    "grid_lr_best": out("models", "grid", "{model}", "lr_{lr}", "best.pt"),
+    "grid_lr_log": out("models", "grid", "{model}", "lr_{lr}", "training_log.csv"),
+    "grid_lr_config": out("models", "grid", "{model}", "lr_{lr}", "model_config.json"),
+    "grid_it_best": out("models", "grid", "{model}", "iterations", "best.pt"),
+    "grid_it_log": out("models", "grid", "{model}", "iterations", "training_log.csv"),
+    "grid_it_config": out(
+        "models", "grid", "{model}", "iterations", "model_config.json"
+    ),
+    "grid_it_checkpoint": out(
+        "models", "grid", "{model}", "iterations", "checkpoints", "iter_{it}.pt"
+    ),
+    "grid_lr_prediction": out("predictions", "grid", "{model}", "lr_{lr}.nc"),
+    "grid_it_prediction": out("predictions", "grid", "{model}", "it_{it}.nc"),
+    "grid_prediction": out("predictions", "grid", "{model}", "{point}.nc"),
+    "grid_metrics": out("metrics", "grid", "{model}", "{point}.json"),
+    "grid_daily_errors": out("metrics", "grid", "{model}", "{point}_daily.csv"),
+    "grid_table_csv": out("tables", "grid_{grid}_{model}.csv"),
+    "grid_table_md": out("tables", "grid_{grid}_{model}.md"),
+    "grid_figure": out("figures", "grid_{grid}_{model}.png"),
     "fig_error_maps": out("figures", "error_maps.png"),
     "fig_scatter": out("figures", "scatter.png"),
     "fig_error_series": out("figures", "error_series.png"),
@@ -77,6 +101,10 @@ PATHS = {
 
 wildcard_constraints:
     month=r"\d{4}-\d{2}",
+    lr=r"[0-9.e+-]+",
+    it=r"\d{6}",
+    point=r"(lr_[0-9.e+-]+|it_\d{6})",
+    grid="lr|iterations",
     product="|".join(PRODUCTS),
     model="|".join(MODELS + ["floor"]),
 
@@ -118,6 +146,40 @@ def regrid_outputs():
     return outputs
 
 
+def grid_settings(model, **overrides):
+    """A grid run's settings: the model's own, with the grid's overrides (learning rate or iteration schedule)."""
+    return {"seed": config["seeds"][0]} | config["models"][model] | overrides
+
+
+def iteration_checkpoints():
+    """The kept checkpoints of the iteration-grid run (outputs of train_iteration_grid)."""
+    return expand(
+        PATHS["grid_it_checkpoint"],
+        it=[f"{it:06d}" for it in GRID_ITERATIONS],
+        allow_missing=True,
+    )
+
+
+def grid_points(grid):
+    """Point names of a grid: lr_<value> for learning rates, it_<iteration> for iterations."""
+    if grid == "lr":
+        return [f"lr_{lr}" for lr in GRID_LEARNING_RATES]
+    return [f"it_{it:06d}" for it in GRID_ITERATIONS]
+
+
+def grid_values(grid):
+    """The grid's hyper-parameter values, in the order of grid_points."""
+    return (
+        [float(lr) for lr in GRID_LEARNING_RATES] if grid == "lr" else GRID_ITERATIONS
+    )
+
+
+def grid_metric_files(wildcards):
+    return expand(
+        PATHS["grid_metrics"], model=wildcards.model, point=grid_points(wildcards.grid)
+    )
+
+
 def evaluated_models():
     """Models whose metrics enter the tables; the twin adds its irreducible floor."""
     return MODELS + (["floor"] if config["source"] == "twin" else [])
@@ -132,4 +194,12 @@ def all_targets():
         PATHS["fig_error_maps"],
         PATHS["fig_error_series"],
     ]
-    return targets + ([PATHS["fig_training"]] if DEEP_MODELS else [])
+    targets += [PATHS["fig_training"]] if DEEP_MODELS else []
+    for grid, values in (("lr", GRID_LEARNING_RATES), ("iterations", GRID_ITERATIONS)):
+        if values:
+            targets += expand(
+                [PATHS["grid_table_csv"], PATHS["grid_table_md"], PATHS["grid_figure"]],
+                grid=grid,
+                model=GRID_MODEL,
+            )
+    return targets

@@ -71,7 +71,7 @@ class Climatology(Corrector):
             return np.ones(len(self.fit_days_), dtype=bool)
         if by == "month":
             return np.asarray(self.fit_days_.month == day.month)
-        distance = np.abs(np.asarray(self.fit_days_.dayofyear) - day.dayofyear)
+        distance = np.abs(np.asarray(self.fit_days_.day_of_year) - day.day_of_year)
         distance = np.minimum(distance, DAYS_PER_YEAR - distance)
         return distance <= self.settings["window_days"] // 2
 

@@ -114,21 +114,28 @@ def train_deep_model(
     return trainer.fit(samples.positions(train_days, strict=False), val_windows, val_observed)
 
 
-def load_trained(out_dir: str | os.PathLike, device: torch.device) -> tuple[torch.nn.Module, dict, Normaliser]:
-    """The best model of a trained folder (evaluation mode), its description and its normaliser."""
+def load_trained(
+    out_dir: str | os.PathLike, device: torch.device, weights: str | os.PathLike | None = None
+) -> tuple[torch.nn.Module, dict, Normaliser]:
+    """A trained folder's model (evaluation mode) with ``weights`` (default its best.pt), description, normaliser."""
     out = Path(out_dir)
     description = json.loads((out / "model_config.json").read_text())
     model = build_model(description["model"], description["in_channels"], description["settings"])
-    model.load_state_dict(load_checkpoint(out / "best.pt")["model"])
+    model.load_state_dict(load_checkpoint(Path(weights) if weights else out / "best.pt")["model"])
     return model.to(device).eval(), description, Normaliser(**description["normaliser"])
 
 
-def predict_deep_model(out_dir: str | os.PathLike, data: xr.Dataset, days: pd.DatetimeIndex) -> xr.DataArray:
-    """Corrected SST (time, lat, lon) float32 degC of ``days`` from a trained folder; reads no observation."""
+def predict_deep_model(
+    out_dir: str | os.PathLike, data: xr.Dataset, days: pd.DatetimeIndex, weights: str | os.PathLike | None = None
+) -> xr.DataArray:
+    """Corrected SST (time, lat, lon) float32 degC of ``days`` from a trained folder; reads no observation.
+
+    ``weights`` selects a checkpoint of the run (e.g. ``checkpoints/iter_000400.pt``) instead of ``best.pt``.
+    """
     inputs = data.drop_vars("observation", errors="ignore")
     description = json.loads((Path(out_dir) / "model_config.json").read_text())
     device = select_device(description["settings"]["device"])
-    model, description, normaliser = load_trained(out_dir, device)
+    model, description, normaliser = load_trained(out_dir, device, weights)
     samples = _samples(inputs, normaliser, description["settings"])
     windows = samples.positions(pd.DatetimeIndex(days), strict=True)
     values = predict_windows(model, samples, windows, device)

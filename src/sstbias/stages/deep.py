@@ -37,7 +37,14 @@ def train_deep(
         log.info("%s: %d log rows, best validation RMSE %.4f degC", model, len(history), best)
 
 
-def predict_deep(model: str, out_dir: PathLike, aligned: PathLike, split_path: PathLike, out: PathLike) -> None:
-    """Write the corrected SST of the test days from a trained deep model."""
+def predict_deep(
+    model: str,
+    out_dir: PathLike,
+    aligned: PathLike,
+    split_path: PathLike,
+    out: PathLike,
+    weights: PathLike | None = None,
+) -> None:
+    """Write the corrected SST of the test days from a trained deep model (its best.pt or ``weights``)."""
     test_days = load_split(split_path)["test"]
-    write_prediction(predict_deep_model(out_dir, xr.load_dataset(aligned), test_days), out, model)
+    write_prediction(predict_deep_model(out_dir, xr.load_dataset(aligned), test_days, weights), out, model)

@@ -1,0 +1,29 @@
+"""File-to-file steps summarising the hyper-parameter grids: the paper's Tables 2 and 3 and Figs. 7 and 8."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from sstbias import figures
+from sstbias.stages.common import PathLike
+from sstbias.tables import GRID_LABELS, grid_markdown, grid_table, write_table
+
+
+def grid_summary(
+    model: str,
+    key: str,
+    values: Sequence,
+    metric_files: Sequence[PathLike],
+    csv: PathLike,
+    md: PathLike,
+    png: PathLike,
+) -> None:
+    """Table (CSV, Markdown) and metric curves of ``model`` over the grid ``key`` (lr or iterations)."""
+    records = []
+    for path in metric_files:
+        with open(path) as handle:
+            records.append(json.load(handle))
+    table = grid_table(records, list(values), key)
+    write_table(table, csv, md, grid_markdown(table, key, model))
+    figures.metric_curves(table, key, GRID_LABELS[key], png, log_x=key == "lr")

@@ -1,0 +1,91 @@
+"""The results table: fixed row order, improvement over raw, the paper's Table 1 layout and atomic files."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sstbias.tables import metrics_table, to_paper_markdown, write_table
+
+RECORDS = [  # the paper's Table 1 values, plus a custom model and a twin floor
+    {"model": "lightgbm", "mse": 0.17, "rmse": 0.41, "mae": 0.32, "mape": 1.17},
+    {"model": "floor", "mse": 0.08, "rmse": 0.28, "mae": 0.22, "mape": 0.8},
+    {"model": "raw", "mse": 0.27, "rmse": 0.52, "mae": 0.40, "mape": 1.43},
+    {"model": "zzz_custom", "mse": 0.2, "rmse": 0.45, "mae": 0.35, "mape": 1.2},
+    {"model": "convgru_sa", "mse": 0.10, "rmse": 0.32, "mae": 0.25, "mape": 0.90},
+    {"model": "aaa_custom", "mse": 0.2, "rmse": 0.45, "mae": 0.35, "mape": 1.2},
+    {"model": "random_forest", "mse": 0.19, "rmse": 0.44, "mae": 0.34, "mape": 1.23},
+    {"model": "climatology", "mse": 0.12, "rmse": 0.35, "mae": 0.28, "mape": 1.0},
+]
+PERIOD = {"n": 185201, "test_start": "2021-10-20", "test_end": "2021-12-31"}
+
+
+def test_order_and_improvement():
+    table = metrics_table(RECORDS)
+    assert list(table["model"]) == [
+        "raw",
+        "climatology",
+        "random_forest",
+        "lightgbm",
+        "convgru_sa",
+        "aaa_custom",
+        "zzz_custom",
+        "floor",
+    ]
+    assert list(table.columns) == ["model", "mse", "rmse", "mae", "mape", "improvement_pct", "gap_closed"]
+    rows = table.set_index("model")
+    assert np.isnan(rows.loc["raw", "improvement_pct"])
+    assert rows.loc["convgru_sa", "improvement_pct"] == pytest.approx(100 * 0.20 / 0.52)
+    assert rows.loc["floor", "improvement_pct"] == pytest.approx(100 * 0.24 / 0.52)
+    assert rows.loc["lightgbm", "gap_closed"] == pytest.approx(0.11 / (0.52 - 0.28))
+    assert np.isnan(rows.loc["floor", "gap_closed"]) and np.isnan(rows.loc["raw", "gap_closed"])
+
+
+def test_without_floor_there_is_no_gap():
+    table = metrics_table([r for r in RECORDS if r["model"] != "floor"])
+    assert table["gap_closed"].isna().all() and table["model"].iloc[-1] == "zzz_custom"
+
+
+@pytest.mark.parametrize(
+    ("records", "message"),
+    [
+        ([r for r in RECORDS if r["model"] != "raw"], "'raw' row"),
+        (RECORDS + [RECORDS[0]], r"\['lightgbm'\] appear more than once"),
+        ([{"model": "raw", "rmse": 0.5}], r"lack \['mse', 'mae', 'mape'\]"),
+        ([{**RECORDS[2], "n": 10}, {**RECORDS[0], "n": 11}], "different numbers of cell-days"),
+    ],
+)
+def test_bad_records(records, message):
+    with pytest.raises(ValueError, match=message):
+        metrics_table(records)
+
+
+def test_paper_markdown_layout():
+    lines = to_paper_markdown(metrics_table([{**r, **PERIOD} for r in RECORDS])).splitlines()
+    assert lines[0] == "| Model | MAPE (%) | MSE | RMSE (°C) | MAE (°C) | RMSE improvement (%) | Gap closed |"
+    assert lines[1] == "|---|---:|---:|---:|---:|---:|---:|"
+    assert lines[2] == "| Uncorrected forecast | 1.43 | 0.27 | 0.52 | 0.40 | - | - |"
+    assert "| LightGBM | 1.17 | 0.17 | 0.41 | 0.32 | 21.2 | 0.46 |" in lines
+    assert "| ConvGRU-SA | 0.90 | 0.10 | 0.32 | 0.25 | 38.5 | 0.83 |" in lines
+    assert "| Random Forest | 1.23 | 0.19 | 0.44 | 0.34 | 15.4 | 0.33 |" in lines
+    assert lines[9] == "| Irreducible floor (twin) | 0.80 | 0.08 | 0.28 | 0.22 | 46.2 | - |"
+    assert lines[10] == ""
+    assert lines[11].startswith("Test period 2021-10-20 .. 2021-12-31, 185201 ocean cell-days; improvement")
+
+
+def test_markdown_without_floor_or_period_is_the_papers_six_columns():
+    text = to_paper_markdown(metrics_table([r for r in RECORDS if r["model"] != "floor"]))
+    lines = text.splitlines()
+    assert lines[0] == "| Model | MAPE (%) | MSE | RMSE (°C) | MAE (°C) | RMSE improvement (%) |"
+    assert lines[-1] == "| zzz_custom | 1.20 | 0.20 | 0.45 | 0.35 | 13.5 |" and text.endswith("|\n")
+
+
+def test_write_table(tmp_path):
+    table = metrics_table([{**r, **PERIOD} for r in RECORDS])
+    write_table(table, tmp_path / "m.csv", tmp_path / "m.md")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.csv", "m.md"]
+    back = pd.read_csv(tmp_path / "m.csv")
+    assert list(back.columns[:7]) == ["model", "mse", "rmse", "mae", "mape", "improvement_pct", "gap_closed"]
+    assert list(back["model"]) == list(table["model"])
+    assert (tmp_path / "m.md").read_text() == to_paper_markdown(table)
+    write_table(table, tmp_path / "m.csv", tmp_path / "other.md", "custom\n")
+    assert (tmp_path / "other.md").read_text() == "custom\n"
