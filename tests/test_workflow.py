@@ -118,6 +118,8 @@ def test_changed_model_setting_reruns_only_its_branch(workdir: Path, completed_r
         "predict_baseline": 1,
         "evaluate": 1,
         "tables": 1,
+        "prediction_figures": 1,
+        "error_series_figure": 1,
         "all": 1,
     }
 

@@ -21,7 +21,7 @@ import sstbias
 from sstbias.deep.checkpoints import load_checkpoint
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.device import select_device
-from sstbias.deep.trainer import Trainer, TrainingPlan, predict_windows
+from sstbias.deep.trainer import Trainer, TrainingPlan, predict_windows, seed_everything
 from sstbias.errors import ConfigError
 from sstbias.models.registry import MODELS, architecture_keys, build_model
 from sstbias.netcdf import atomic_write
@@ -86,6 +86,7 @@ def train_deep_model(
     seen = data.sel(time=data.indexes["time"][data.indexes["time"] <= split["validation"].union(train_days).max()])
     samples = _samples(seen, normaliser, settings)
     plan = TrainingPlan(**{key: settings[key] for key in PLAN_KEYS if key in settings})
+    seed_everything(plan.seed)  # before the weights are initialised: the seed decides them too
     model = build_model(name, samples.in_channels, settings)
     out = Path(out_dir)
     description = {
