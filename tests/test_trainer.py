@@ -71,6 +71,18 @@ def test_resumed_run_equals_uninterrupted_run(setup, tmp_path):
         torch.testing.assert_close(left[key], right[key], atol=1e-6, rtol=1e-5)
 
 
+def test_finished_run_rewrites_removed_outputs(setup, tmp_path):
+    """A job whose training finished but whose outputs were removed (e.g. by --forcerun) writes them again."""
+    train(setup, tmp_path, iterations=6, eval_every=3, checkpoint_every=6)
+    best = weights(tmp_path / "best.pt")
+    for name in ("best.pt", "best.pt.sha256", "last.pt", "training_log.csv"):
+        (tmp_path / name).unlink()
+    train(setup, tmp_path, iterations=6, eval_every=3, checkpoint_every=6)
+    assert (tmp_path / "last.pt").exists() and (tmp_path / "training_log.csv").exists()
+    for key, value in weights(tmp_path / "best.pt").items():
+        torch.testing.assert_close(value, best[key])
+
+
 def test_corrupt_checkpoint_falls_back_to_the_previous_one(setup, tmp_path, caplog):
     train(setup, tmp_path, iterations=8, eval_every=4, checkpoint_every=4, checkpoint_at=[4])
     newest = tmp_path / "checkpoints" / "iter_000008.pt"

@@ -101,8 +101,13 @@ class Trainer:
         self.checkpoint_dir = self.out_dir / "checkpoints"
         self.fingerprint = fingerprint  # identifies settings and data; checkpoints of another run are not resumed
 
+    def _snapshot(self, iteration: int) -> dict:
+        """A copy of the current weights, tagged with the iteration."""
+        return {"model": {k: v.detach().clone() for k, v in self.model.state_dict().items()}, "iteration": iteration}
+
     def _state(self, iteration: int, history: list, running: list, best: float) -> dict:
         return {
+            "best_snapshot": self.best_snapshot,
             "iteration": iteration,
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
@@ -119,6 +124,7 @@ class Trainer:
         self.optimizer.load_state_dict(state["optimizer"])
         self.sampler.set_state(state["sampler"])
         torch.set_rng_state(state["torch_rng"])
+        self.best_snapshot = state["best_snapshot"]
         return state["iteration"], state["history"], state["running_losses"], state["best_val_rmse"]
 
     def fit(self, train_windows: np.ndarray, val_windows: np.ndarray, val_observed: np.ndarray) -> list[dict]:
@@ -129,6 +135,7 @@ class Trainer:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         seed_everything(plan.seed)
         start, history, running, best = 0, [], [], float("inf")
+        self.best_snapshot = None
         state = newest_valid_checkpoint(self.checkpoint_dir) if self.checkpoint_dir.exists() else None
         if state is not None and state.get("fingerprint") != self.fingerprint:
             log.warning("checkpoints in %s come from other settings or data: starting over", self.checkpoint_dir)
@@ -171,9 +178,7 @@ class Trainer:
                 log.info("iteration %d: train loss %.5g, validation RMSE %.4f degC", iteration, row["train_loss"], val)
                 if not val >= best:  # also true for NaN validation (no validation days): keep the latest
                     best = val if np.isfinite(val) else best
-                    save_checkpoint(
-                        {"model": self.model.state_dict(), "iteration": iteration}, self.out_dir / "best.pt"
-                    )
+                    self.best_snapshot = self._snapshot(iteration)
                 self._write_log(history)
             if (
                 iteration % plan.checkpoint_every == 0
@@ -184,7 +189,9 @@ class Trainer:
                     self._state(iteration, history, running, best), self.checkpoint_dir / f"iter_{iteration:06d}.pt"
                 )
                 self._prune(plan.checkpoint_at, keep=iteration)
-        save_checkpoint({"model": self.model.state_dict(), "iteration": plan.iterations}, self.out_dir / "last.pt")
+        # Written at the end, also when a resumed run had nothing left to do (its outputs may have been removed).
+        save_checkpoint(self.best_snapshot or self._snapshot(plan.iterations), self.out_dir / "best.pt")
+        save_checkpoint(self._snapshot(plan.iterations), self.out_dir / "last.pt")
         self._write_log(history)
         return history
 
