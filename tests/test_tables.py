@@ -4,7 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sstbias.tables import metrics_table, to_paper_markdown, write_table
+from sstbias.tables import (
+    grid_markdown,
+    grid_table,
+    mean_over_seeds,
+    metrics_table,
+    seed_table,
+    to_paper_markdown,
+    write_table,
+)
 
 RECORDS = [  # the paper's Table 1 values, plus a custom model and a twin floor
     {"model": "lightgbm", "mse": 0.17, "rmse": 0.41, "mae": 0.32, "mape": 1.17},
@@ -89,3 +97,59 @@ def test_write_table(tmp_path):
     assert (tmp_path / "m.md").read_text() == to_paper_markdown(table)
     write_table(table, tmp_path / "m.csv", tmp_path / "other.md", "custom\n")
     assert (tmp_path / "other.md").read_text() == "custom\n"
+
+
+SEEDED = [
+    {"model": "raw", "seed": None, "mse": 0.27, "rmse": 0.52, "mae": 0.40, "mape": 1.43, **PERIOD},
+    {"model": "convgru", "seed": 1, "mse": 0.16, "rmse": 0.40, "mae": 0.31, "mape": 1.1, **PERIOD},
+    {"model": "convgru", "seed": 0, "mse": 0.12, "rmse": 0.34, "mae": 0.27, "mape": 1.0, **PERIOD},
+    {"model": "convgru", "seed": 2, "mse": 0.15, "rmse": 0.37, "mae": 0.29, "mape": 1.05, **PERIOD},
+]
+
+
+def test_mean_over_seeds_and_spread():
+    merged = {record["model"]: record for record in mean_over_seeds(SEEDED)}
+    assert merged["raw"]["n_seeds"] == 1 and np.isnan(merged["raw"]["rmse_sd"])
+    convgru = merged["convgru"]
+    assert convgru["n_seeds"] == 3 and "seed" not in convgru
+    assert convgru["rmse"] == pytest.approx(np.mean([0.40, 0.34, 0.37]))
+    assert convgru["mape"] == pytest.approx(np.mean([1.1, 1.0, 1.05]))
+    assert convgru["rmse_sd"] == pytest.approx(np.std([0.40, 0.34, 0.37], ddof=1))
+    assert (convgru["rmse_min"], convgru["rmse_max"]) == (0.34, 0.40)
+    table = metrics_table(mean_over_seeds(SEEDED)).set_index("model")
+    assert table.loc["convgru", "improvement_pct"] == pytest.approx(100 * (0.52 - convgru["rmse"]) / 0.52)
+    with pytest.raises(ValueError, match="appear more than once"):
+        mean_over_seeds(SEEDED + [SEEDED[1]])
+
+
+def test_markdown_shows_seeds_and_spread_only_with_several_seeds():
+    text = to_paper_markdown(metrics_table(mean_over_seeds(SEEDED)))
+    lines = text.splitlines()
+    assert lines[0].endswith("| Seeds | RMSE sd (°C) |")
+    assert lines[2].endswith("| 1 | - |")
+    assert lines[3] == "| ConvGRU | 1.05 | 0.14 | 0.37 | 0.29 | 28.8 | 3 | 0.030 |"
+    assert "means over their seeds" in lines[-1]
+    single = to_paper_markdown(metrics_table(mean_over_seeds(SEEDED[:2])))
+    assert "Seeds" not in single
+
+
+def test_seed_table_lists_every_run_in_order():
+    table = seed_table(SEEDED)
+    assert list(table["model"]) == ["raw", "convgru", "convgru", "convgru"]
+    assert list(table["seed"].iloc[1:]) == [0, 1, 2] and pd.isna(table["seed"].iloc[0])
+    assert table["improvement_pct"].iloc[1] == pytest.approx(100 * (0.52 - 0.34) / 0.52)
+
+
+def test_grid_table_means_and_spread_over_seeds():
+    runs = [
+        [{"mape": 1.0, "mse": 0.1, "rmse": 0.30, "mae": 0.2}, {"mape": 1.2, "mse": 0.2, "rmse": 0.34, "mae": 0.3}],
+        [{"mape": 1.1, "mse": 0.15, "rmse": 0.32, "mae": 0.25}, {"mape": 1.1, "mse": 0.15, "rmse": 0.32, "mae": 0.25}],
+    ]
+    table = grid_table(runs, [0.002, 0.001], "lr")
+    assert list(table["lr"]) == [0.002, 0.001] and list(table["n_seeds"]) == [2, 2]
+    assert table["rmse"].tolist() == pytest.approx([0.32, 0.32])
+    assert table["rmse_sd"].tolist() == pytest.approx([np.std([0.30, 0.34], ddof=1), 0.0])
+    text = grid_markdown(table, "lr", "convgru")
+    assert "means over 2 seeds" in text and "| 0.002 | 1.10 | 0.15 | 0.32 | 0.25 | 0.028 |" in text
+    single = grid_table([[r[0]] for r in runs], [0.002, 0.001], "lr")
+    assert single["rmse_sd"].isna().all() and "RMSE sd" not in grid_markdown(single, "lr", "convgru")

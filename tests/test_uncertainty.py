@@ -59,9 +59,9 @@ def test_diebold_mariano_separates_different_models_and_not_equal_ones():
 
 def test_score_uncertainty_table():
     daily = {
-        "raw": daily_errors(90, 0.5, 1),
-        "climatology": daily_errors(90, 0.35, 2),
-        "convgru": daily_errors(90, 0.3, 3),
+        "raw": [daily_errors(90, 0.5, 1)],
+        "climatology": [daily_errors(90, 0.35, 2)],
+        "convgru": [daily_errors(90, 0.3, 3)],
     }
     table = score_uncertainty(daily, block_length=5, resamples=500, confidence=0.95, seed=0).set_index("model")
     assert table.loc["convgru", "compared_with"] == "climatology"
@@ -69,16 +69,37 @@ def test_score_uncertainty_table():
     assert np.isnan(table.loc["raw", "improvement_ci_low"])
     assert 0 < table.loc["convgru", "improvement_ci_low"] < table.loc["convgru", "improvement_ci_high"]
     with pytest.raises(ValueError, match="test days"):
-        score_uncertainty({**daily, "lightgbm": daily_errors(80, 0.4, 4)}, 5, 100, 0.95, 0)
+        score_uncertainty({**daily, "lightgbm": [daily_errors(80, 0.4, 4)]}, 5, 100, 0.95, 0)
+
+
+def test_seeded_model_interval_is_about_its_seed_mean_rmse():
+    seeds = [daily_errors(90, scale, seed) for seed, scale in ((7, 0.28), (8, 0.32), (9, 0.36))]
+    daily = {"raw": [daily_errors(90, 0.5, 1)], "convgru": seeds}
+    table = score_uncertainty(daily, block_length=5, resamples=500, confidence=0.95, seed=0).set_index("model")
+    seed_rmse = [np.sqrt(frame["sse"].sum() / frame["n"].sum()) for frame in seeds]
+    assert table.loc["convgru", "rmse_ci_low"] < np.mean(seed_rmse) < table.loc["convgru", "rmse_ci_high"]
+    # the interval is about the seed mean, narrower than the range spanned by the single seeds' intervals
+    singles = [score_uncertainty({"raw": daily["raw"], "convgru": [f]}, 5, 500, 0.95, 0) for f in seeds]
+    assert singles[0]["rmse_ci_low"].iloc[1] < table.loc["convgru", "rmse_ci_low"]
+    assert table.loc["convgru", "rmse_ci_high"] < singles[2]["rmse_ci_high"].iloc[1]
 
 
 def test_monthly_and_skill_tables_are_consistent_with_totals():
-    daily = {"raw": daily_errors(59, 0.5, 1), "climatology": daily_errors(59, 0.35, 2)}
+    daily = {
+        "raw": [daily_errors(59, 0.5, 1)],
+        "climatology": [daily_errors(59, 0.35, 2)],
+        "lightgbm": [daily_errors(59, 0.3, 3), daily_errors(59, 0.4, 4)],
+    }
     monthly, skill = period_tables(daily)
     assert list(monthly["month"]) == ["2021-01", "2021-02"]
-    january = daily["raw"].iloc[:31]
-    assert monthly.loc[0, "raw"] == pytest.approx(np.sqrt(january["sse"].sum() / january["n"].sum()))
+
+    def rmse(frame):
+        return np.sqrt(frame["sse"].sum() / frame["n"].sum())
+
+    assert monthly.loc[0, "raw"] == pytest.approx(rmse(daily["raw"][0].iloc[:31]))
+    assert monthly.loc[1, "lightgbm"] == pytest.approx(np.mean([rmse(f.iloc[31:]) for f in daily["lightgbm"]]))
     rows = skill.set_index("model")
-    mse = {name: frame["sse"].sum() / frame["n"].sum() for name, frame in daily.items()}
+    mse = {name: np.mean([rmse(frame) ** 2 for frame in runs]) for name, runs in daily.items()}
     assert rows.loc["climatology", "skill_vs_raw"] == pytest.approx(1 - mse["climatology"] / mse["raw"])
+    assert rows.loc["lightgbm", "skill_vs_climatology"] == pytest.approx(1 - mse["lightgbm"] / mse["climatology"])
     assert rows.loc["raw", "skill_vs_raw"] == 0.0

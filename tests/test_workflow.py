@@ -1,6 +1,7 @@
 """End to end: snakemake on a tiny config in a temporary copy of the repository."""
 
 import copy
+import json
 import os
 import re
 import shutil
@@ -8,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.integration
 
 
 def tiny_config() -> dict:
-    """Two months on a coarse (0.16 deg, 26x26) grid with small models."""
+    """Two months on a coarse (0.16 deg, 26x26) grid with small models, two seeds."""
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     config["period"] = {"start": "2021-01-01", "end": "2021-02-28"}
     config["grid"]["resolution"] = 0.16
@@ -27,6 +29,7 @@ def tiny_config() -> dict:
         config["models"][name].update(hidden_channels=4, iterations=20, eval_every=10, checkpoint_every=10)
     config["grids"] = {"model": "convgru", "learning_rates": [0.004, 0.002], "iterations": [10, 20]}
     config["uncertainty"]["resamples"] = 200
+    config["seeds"] = [0, 1]
     return config
 
 
@@ -95,10 +98,39 @@ def test_metrics_table(completed_run: Path):
     assert skill.loc["raw", "skill_vs_raw"] == 0.0
 
 
+def test_tables_are_consistent_with_the_per_seed_metrics(completed_run: Path):
+    table = pd.read_csv(completed_run / "tables" / "metrics.csv").set_index("model")
+    by_seed = pd.read_csv(completed_run / "tables" / "metrics_by_seed.csv")
+    seeded = {"random_forest", "lightgbm", "convgru", "convlstm_at", "convgru_sa"}
+    counts = by_seed.groupby("model")["seed"].apply(list).to_dict()
+    assert {model: seeds for model, seeds in counts.items() if model in seeded} == {m: [0, 1] for m in seeded}
+    assert by_seed.loc[~by_seed["model"].isin(seeded), "seed"].isna().all()
+    means = by_seed.groupby("model")[["mse", "rmse", "mae", "mape"]].mean()
+    pd.testing.assert_frame_equal(table.loc[means.index, means.columns], means, rtol=1e-6)
+    assert (table.loc[list(seeded), "n_seeds"] == 2).all() and (table.loc[list(seeded), "rmse_sd"] >= 0).all()
+    two_runs = [json.loads((completed_run / "metrics" / "convgru" / f"seed_{s}.json").read_text()) for s in (0, 1)]
+    assert table.loc["convgru", "rmse"] == pytest.approx(np.mean([r["rmse"] for r in two_runs]))
+    assert two_runs[0]["rmse"] != two_runs[1]["rmse"]  # the seed changes the run
+    markdown = (completed_run / "tables" / "metrics.md").read_text()
+    row = table.loc["convgru"]
+    assert (
+        f"| ConvGRU | {row.mape:.2f} | {row.mse:.2f} | {row.rmse:.2f} | {row.mae:.2f} | {row.improvement_pct:.1f} |"
+        f" {row.gap_closed:.2f} | 2 | {row.rmse_sd:.3f} |"
+    ) in markdown
+    grid = pd.read_csv(completed_run / "tables" / "grid_lr_convgru.csv")
+    point = [
+        json.loads((completed_run / "metrics" / "grid" / "convgru" / "lr_0.004" / f"seed_{s}.json").read_text())
+        for s in (0, 1)
+    ]
+    assert grid.loc[0, "rmse"] == pytest.approx(np.mean([r["rmse"] for r in point]))
+    assert list(grid["n_seeds"]) == [2, 2]
+
+
 def test_every_rule_wrote_its_log(completed_run: Path):
-    logs = list((completed_run / "logs").rglob("*.log"))
+    logs = [p.relative_to(completed_run / "logs") for p in (completed_run / "logs").rglob("*.log")]
     expected = {"synthesize", "regrid", "align", "train_baseline", "train_deep", "predict_deep", "evaluate", "tables"}
-    assert {p.parent.name for p in logs} >= expected
+    assert {p.parts[0] for p in logs} >= expected
+    assert {"train_deep/convgru/seed_0.log", "train_deep/convgru/seed_1.log"} <= {str(p) for p in logs}
 
 
 def test_second_dry_run_has_nothing_to_do(workdir: Path, completed_run: Path):
@@ -113,10 +145,10 @@ def test_changed_model_setting_reruns_only_its_branch(workdir: Path, completed_r
     (workdir / "changed.yaml").write_text(yaml.safe_dump(config))
     run = snakemake(workdir, "--configfile", "changed.yaml", "-n")
     assert run.returncode == 0, run.stderr[-2000:]
-    assert planned_jobs(run.stdout + run.stderr) == {
-        "train_baseline": 1,
-        "predict_baseline": 1,
-        "evaluate": 1,
+    assert planned_jobs(run.stdout + run.stderr) == {  # both seeds of lightgbm
+        "train_baseline": 2,
+        "predict_baseline": 2,
+        "evaluate": 2,
         "tables": 1,
         "prediction_figures": 1,
         "error_series_figure": 1,
@@ -133,6 +165,29 @@ def test_grid_tables_and_figures(completed_run: Path):
         assert (completed_run / "figures" / name).stat().st_size > 10_000
 
 
+def test_added_seed_plans_only_the_seeded_models_new_runs(workdir: Path, completed_run: Path):
+    config = tiny_config()
+    config["seeds"].append(7)
+    (workdir / "more_seeds.yaml").write_text(yaml.safe_dump(config))
+    run = snakemake(workdir, "--configfile", "more_seeds.yaml", "-n")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert planned_jobs(run.stdout + run.stderr) == {
+        "train_baseline": 2,
+        "predict_baseline": 2,
+        "train_deep": 3,
+        "predict_deep": 3,
+        "evaluate": 5,
+        "train_lr_grid": 2,
+        "predict_lr_grid": 2,
+        "train_iteration_grid": 1,
+        "predict_iteration_grid": 2,
+        "evaluate_grid": 4,
+        "grid_summary": 2,
+        "tables": 1,
+        "all": 1,
+    }
+
+
 def test_added_learning_rate_plans_only_its_branch(workdir: Path, completed_run: Path):
     config = tiny_config()
     config["grids"]["learning_rates"].append(0.001)
@@ -140,9 +195,9 @@ def test_added_learning_rate_plans_only_its_branch(workdir: Path, completed_run:
     run = snakemake(workdir, "--configfile", "more_lr.yaml", "-n")
     assert run.returncode == 0, run.stderr[-2000:]
     assert planned_jobs(run.stdout + run.stderr) == {
-        "train_lr_grid": 1,
-        "predict_lr_grid": 1,
-        "evaluate_grid": 1,
+        "train_lr_grid": 2,
+        "predict_lr_grid": 2,
+        "evaluate_grid": 2,
         "grid_summary": 1,
         "all": 1,
     }

@@ -7,3 +7,4 @@ live in ``sstbias.baselines.REGISTRY`` and ``sstbias.models.MODELS`` (tests keep
 BASELINES = ("raw", "climatology", "quantile_mapping", "random_forest", "lightgbm")
 FEATURE_BASELINES = ("random_forest", "lightgbm")  # shaped by the config's `features` section
 DEEP_MODELS = ("convgru", "convlstm_at", "convgru_sa")
+SEEDED_MODELS = ("random_forest", "lightgbm", *DEEP_MODELS)  # their fit depends on a random seed

@@ -117,12 +117,17 @@ def training_curves(logs: dict[str, pd.DataFrame], path: str | os.PathLike) -> N
 
 
 def metric_curves(table: pd.DataFrame, key: str, label: str, path: str | os.PathLike, log_x: bool) -> None:
-    """MAPE, MSE, RMSE and MAE against a hyper-parameter (the paper's Figs. 7 and 8), one panel each."""
+    """MAPE, MSE, RMSE and MAE against a hyper-parameter (the paper's Figs. 7 and 8), one panel each.
+
+    With a ``rmse_sd`` column (several seeds) the RMSE panel shows the means with +-1 standard deviation bars.
+    """
     fig, axes = plt.subplots(1, 4, figsize=(14, 3.2))
+    spread = table["rmse_sd"] if "rmse_sd" in table and table["rmse_sd"].notna().any() else None
     for ax, (column, name) in zip(
         axes, (("mape", "MAPE (%)"), ("mse", "MSE (°C²)"), ("rmse", "RMSE (°C)"), ("mae", "MAE (°C)")), strict=True
     ):
-        ax.plot(table[key], table[column], marker="o")
+        errors = spread if column == "rmse" else None
+        ax.errorbar(table[key], table[column], yerr=errors, marker="o", capsize=3)
         ax.set_xlabel(label)
         ax.set_ylabel(name)
         if log_x:

@@ -1,15 +1,19 @@
-"""The results table: metrics.csv (one row per model) and the paper's Table 1 layout in Markdown."""
+"""The results tables: metrics.csv (one row per model, means over seeds), per-seed rows, the paper's layouts."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from sstbias.metrics import improvement_pct, skill_score
 from sstbias.netcdf import atomic_write
 
-COLUMNS = ["model", "mse", "rmse", "mae", "mape", "improvement_pct", "gap_closed"]
+SCORES = ["mse", "rmse", "mae", "mape"]
+COLUMNS = ["model", *SCORES, "improvement_pct", "gap_closed"]
+SPREAD = ["n_seeds", "rmse_sd", "rmse_min", "rmse_max"]
 ORDER = ["raw", "climatology", "quantile_mapping", "random_forest", "lightgbm", "convgru", "convlstm_at", "convgru_sa"]
 DISPLAY_NAMES = {
     "raw": "Uncorrected forecast",
@@ -28,6 +32,47 @@ def _rank(model: str) -> tuple[int, str]:
     if model == "floor":
         return (len(ORDER) + 1, model)
     return (ORDER.index(model), model) if model in ORDER else (len(ORDER), model)
+
+
+def mean_over_seeds(records: list[dict]) -> list[dict]:
+    """One record per model from one per run: scores averaged over its seeds, and their spread.
+
+    ``records`` are metrics dicts with ``model``, optionally ``seed`` (absent or None for a deterministic model),
+    the scores of :data:`SCORES` and extra keys (taken from the model's first run). Each result adds ``n_seeds``
+    and the RMSE's sample standard deviation (``rmse_sd``, NaN for one run), minimum and maximum over the seeds.
+    A (model, seed) pair listed twice is a ValueError.
+    """
+    frame = pd.DataFrame(records)
+    runs = [(record["model"], record.get("seed")) for record in records]
+    repeated = sorted({run for run in runs if runs.count(run) > 1}, key=str)
+    if repeated:
+        raise ValueError(f"mean_over_seeds: runs {repeated} appear more than once")
+    merged = []
+    for model in dict.fromkeys(frame["model"]):
+        group = frame[frame["model"] == model]
+        record = {key: value for key, value in group.iloc[0].items() if key != "seed"}
+        record.update({score: float(group[score].mean()) for score in SCORES if score in group})
+        rmse = group["rmse"] if "rmse" in group else pd.Series(dtype=float)
+        record.update(
+            n_seeds=len(group), rmse_sd=float(rmse.std(ddof=1)), rmse_min=float(rmse.min()), rmse_max=float(rmse.max())
+        )
+        merged.append(record)
+    return merged
+
+
+def seed_table(records: list[dict]) -> pd.DataFrame:
+    """One row per run (model, seed, scores, improvement over raw in %), in the tables' model order then by seed."""
+    table = pd.DataFrame(records)
+    if "seed" not in table:
+        table["seed"] = pd.NA
+    table["seed"] = table["seed"].astype("Int64")
+    rmse_raw = float(table.loc[table["model"] == "raw", "rmse"].iloc[0])
+    table["improvement_pct"] = [
+        float("nan") if model == "raw" else improvement_pct(rmse_raw, rmse)
+        for model, rmse in zip(table["model"], table["rmse"], strict=True)
+    ]
+    order = sorted(range(len(table)), key=lambda i: (_rank(table["model"].iloc[i]), table["seed"].fillna(-1).iloc[i]))
+    return table.iloc[order][["model", "seed", *SCORES, "improvement_pct"]].reset_index(drop=True)
 
 
 def metrics_table(records: list[dict]) -> pd.DataFrame:
@@ -73,26 +118,35 @@ def to_paper_markdown(table: pd.DataFrame) -> str:
     """A :func:`metrics_table` in the paper's Table 1 layout, Markdown.
 
     Columns Model | MAPE (%) | MSE | RMSE (°C) | MAE (°C) | RMSE improvement (%), 2 decimals (improvement 1) as in
-    the paper, models by display name; a "Gap closed" column only when the table has a ``floor`` row (the twin).
-    A note line follows with the number of ocean cell-days (``n``) and the test period (``test_start``,
-    ``test_end``) when the table carries them.
+    the paper, models by display name; a "Gap closed" column only when the table has a ``floor`` row (the twin);
+    "Seeds" and "RMSE sd (°C)" columns only when some model ran with more than one seed (``n_seeds``), the scores
+    then being means over seeds. A note line follows with the number of ocean cell-days (``n``) and the test period
+    (``test_start``, ``test_end``) when the table carries them.
     """
     with_floor = "floor" in set(table["model"])
+    with_seeds = "n_seeds" in table and (table["n_seeds"] > 1).any()
     header = "| Model | MAPE (%) | MSE | RMSE (°C) | MAE (°C) | RMSE improvement (%) |"
     rule = "|---|---:|---:|---:|---:|---:|"
-    lines = [header + (" Gap closed |" if with_floor else ""), rule + ("---:|" if with_floor else "")]
+    if with_floor:
+        header, rule = header + " Gap closed |", rule + "---:|"
+    if with_seeds:
+        header, rule = header + " Seeds | RMSE sd (°C) |", rule + "---:|---:|"
+    lines = [header, rule]
     for row in table.itertuples(index=False):
         improvement = "-" if pd.isna(row.improvement_pct) else f"{row.improvement_pct:.1f}"
         name = DISPLAY_NAMES.get(row.model, row.model)
         line = f"| {name} | {row.mape:.2f} | {row.mse:.2f} | {row.rmse:.2f} | {row.mae:.2f} | {improvement} |"
         if with_floor:
             line += " - |" if pd.isna(row.gap_closed) else f" {row.gap_closed:.2f} |"
+        if with_seeds:
+            spread = "-" if pd.isna(row.rmse_sd) else f"{row.rmse_sd:.3f}"
+            line += f" {row.n_seeds} | {spread} |"
         lines.append(line)
-    note = _note(table.iloc[0], with_floor)
+    note = _note(table.iloc[0], with_floor, with_seeds)
     return "\n".join([*lines, "", note] if note else lines) + "\n"
 
 
-def _note(first: pd.Series, with_floor: bool) -> str:
+def _note(first: pd.Series, with_floor: bool, with_seeds: bool) -> str:
     """The line under the table: test period and cell-days where known, and what the derived columns mean."""
     parts = []
     if {"test_start", "test_end"} <= set(first.index):
@@ -104,6 +158,8 @@ def _note(first: pd.Series, with_floor: bool) -> str:
     meaning = "improvement = relative RMSE reduction against the uncorrected forecast"
     if with_floor:
         meaning += "; gap closed = share of the correctable error (raw - floor) removed"
+    if with_seeds:
+        meaning += "; seeded models: means over their seeds, RMSE sd = standard deviation over seeds"
     return ", ".join(parts) + "; " + meaning + "."
 
 
@@ -133,15 +189,22 @@ def uncertainty_markdown(table: pd.DataFrame, confidence: float, block_length: i
     return "\n".join(lines) + "\n"
 
 
-def period_tables(daily: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(RMSE per month and model, MSE skill scores against raw and climatology) from per-day error sums."""
+def period_tables(daily: dict[str, Sequence[pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(RMSE per month and model, MSE skill scores against raw and climatology) from per-day error sums.
+
+    ``daily`` maps model -> its runs' per-day sums (one frame per seed); a seeded model's monthly RMSE and total
+    MSE are means over its seeds.
+    """
     monthly = {}
     totals = {}
-    for name, frame in daily.items():
-        months = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m")
-        sums = frame.groupby(months)[["sse", "n"]].sum()
-        monthly[name] = (sums["sse"] / sums["n"]) ** 0.5
-        totals[name] = frame["sse"].sum() / frame["n"].sum()
+    for name, runs in daily.items():
+        per_run = []
+        for frame in runs:
+            months = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m")
+            sums = frame.groupby(months)[["sse", "n"]].sum()
+            per_run.append((sums["sse"] / sums["n"]) ** 0.5)
+        monthly[name] = pd.concat(per_run, axis=1).mean(axis=1)
+        totals[name] = float(np.mean([frame["sse"].sum() / frame["n"].sum() for frame in runs]))
     order = sorted(daily, key=_rank)
     by_month = pd.DataFrame(monthly)[order]
     by_month.index.name = "month"
@@ -180,21 +243,33 @@ def plain_markdown(table: pd.DataFrame, digits: int = 3) -> str:
 GRID_LABELS = {"lr": "Learning rate", "iterations": "Iterations"}
 
 
-def grid_table(records: list[dict], values: list, key: str) -> pd.DataFrame:
-    """The paper's Table 2 (``key='lr'``) or Table 3 (``'iterations'``): one row per grid value with its metrics."""
-    table = pd.DataFrame(records)[["mape", "mse", "rmse", "mae"]]
-    table.insert(0, key, values)
-    return table
+def grid_table(records: list[list[dict]], values: list, key: str) -> pd.DataFrame:
+    """The paper's Table 2 (``key='lr'``) or Table 3 (``'iterations'``): one row per grid value.
+
+    ``records[i]`` holds the metrics of grid value ``values[i]``, one dict per seed; a row has the means over seeds
+    of MAPE, MSE, RMSE and MAE, ``n_seeds`` and ``rmse_sd`` (standard deviation over seeds, NaN for one seed).
+    """
+    rows = []
+    for value, runs in zip(values, records, strict=True):
+        frame = pd.DataFrame(runs)
+        rows.append(
+            {key: value, **frame[["mape", "mse", "rmse", "mae"]].mean().to_dict(), "n_seeds": len(frame)}
+            | {"rmse_sd": float(frame["rmse"].std(ddof=1))}
+        )
+    return pd.DataFrame(rows)
 
 
 def grid_markdown(table: pd.DataFrame, key: str, model: str) -> str:
     """Markdown of a grid table in the paper's layout (MAPE %, MSE, RMSE, MAE with 2 decimals)."""
+    with_seeds = bool((table["n_seeds"] > 1).any())
+    seeds_note = f" (means over {table['n_seeds'].max()} seeds)" if with_seeds else ""
     lines = [
-        f"{DISPLAY_NAMES.get(model, model)}: metrics on the test period by {GRID_LABELS[key].lower()}",
+        f"{DISPLAY_NAMES.get(model, model)}: metrics on the test period by {GRID_LABELS[key].lower()}{seeds_note}",
         "",
-        f"| {GRID_LABELS[key]} | MAPE (%) | MSE | RMSE (°C) | MAE (°C) |",
-        "|---:|---:|---:|---:|---:|",
+        f"| {GRID_LABELS[key]} | MAPE (%) | MSE | RMSE (°C) | MAE (°C) |" + (" RMSE sd (°C) |" if with_seeds else ""),
+        "|---:|---:|---:|---:|---:|" + ("---:|" if with_seeds else ""),
     ]
     for row in table.itertuples(index=False):
-        lines.append(f"| {getattr(row, key):g} | {row.mape:.2f} | {row.mse:.2f} | {row.rmse:.2f} | {row.mae:.2f} |")
+        line = f"| {getattr(row, key):g} | {row.mape:.2f} | {row.mse:.2f} | {row.rmse:.2f} | {row.mae:.2f} |"
+        lines.append(line + (f" {row.rmse_sd:.3f} |" if with_seeds else ""))
     return "\n".join(lines) + "\n"

@@ -6,12 +6,14 @@ and gives percentile confidence intervals for a model's RMSE and, paired on the 
 improvement over ``raw``. The Diebold-Mariano test compares two models' daily mean squared errors with a
 Newey-West (Bartlett) long-run variance of lag ``block_length - 1``; its p-value is two-sided.
 
-Per-day sums (one row per test day): ``n`` ocean cells, ``sse`` sum of squared errors (degC^2).
+Per-day sums (one row per test day): ``n`` ocean cells, ``sse`` sum of squared errors (degC^2). A seeded model
+has one frame per seed; its scores are means over seeds.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -59,23 +61,40 @@ def diebold_mariano(daily_a: pd.DataFrame, daily_b: pd.DataFrame, lag: int) -> t
     return float(statistic), float(math.erfc(abs(statistic) / math.sqrt(2)))
 
 
+def seed_mean_rmse(runs: Sequence[pd.DataFrame], indices: np.ndarray | None = None) -> np.ndarray | float:
+    """Mean over a model's seeds of each seed's RMSE (degC), on all days or on each bootstrap sample of ``indices``."""
+    if indices is None:
+        return float(np.mean([np.sqrt(frame["sse"].sum() / frame["n"].sum()) for frame in runs]))
+    return np.mean([resampled_rmse(frame, indices) for frame in runs], axis=0)
+
+
+def seed_mean_daily(runs: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Per-day sums whose ``sse`` is the mean over a model's seeds (the daily loss of a run with a random seed)."""
+    mean = runs[0][["date", "n"]].copy()
+    mean["sse"] = np.mean([frame["sse"].to_numpy() for frame in runs], axis=0)
+    return mean
+
+
 def score_uncertainty(
-    daily: dict[str, pd.DataFrame], block_length: int, resamples: int, confidence: float, seed: int
+    daily: dict[str, Sequence[pd.DataFrame]], block_length: int, resamples: int, confidence: float, seed: int
 ) -> pd.DataFrame:
     """Per model: RMSE interval, improvement-over-raw interval, and a DM test against the best baseline.
 
-    ``daily`` maps model name -> per-day sums (columns date, n, sse) on the same test days, ``raw`` included. The
-    best baseline is the baseline (``sstbias.catalog.BASELINES`` other than raw) with the lowest RMSE; it and the
-    twin's ``floor`` get no test.
+    ``daily`` maps model name -> its runs' per-day sums (columns date, n, sse; one frame per seed) on the same test
+    days, ``raw`` included. The scored statistic is the mean over seeds of the RMSE (the tables' point value); the
+    bootstrap resamples the same days for every run, so seed spread and day sampling are kept apart (the seed
+    spread is the tables' ``rmse_sd``). The DM test compares the seed-mean daily MSE. The best baseline is the
+    baseline (``sstbias.catalog.BASELINES`` other than raw) with the lowest RMSE; it and the twin's ``floor`` get
+    no test.
     """
-    days = {name: frame["date"].tolist() for name, frame in daily.items()}
-    reference_days = days["raw"]
-    for name, listed in days.items():
-        if listed != reference_days:
+    reference_days = daily["raw"][0]["date"].tolist()
+    for name, runs in daily.items():
+        if not runs or any(frame["date"].tolist() != reference_days for frame in runs):
             raise ValueError(f"{name}: per-day errors are not on the raw forecast's test days")
     indices = block_bootstrap_indices(len(reference_days), block_length, resamples, seed)
-    samples = {name: resampled_rmse(frame, indices) for name, frame in daily.items()}
-    point = {name: float(np.sqrt(frame["sse"].sum() / frame["n"].sum())) for name, frame in daily.items()}
+    samples = {name: seed_mean_rmse(runs, indices) for name, runs in daily.items()}
+    point = {name: seed_mean_rmse(runs) for name, runs in daily.items()}
+    losses = {name: seed_mean_daily(runs) for name, runs in daily.items()}
     baselines = [name for name in daily if name in BASELINES and name != "raw"]
     best = min(baselines, key=point.get) if baselines else "raw"
     rows = []
@@ -84,7 +103,7 @@ def score_uncertainty(
         improvement = 100 * (samples["raw"] - samples[name]) / samples["raw"]
         gain_low, gain_high = (np.nan, np.nan) if name == "raw" else percentile_interval(improvement, confidence)
         tested = name not in (best, "floor")
-        statistic, p_value = diebold_mariano(daily[name], daily[best], block_length - 1) if tested else (np.nan,) * 2
+        statistic, p_value = diebold_mariano(losses[name], losses[best], block_length - 1) if tested else (np.nan,) * 2
         rows.append(
             {
                 "model": name,

@@ -6,11 +6,11 @@ rule train_baseline:
     output:
         PATHS["model"],
     log:
-        log("train_baseline", "{model}"),
+        log("train_baseline", "{run}"),
     benchmark:
-        bench("train_baseline", "{model}")
+        bench("train_baseline", "{run}")
     wildcard_constraints:
-        model="|".join(BASELINE_MODELS),
+        run=run_pattern(BASELINE_MODELS),
     conda:
         "../../envs/baselines.yaml"
     threads: 2
@@ -18,11 +18,14 @@ rule train_baseline:
         mem_mb=4000,
         runtime=30,
     params:
-        settings=lambda wildcards: config["models"][wildcards.model],
+        model=run_model,
+        settings=lambda wildcards: config["models"][run_model(wildcards)],
         features=lambda wildcards: (
-            config["features"] if wildcards.model in catalog.FEATURE_BASELINES else {}
+            config["features"]
+            if run_model(wildcards) in catalog.FEATURE_BASELINES
+            else {}
         ),
-        seed=config["seeds"][0],
+        seed=run_seed,
     script:
         "../scripts/train_baseline.py"
 
@@ -36,16 +39,18 @@ rule predict_baseline:
     output:
         PATHS["prediction"],
     log:
-        log("predict_baseline", "{model}"),
+        log("predict_baseline", "{run}"),
     benchmark:
-        bench("predict_baseline", "{model}")
+        bench("predict_baseline", "{run}")
     wildcard_constraints:
-        model="|".join(BASELINE_MODELS),
+        run=run_pattern(BASELINE_MODELS),
     conda:
         "../../envs/baselines.yaml"
     threads: 2
     resources:
         mem_mb=3000,
         runtime=15,
+    params:
+        model=run_model,
     script:
         "../scripts/predict_baseline.py"

@@ -27,6 +27,7 @@ MONTHS = period_months(config["period"])
 BASELINE_MODELS = [name for name in config["models"] if name in catalog.BASELINES]
 DEEP_MODELS = [name for name in config["models"] if name in catalog.DEEP_MODELS]
 MODELS = BASELINE_MODELS + DEEP_MODELS
+SEEDS = config["seeds"]
 REGRID_ENGINE = resolve_engine(config["grid"]["regrid_engine"])
 PRODUCTS = ["forecast", "observation"]
 GRID_MODEL = config["grids"].get("model")
@@ -60,35 +61,61 @@ PATHS = {
     "split_json": out("interim", "split.json"),
     "split_csv": out("interim", "split.csv"),
     "normalisation": out("interim", "normalisation.json"),
-    "model": out("models", "{model}", "model.joblib"),
-    "deep_best": out("models", "{model}", "best.pt"),
-    "deep_log": out("models", "{model}", "training_log.csv"),
-    "deep_config": out("models", "{model}", "model_config.json"),
-    "prediction": out("predictions", "{model}.nc"),
-    "metrics": out("metrics", "{model}.json"),
-    "daily_errors": out("metrics", "{model}_daily.csv"),
+    # A run is one fit of a model: "<model>" for a deterministic one, "<model>/seed_<n>" for a seeded one.
+    "model": out("models", "{run}", "model.joblib"),
+    "deep_best": out("models", "{run}", "best.pt"),
+    "deep_log": out("models", "{run}", "training_log.csv"),
+    "deep_config": out("models", "{run}", "model_config.json"),
+    "prediction": out("predictions", "{run}.nc"),
+    "metrics": out("metrics", "{run}.json"),
+    "daily_errors": out("metrics", "{run}_daily.csv"),
     "metrics_csv": out("tables", "metrics.csv"),
     "metrics_md": out("tables", "metrics.md"),
+    "seed_metrics_csv": out("tables", "metrics_by_seed.csv"),
     "monthly_csv": out("tables", "monthly_rmse.csv"),
     "monthly_md": out("tables", "monthly_rmse.md"),
     "skill_csv": out("tables", "skill.csv"),
     "skill_md": out("tables", "skill.md"),
-    "grid_lr_best": out("models", "grid", "{model}", "lr_{lr}", "best.pt"),
-    "grid_lr_log": out("models", "grid", "{model}", "lr_{lr}", "training_log.csv"),
-    "grid_lr_config": out("models", "grid", "{model}", "lr_{lr}", "model_config.json"),
-    "grid_it_best": out("models", "grid", "{model}", "iterations", "best.pt"),
-    "grid_it_log": out("models", "grid", "{model}", "iterations", "training_log.csv"),
+    "grid_lr_best": out(
+        "models", "grid", "{model}", "lr_{lr}", "seed_{seed}", "best.pt"
+    ),
+    "grid_lr_log": out(
+        "models", "grid", "{model}", "lr_{lr}", "seed_{seed}", "training_log.csv"
+    ),
+    "grid_lr_config": out(
+        "models", "grid", "{model}", "lr_{lr}", "seed_{seed}", "model_config.json"
+    ),
+    "grid_it_best": out(
+        "models", "grid", "{model}", "iterations", "seed_{seed}", "best.pt"
+    ),
+    "grid_it_log": out(
+        "models", "grid", "{model}", "iterations", "seed_{seed}", "training_log.csv"
+    ),
     "grid_it_config": out(
-        "models", "grid", "{model}", "iterations", "model_config.json"
+        "models", "grid", "{model}", "iterations", "seed_{seed}", "model_config.json"
     ),
     "grid_it_checkpoint": out(
-        "models", "grid", "{model}", "iterations", "checkpoints", "iter_{it}.pt"
+        "models",
+        "grid",
+        "{model}",
+        "iterations",
+        "seed_{seed}",
+        "checkpoints",
+        "iter_{it}.pt",
     ),
-    "grid_lr_prediction": out("predictions", "grid", "{model}", "lr_{lr}.nc"),
-    "grid_it_prediction": out("predictions", "grid", "{model}", "it_{it}.nc"),
-    "grid_prediction": out("predictions", "grid", "{model}", "{point}.nc"),
-    "grid_metrics": out("metrics", "grid", "{model}", "{point}.json"),
-    "grid_daily_errors": out("metrics", "grid", "{model}", "{point}_daily.csv"),
+    "grid_lr_prediction": out(
+        "predictions", "grid", "{model}", "lr_{lr}", "seed_{seed}.nc"
+    ),
+    "grid_it_prediction": out(
+        "predictions", "grid", "{model}", "it_{it}", "seed_{seed}.nc"
+    ),
+    "grid_prediction": out(
+        "predictions", "grid", "{model}", "{point}", "seed_{seed}.nc"
+    ),
+    "grid_metrics": out("metrics", "grid", "{model}", "{point}", "seed_{seed}.json"),
+    "grid_daily_errors": out(
+        "metrics", "grid", "{model}", "{point}", "seed_{seed}_daily.csv"
+    ),
     "grid_table_csv": out("tables", "grid_{grid}_{model}.csv"),
     "grid_table_md": out("tables", "grid_{grid}_{model}.md"),
     "grid_figure": out("figures", "grid_{grid}_{model}.png"),
@@ -99,14 +126,47 @@ PATHS = {
 }
 
 
+def runs(model):
+    """The runs of ``model``: one per seed for a seeded model (``<model>/seed_<n>``), else just ``<model>``."""
+    if model in catalog.SEEDED_MODELS:
+        return [f"{model}/seed_{seed}" for seed in SEEDS]
+    return [model]
+
+
+def run_pattern(models):
+    """Regular expression of the run names of ``models`` (any seed)."""
+    seeded = [m for m in models if m in catalog.SEEDED_MODELS]
+    single = [m for m in models if m not in catalog.SEEDED_MODELS]
+    alternatives = single + ([rf"({'|'.join(seeded)})/seed_\d+"] if seeded else [])
+    return "|".join(alternatives)
+
+
+def run_model(wildcards):
+    """The model name of the ``run`` wildcard."""
+    return wildcards.run.split("/")[0]
+
+
+def run_seed(wildcards):
+    """The seed of the ``run`` wildcard; None for a deterministic model (so a new seed list never reruns it)."""
+    _, *seeded = wildcards.run.split("/")
+    return int(seeded[0].removeprefix("seed_")) if seeded else None
+
+
+def first_runs(models):
+    """The first run of each model: what the figures show."""
+    return [runs(model)[0] for model in models]
+
+
 wildcard_constraints:
     month=r"\d{4}-\d{2}",
     lr=r"[0-9.e+-]+",
     it=r"\d{6}",
     point=r"(lr_[0-9.e+-]+|it_\d{6})",
+    seed=r"\d+",
     grid="lr|iterations",
     product="|".join(PRODUCTS),
-    model="|".join(MODELS + ["floor"]),
+    model="|".join(MODELS),
+    run=run_pattern(MODELS + ["floor"]),
 
 
 def twin_settings(wildcards):
@@ -146,9 +206,14 @@ def regrid_outputs():
     return outputs
 
 
-def grid_settings(model, **overrides):
-    """A grid run's settings: the model's own, with the grid's overrides (learning rate or iteration schedule)."""
-    return {"seed": config["seeds"][0]} | config["models"][model] | overrides
+def deep_settings(wildcards):
+    """A deep run's settings: the model's config entry and the run's seed."""
+    return config["models"][run_model(wildcards)] | {"seed": run_seed(wildcards)}
+
+
+def grid_settings(wildcards, **overrides):
+    """A grid run's settings: the model's own, the grid point's seed, and the grid's overrides."""
+    return config["models"][wildcards.model] | {"seed": int(wildcards.seed)} | overrides
 
 
 def iteration_checkpoints():
@@ -175,14 +240,23 @@ def grid_values(grid):
 
 
 def grid_metric_files(wildcards):
+    """Metrics of every point and seed of a grid, point-major."""
     return expand(
-        PATHS["grid_metrics"], model=wildcards.model, point=grid_points(wildcards.grid)
+        PATHS["grid_metrics"],
+        model=wildcards.model,
+        point=grid_points(wildcards.grid),
+        seed=SEEDS,
     )
 
 
 def evaluated_models():
     """Models whose metrics enter the tables; the twin adds its irreducible floor."""
     return MODELS + (["floor"] if config["source"] == "twin" else [])
+
+
+def evaluated_runs():
+    """Every run whose metrics enter the tables."""
+    return [run for model in evaluated_models() for run in runs(model)]
 
 
 def all_targets():

@@ -9,11 +9,11 @@ rule train_deep:
         log_csv=PATHS["deep_log"],
         description=PATHS["deep_config"],
     log:
-        log("train_deep", "{model}"),
+        log("train_deep", "{run}"),
     benchmark:
-        bench("train_deep", "{model}")
+        bench("train_deep", "{run}")
     wildcard_constraints:
-        model="|".join(DEEP_MODELS),
+        run=run_pattern(DEEP_MODELS),
     conda:
         "../../envs/deep.yaml"
     threads: 2
@@ -23,8 +23,8 @@ rule train_deep:
         # GPUs wanted by the job; cluster profiles turn this into a request (0 on CPU-only runs).
         gpu=0,
     params:
-        settings=lambda wildcards: {"seed": config["seeds"][0]}
-        | config["models"][wildcards.model],
+        model=run_model,
+        settings=deep_settings,
     script:
         "../scripts/train_deep.py"
 
@@ -39,11 +39,11 @@ rule predict_deep:
     output:
         PATHS["prediction"],
     log:
-        log("predict_deep", "{model}"),
+        log("predict_deep", "{run}"),
     benchmark:
-        bench("predict_deep", "{model}")
+        bench("predict_deep", "{run}")
     wildcard_constraints:
-        model="|".join(DEEP_MODELS),
+        run=run_pattern(DEEP_MODELS),
     conda:
         "../../envs/deep.yaml"
     threads: 2
@@ -51,5 +51,7 @@ rule predict_deep:
         mem_mb=4000,
         runtime=15,
         gpu=0,
+    params:
+        model=run_model,
     script:
         "../scripts/predict_deep.py"

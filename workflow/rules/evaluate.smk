@@ -5,7 +5,7 @@ rule floor_prediction:
         split=PATHS["split_json"],
         diagnostics=monthly("twin_diagnostics"),
     output:
-        out("predictions", "floor.nc"),
+        expand(PATHS["prediction"], run="floor"),
     log:
         log("floor_prediction"),
     benchmark:
@@ -30,15 +30,18 @@ rule evaluate:
         metrics=PATHS["metrics"],
         daily=PATHS["daily_errors"],
     log:
-        log("evaluate", "{model}"),
+        log("evaluate", "{run}"),
     benchmark:
-        bench("evaluate", "{model}")
+        bench("evaluate", "{run}")
     conda:
         "../../envs/data.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=5,
+    params:
+        model=run_model,
+        seed=run_seed,
     script:
         "../scripts/evaluate.py"
 
@@ -46,13 +49,14 @@ rule evaluate:
 rule tables:
     """Table 1 with bootstrap intervals and tests, RMSE per month, skill scores (CSV and Markdown)."""
     input:
-        metrics=expand(PATHS["metrics"], model=evaluated_models()),
-        daily=expand(PATHS["daily_errors"], model=evaluated_models()),
+        metrics=expand(PATHS["metrics"], run=evaluated_runs()),
+        daily=expand(PATHS["daily_errors"], run=evaluated_runs()),
     output:
         metrics_csv=PATHS["metrics_csv"],
         metrics_md=report(
             PATHS["metrics_md"], caption="../report/metrics.rst", category="Tables"
         ),
+        seed_metrics_csv=PATHS["seed_metrics_csv"],
         monthly_csv=PATHS["monthly_csv"],
         monthly_md=report(
             PATHS["monthly_md"], caption="../report/monthly.rst", category="Tables"

@@ -9,9 +9,9 @@ rule train_lr_grid:
         log_csv=PATHS["grid_lr_log"],
         description=PATHS["grid_lr_config"],
     log:
-        log("train_lr_grid", "{model}_lr_{lr}"),
+        log("train_lr_grid", "{model}_lr_{lr}_seed_{seed}"),
     benchmark:
-        bench("train_lr_grid", "{model}_lr_{lr}")
+        bench("train_lr_grid", "{model}_lr_{lr}_seed_{seed}")
     conda:
         "../../envs/deep.yaml"
     threads: 2
@@ -20,9 +20,8 @@ rule train_lr_grid:
         runtime=120,
         gpu=0,
     params:
-        settings=lambda wildcards: grid_settings(
-            wildcards.model, lr=float(wildcards.lr)
-        ),
+        model=lambda wildcards: wildcards.model,
+        settings=lambda wildcards: grid_settings(wildcards, lr=float(wildcards.lr)),
     script:
         "../scripts/train_deep.py"
 
@@ -37,9 +36,9 @@ rule predict_lr_grid:
     output:
         PATHS["grid_lr_prediction"],
     log:
-        log("predict_lr_grid", "{model}_lr_{lr}"),
+        log("predict_lr_grid", "{model}_lr_{lr}_seed_{seed}"),
     benchmark:
-        bench("predict_lr_grid", "{model}_lr_{lr}")
+        bench("predict_lr_grid", "{model}_lr_{lr}_seed_{seed}")
     conda:
         "../../envs/deep.yaml"
     threads: 2
@@ -47,6 +46,8 @@ rule predict_lr_grid:
         mem_mb=4000,
         runtime=15,
         gpu=0,
+    params:
+        model=lambda wildcards: wildcards.model,
     script:
         "../scripts/predict_deep.py"
 
@@ -63,9 +64,9 @@ rule train_iteration_grid:
         description=PATHS["grid_it_config"],
         checkpoints=iteration_checkpoints(),
     log:
-        log("train_iteration_grid", "{model}"),
+        log("train_iteration_grid", "{model}_seed_{seed}"),
     benchmark:
-        bench("train_iteration_grid", "{model}")
+        bench("train_iteration_grid", "{model}_seed_{seed}")
     conda:
         "../../envs/deep.yaml"
     threads: 2
@@ -74,8 +75,9 @@ rule train_iteration_grid:
         runtime=120,
         gpu=0,
     params:
+        model=lambda wildcards: wildcards.model,
         settings=lambda wildcards: grid_settings(
-            wildcards.model,
+            wildcards,
             iterations=max(GRID_ITERATIONS),
             checkpoint_at=GRID_ITERATIONS,
         ),
@@ -93,9 +95,9 @@ rule predict_iteration_grid:
     output:
         PATHS["grid_it_prediction"],
     log:
-        log("predict_iteration_grid", "{model}_it_{it}"),
+        log("predict_iteration_grid", "{model}_it_{it}_seed_{seed}"),
     benchmark:
-        bench("predict_iteration_grid", "{model}_it_{it}")
+        bench("predict_iteration_grid", "{model}_it_{it}_seed_{seed}")
     conda:
         "../../envs/deep.yaml"
     threads: 2
@@ -103,6 +105,8 @@ rule predict_iteration_grid:
         mem_mb=4000,
         runtime=15,
         gpu=0,
+    params:
+        model=lambda wildcards: wildcards.model,
     script:
         "../scripts/predict_checkpoint.py"
 
@@ -117,15 +121,18 @@ rule evaluate_grid:
         metrics=PATHS["grid_metrics"],
         daily=PATHS["grid_daily_errors"],
     log:
-        log("evaluate_grid", "{model}_{point}"),
+        log("evaluate_grid", "{model}_{point}_seed_{seed}"),
     benchmark:
-        bench("evaluate_grid", "{model}_{point}")
+        bench("evaluate_grid", "{model}_{point}_seed_{seed}")
     conda:
         "../../envs/data.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=5,
+    params:
+        model=lambda wildcards: wildcards.model,
+        seed=lambda wildcards: int(wildcards.seed),
     script:
         "../scripts/evaluate.py"
 
@@ -157,5 +164,6 @@ rule grid_summary:
     params:
         model=lambda wildcards: wildcards.model,
         values=lambda wildcards: grid_values(wildcards.grid),
+        seeds=SEEDS,
     script:
         "../scripts/grid_summary.py"

@@ -5,4 +5,4 @@ from sstbias.stages import baselines
 
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
-    baselines.predict_baseline(sm.wildcards.model, sm.input.model, sm.input.aligned, sm.input.split, sm.output[0])
+    baselines.predict_baseline(sm.params.model, sm.input.model, sm.input.aligned, sm.input.split, sm.output[0])

@@ -8,4 +8,4 @@ from sstbias.stages import deep
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
     run = Path(sm.input.description).parent
-    deep.predict_deep(sm.wildcards.model, run, sm.input.aligned, sm.input.split, sm.output[0], sm.input.weights)
+    deep.predict_deep(sm.params.model, run, sm.input.aligned, sm.input.split, sm.output[0], sm.input.weights)

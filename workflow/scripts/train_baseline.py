@@ -6,7 +6,7 @@ from sstbias.stages import baselines
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
     baselines.train_baseline(
-        sm.wildcards.model,
+        sm.params.model,
         sm.params.settings,
         sm.params.features,
         sm.params.seed,

@@ -9,7 +9,7 @@ with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
     out_dir = Path(sm.output.best).parent
     deep.train_deep(
-        sm.wildcards.model,
+        sm.params.model,
         sm.params.settings,
         sm.input.aligned,
         sm.input.split,

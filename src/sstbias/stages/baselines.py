@@ -21,14 +21,14 @@ def train_baseline(
     model: str,
     settings: dict,
     features: dict,
-    seed: int,
+    seed: int | None,
     n_jobs: int,
     aligned: PathLike,
     split_path: PathLike,
     out: PathLike,
 ) -> None:
-    """Fit baseline ``model`` on the training days and save it."""
-    corrector = REGISTRY[model](settings, features, seed=seed, n_jobs=n_jobs)
+    """Fit baseline ``model`` on the training days and save it (``seed`` None: a deterministic model)."""
+    corrector = REGISTRY[model](settings, features, seed=0 if seed is None else seed, n_jobs=n_jobs)
     train_days = load_split(split_path)["train"]
     corrector.fit(xr.load_dataset(aligned), train_days)
     corrector.save(out)

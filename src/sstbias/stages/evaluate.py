@@ -19,9 +19,11 @@ from sstbias.split import load_split
 from sstbias.stages.common import PREDICTION, PathLike, open_field
 from sstbias.stages.predictions import write_prediction
 from sstbias.tables import (
+    mean_over_seeds,
     metrics_table,
     period_tables,
     plain_markdown,
+    seed_table,
     to_paper_markdown,
     uncertainty_markdown,
     write_table,
@@ -48,9 +50,18 @@ def floor_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Seque
 
 
 def evaluate(
-    model: str, prediction: PathLike, aligned: PathLike, split_path: PathLike, out: PathLike, daily_out: PathLike
+    model: str,
+    seed: int | None,
+    prediction: PathLike,
+    aligned: PathLike,
+    split_path: PathLike,
+    out: PathLike,
+    daily_out: PathLike,
 ) -> None:
-    """Write the paper's metrics of ``model`` over the test days and ocean cells as JSON, and per-day sums as CSV."""
+    """Write the paper's metrics of one run over the test days and ocean cells as JSON, and per-day sums as CSV.
+
+    The run is ``model`` fitted with ``seed`` (None for a deterministic model).
+    """
     test_days = load_split(split_path)["test"]
     predicted = open_field(prediction, PREDICTION)
     missing = test_days.difference(pd.DatetimeIndex(predicted["time"].values))
@@ -62,12 +73,13 @@ def evaluate(
     daily = daily_error_sums(predicted, data["observation"], data["ocean_mask"])
     record = {
         "model": model,
+        "seed": seed,
         **scores,
         "test_start": str(test_days[0].date()),
         "test_end": str(test_days[-1].date()),
         "n_test_days": len(test_days),
     }
-    log.info("%s: %s", model, record)
+    log.info("%s (seed %s): %s", model, seed, record)
     atomic_write(out, lambda tmp: tmp.write_text(json.dumps(record, indent=1) + "\n"))
     atomic_write(daily_out, lambda tmp: daily.to_csv(tmp, index=False, float_format="%.8g"))
 
@@ -75,20 +87,25 @@ def evaluate(
 def tables(
     metric_files: Sequence[PathLike], daily_files: Sequence[PathLike], outputs: dict[str, PathLike], uncertainty: dict
 ) -> None:
-    """metrics.csv/.md (Table 1 with bootstrap intervals and tests), monthly_rmse.csv/.md and skill.csv/.md.
+    """metrics.csv/.md (Table 1 with seed spread, bootstrap intervals and tests), metrics_by_seed.csv,
+    monthly_rmse.csv/.md and skill.csv/.md, from the metrics JSON and per-day CSV of every run (same order).
 
-    ``outputs`` maps metrics_csv, metrics_md, monthly_csv, monthly_md, skill_csv, skill_md to paths;
-    ``uncertainty`` is the config section (block_length, resamples, confidence, seed).
+    ``outputs`` maps metrics_csv, metrics_md, seed_metrics_csv, monthly_csv, monthly_md, skill_csv, skill_md to
+    paths; ``uncertainty`` is the config section (block_length, resamples, confidence, seed).
     """
     records = []
     for path in metric_files:
         with open(path) as handle:
             records.append(json.load(handle))
-    daily = {record["model"]: pd.read_csv(path) for record, path in zip(records, daily_files, strict=True)}
+    daily: dict[str, list[pd.DataFrame]] = {}
+    for record, path in zip(records, daily_files, strict=True):
+        daily.setdefault(record["model"], []).append(pd.read_csv(path))
     intervals = score_uncertainty(
         daily, uncertainty["block_length"], uncertainty["resamples"], uncertainty["confidence"], uncertainty["seed"]
     )
-    table = metrics_table(records).merge(intervals, on="model", how="left")
+    by_seed = seed_table(records)
+    atomic_write(outputs["seed_metrics_csv"], lambda tmp: by_seed.to_csv(tmp, index=False, float_format="%.8g"))
+    table = metrics_table(mean_over_seeds(records)).merge(intervals, on="model", how="left")
     markdown = (
         to_paper_markdown(table)
         + "\n"
