@@ -41,6 +41,21 @@ def test_genuine_oisst_decoding_matches_raw_integers(realdata):
     assert float(sst[0, 0, 0]) == pytest.approx(raw * 0.01, abs=1e-5)
 
 
+@pytest.mark.parametrize(("name", "variable", "reader"), [(OISST, "sst", read_oisst), (HYCOM, "water_temp", read_hycom)])
+def test_genuine_files_decode_bit_exactly(realdata, name, variable, reader):
+    """Every decoded cell is the nearest float32 of packed * scale_factor + add_offset (CF), fill values NaN."""
+    with netCDF4.Dataset(realdata / name) as ds:
+        packed = ds[variable]
+        packed.set_auto_maskandscale(False)
+        raw = packed[0, 0].astype(np.float64)
+        exact = raw * np.float64(packed.scale_factor) + np.float64(getattr(packed, "add_offset", 0.0))
+        exact[raw == packed._FillValue] = np.nan
+        lat, lon = ds["lat"][:], ds["lon"][:]
+    decoded = reader([realdata / name], box=None)
+    expected = exact.astype(np.float32)[np.argsort(lat)][:, np.argsort(wrap_longitude(np.asarray(lon)))]
+    np.testing.assert_array_equal(decoded.values[0], expected)
+
+
 def test_genuine_hycom_surface(realdata):
     temp = read_hycom([realdata / HYCOM])
     assert temp.shape == (1, 33, 18)

@@ -33,14 +33,22 @@ def open_variable(path: str | os.PathLike, variable: str) -> xr.Dataset:
     """``variable`` and its coordinates from a checked netCDF file, CF-decoded and loaded into memory.
 
     Decoding covers scale_factor, add_offset, _FillValue, missing_value and times; other variables are not
-    decoded (HYCOM's ``tau`` has non-CF time units). A truncated file fails here, as InputDataError naming it.
+    decoded (HYCOM's ``tau`` has non-CF time units). Packed values are unpacked in float64 (packed * scale_factor +
+    add_offset with the stored float32 factors), so that one final rounding to float32 gives the nearest float32
+    of the CF value: xarray's float32 arithmetic would round twice and miss it by one step on some cells.
+    A truncated file fails here, as InputDataError naming it.
     """
     path = check_netcdf_file(path)
     try:
-        with xr.open_dataset(path, engine="netcdf4", decode_times=False) as raw:
+        with xr.open_dataset(path, engine="netcdf4", decode_times=False, mask_and_scale=False) as raw:
             if variable not in raw:
                 raise InputDataError(f"{path}: no variable {variable!r} (has {sorted(raw.data_vars)})")
-            return xr.decode_cf(raw[[variable]]).load()
+            packed = raw[[variable]]
+            attrs = packed[variable].attrs
+            for key in ("scale_factor", "add_offset"):
+                if key in attrs:
+                    attrs[key] = float(attrs[key])  # a float64 factor makes xarray unpack in float64
+            return xr.decode_cf(packed).load()
     except InputDataError:
         raise
     except Exception as err:  # netCDF4/HDF5 raise many types for corrupt files
