@@ -41,7 +41,9 @@ def test_genuine_oisst_decoding_matches_raw_integers(realdata):
     assert float(sst[0, 0, 0]) == pytest.approx(raw * 0.01, abs=1e-5)
 
 
-@pytest.mark.parametrize(("name", "variable", "reader"), [(OISST, "sst", read_oisst), (HYCOM, "water_temp", read_hycom)])
+@pytest.mark.parametrize(
+    ("name", "variable", "reader"), [(OISST, "sst", read_oisst), (HYCOM, "water_temp", read_hycom)]
+)
 def test_genuine_files_decode_bit_exactly(realdata, name, variable, reader):
     """Every decoded cell is the nearest float32 of packed * scale_factor + add_offset (CF), fill values NaN."""
     with netCDF4.Dataset(realdata / name) as ds:
