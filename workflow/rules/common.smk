@@ -133,6 +133,23 @@ def monthly(key):
     return expand(PATHS[key], month=MONTHS)
 
 
+def forecast_preparation():
+    """How the forecast reaches the models: recorded in every trained deep model folder (for `sstbias correct`)."""
+    return {
+        "box": config["box"],
+        "daily_reduction": config["daily_reduction"],
+        "grid": {
+            "resolution": config["grid"]["resolution"],
+            "regrid_engine": REGRID_ENGINE,
+        },
+    }
+
+
+def native_forecast():
+    """A daily forecast file on the native grid, whose grid a trained model records."""
+    return monthly("forecast_daily")[0]
+
+
 def regrid_inputs(wildcards):
     """Daily forecast files or raw OISST files of the period."""
     return monthly("forecast_daily" if wildcards.product == "forecast" else "raw_oisst")

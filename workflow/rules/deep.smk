@@ -4,6 +4,7 @@ rule train_deep:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
         normalisation=PATHS["normalisation"],
+        native_forecast=native_forecast(),
     output:
         best=PATHS["deep_best"],
         log_csv=PATHS["deep_log"],
@@ -23,6 +24,7 @@ rule train_deep:
         # GPUs wanted by the job; cluster profiles turn this into a request (0 on CPU-only runs).
         gpu=0,
     params:
+        preparation=forecast_preparation(),
         settings=lambda wildcards: {"seed": config["seeds"][0]}
         | config["models"][wildcards.model],
     script:

@@ -4,6 +4,7 @@ rule train_lr_grid:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
         normalisation=PATHS["normalisation"],
+        native_forecast=native_forecast(),
     output:
         best=PATHS["grid_lr_best"],
         log_csv=PATHS["grid_lr_log"],
@@ -20,6 +21,7 @@ rule train_lr_grid:
         runtime=120,
         gpu=0,
     params:
+        preparation=forecast_preparation(),
         settings=lambda wildcards: grid_settings(
             wildcards.model, lr=float(wildcards.lr)
         ),
@@ -57,6 +59,7 @@ rule train_iteration_grid:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
         normalisation=PATHS["normalisation"],
+        native_forecast=native_forecast(),
     output:
         best=PATHS["grid_it_best"],
         log_csv=PATHS["grid_it_log"],
@@ -74,6 +77,7 @@ rule train_iteration_grid:
         runtime=120,
         gpu=0,
     params:
+        preparation=forecast_preparation(),
         settings=lambda wildcards: grid_settings(
             wildcards.model,
             iterations=max(GRID_ITERATIONS),
