@@ -96,6 +96,7 @@ PATHS = {
     "fig_scatter": out("figures", "scatter.png"),
     "fig_error_series": out("figures", "error_series.png"),
     "fig_training": out("figures", "training_curves.png"),
+    "corrected": out("corrected", "{model}", "{name}.nc"),
 }
 
 
@@ -148,6 +149,32 @@ def forecast_preparation():
 def native_forecast():
     """A daily forecast file on the native grid, whose grid a trained model records."""
     return monthly("forecast_daily")[0]
+
+
+def trained_model_file(key):
+    """Input function: PATHS[key] (deep_best or deep_config) of the trained deep model {model}.
+
+    The model folder is only known through PATHS (a seed in the path takes the first of `seeds`).
+    """
+
+    def files(wildcards):
+        (path,) = expand(PATHS[key], model=wildcards.model, seed=config["seeds"][0])
+        return path
+
+    return files
+
+
+def correction_forecasts(wildcards):
+    """New forecast files {name}: {correction.forecast_dir}/{name}.nc, or every *.nc of the folder {name}."""
+    folder = Path(config["correction"]["forecast_dir"]) / wildcards.name
+    if not folder.is_dir():
+        return [f"{folder}.nc"]
+    files = sorted(str(path) for path in folder.glob("*.nc"))
+    if not files:
+        raise ValueError(
+            f"correction.forecast_dir: {folder} holds no *.nc forecast file"
+        )
+    return files
 
 
 def regrid_inputs(wildcards):

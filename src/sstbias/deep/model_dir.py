@@ -158,6 +158,11 @@ class TrainedModel:
         """The best-on-validation weights."""
         return self.folder / WEIGHTS_NAME
 
+    def fitted_days(self) -> pd.DatetimeIndex:
+        """Every day from the first training day to the last validation (or training) day."""
+        first_last = self.description["train_days"] + self.description["validation_days"]
+        return pd.date_range(first_last[0], first_last[-1], freq="D")
+
     def period(self, subset: str) -> str:
         """``first/last`` (ISO 8601 interval) of the ``train`` or ``validation`` days."""
         return "/".join(self.description[f"{subset}_days"])
