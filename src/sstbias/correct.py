@@ -109,6 +109,7 @@ class ForecastCorrector:
                 "forecast_preparation), so how raw forecast files become its inputs is unknown"
             )
         self._check_engine()
+        self._warm_up()
         import torch
 
         from sstbias.deep.api import load_network
@@ -145,8 +146,24 @@ class ForecastCorrector:
                 f"{self.trained.folder}: the model was trained on forecasts regridded with {engine}, which is not "
                 f"usable here ({err}); install it (conda-forge esmpy and xesmf) to reproduce its inputs"
             ) from err
-        if engine == "xarray-regrid":
-            import xarray_regrid  # noqa: F401  (imported now: part of the start-up, not of the first correction)
+
+    def _warm_up(self) -> None:
+        """Import now what reading and regridding import on first use (netCDF backends, the interpolators), by
+        regridding one zero field on the recorded native grid: part of the start-up, not of the first correction."""
+        import netCDF4  # noqa: F401
+
+        from sstbias.regrid import regrid_bilinear
+
+        xr.backends.list_engines()
+        preparation = self.preparation
+        coords = {
+            "time": [np.datetime64("2000-01-01")],
+            "lat": list(preparation.native_lat),
+            "lon": list(preparation.native_lon),
+        }
+        shape = (1, len(preparation.native_lat), len(preparation.native_lon))
+        field = xr.DataArray(np.zeros(shape, dtype="float32"), dims=("time", "lat", "lon"), coords=coords)
+        regrid_bilinear(field, preparation.grid, engine=preparation.regrid_engine)
 
     def inputs(self, paths: Sequence[str | os.PathLike]) -> xr.Dataset:
         """The model's inputs from raw forecast files: daily ``forecast`` (time, lat, lon) degC on its analysis grid,
