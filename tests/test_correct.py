@@ -147,6 +147,8 @@ def test_cli_equals_workflow_prediction_and_writes_cf_provenance(run, tmp_path, 
         assert attrs["sstbias_version"] and attrs["input_window_days"] == 5
         assert "sstbias correct --model" in attrs["history"]
         assert ds["lat"].attrs["standard_name"] == "latitude" and ds["time"].attrs["standard_name"] == "time"
+        bounds = ds[ds["time"].attrs["bounds"]].values  # each value is a UTC day's mean
+        np.testing.assert_array_equal(bounds[:, 1] - bounds[:, 0], np.timedelta64(1, "D"))
     with netCDF4.Dataset(out) as raw:
         assert raw["sst_corrected"].filters()["zlib"]
 

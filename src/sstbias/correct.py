@@ -272,6 +272,10 @@ class ForecastCorrector:
 def write_corrected(corrected: xr.DataArray, out: str | os.PathLike, provenance: dict, command: str) -> Path:
     """Write ``corrected`` as CF netCDF4 (variable ``sst_corrected``, compressed) to ``out`` atomically."""
     ds = corrected.astype("float32").to_dataset(name=PREDICTION)
+    days = ds["time"].values
+    ds["time_bnds"] = (("time", "nv"), np.stack([days, days + np.timedelta64(1, "D")], axis=1))
+    ds["time_bnds"].encoding.update(dtype="float64", _FillValue=None)  # as time (whose units it takes)
+    ds["time"].attrs["bounds"] = "time_bnds"  # each value is the mean over the UTC day [00:00, 24:00)
     ds.attrs.update(provenance)
     ds.attrs["date_created"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     stamp = ds.attrs["date_created"]
