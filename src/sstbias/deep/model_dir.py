@@ -205,8 +205,8 @@ def _check_format(path: Path, description: dict) -> None:
         listing = f"; missing entries: {', '.join(missing)}" if missing else ""
         raise ModelDirectoryError(
             f"{path}: incompatible model folder: {shown}, written by sstbias {written_by}; this sstbias "
-            f"{sstbias.__version__} reads format_version {FORMAT_VERSION}{listing}. Retrain the model with this "
-            "version (e.g. delete the folder and rerun the workflow's train_deep rule)"
+            f"{sstbias.__version__} reads format_version {FORMAT_VERSION}{listing}. Rerun its training with this "
+            "version (snakemake --forcerun train_deep: it resumes from the folder's checkpoints when they match)"
         )
     missing = [key for key in REQUIRED_KEYS if key not in description]
     if missing:
