@@ -18,6 +18,7 @@ include: "workflow/rules/deep.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/grids.smk"
+include: "workflow/rules/correct.smk"
 
 
 rule all:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from sstbias.errors import InputDataError
+from sstbias.grid import Box
+from sstbias.io import read_hycom
+from sstbias.io.hycom import HYCOM_HALO_DEG
 
 STEPS_PER_DAY = 8
 
@@ -42,3 +48,15 @@ def reduce_daily(da: xr.DataArray, method: str = "mean", hour: int = 12) -> xr.D
     daily = daily.astype("float32")
     daily.attrs = {**da.attrs, "cell_methods": cell_methods}
     return daily
+
+
+def read_daily_forecast(
+    paths: Sequence[str | os.PathLike], box: Box, method: str, hour: int, halo: float = HYCOM_HALO_DEG
+) -> xr.DataArray:
+    """Daily forecast (time, lat, lon) float32 degC on the native grid over ``box`` grown by ``halo`` degrees.
+
+    Reads HYCOM files with :func:`sstbias.io.read_hycom` (its documented repairs apply: Kelvin -> degC, values
+    outside the valid range -> NaN, identical repeated steps kept once) and reduces the 3-hourly steps to UTC days
+    with :func:`sstbias.daily.reduce_daily` (``method`` mean or sample at ``hour``). Days are stamped 00:00 UTC.
+    """
+    return reduce_daily(read_hycom(paths, box=box, halo=halo), method=method, hour=hour)

@@ -11,3 +11,7 @@ class ConfigError(SstbiasError):
 
 class InputDataError(SstbiasError):
     """An input file is unreadable, truncated, not netCDF, or holds unexpected content; names the file."""
+
+
+class ModelDirectoryError(SstbiasError):
+    """A trained model folder is missing, incomplete, modified or from an incompatible version; names what differs."""

@@ -84,6 +84,7 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike, history: str | None =
             "units": "hours since 1970-01-01 00:00:00",
             "calendar": "standard",
             "dtype": "float64",
+            "_FillValue": None,  # CF: a coordinate variable has no missing values
         }
         ds["time"].attrs.update({"standard_name": "time", "long_name": "time (UTC)", "axis": "T"})
     return atomic_write(path, lambda tmp: ds.to_netcdf(tmp, format="NETCDF4", engine="netcdf4", encoding=encoding))

@@ -123,6 +123,7 @@ PATHS = {
     "fig_scatter": out("figures", "scatter.png"),
     "fig_error_series": out("figures", "error_series.png"),
     "fig_training": out("figures", "training_curves.png"),
+    "corrected": out("corrected", "{run}", "{name}.nc"),
 }
 
 
@@ -191,6 +192,36 @@ def twin_settings(wildcards):
 def monthly(key):
     """The per-month files of PATHS[key] over the period."""
     return expand(PATHS[key], month=MONTHS)
+
+
+def forecast_preparation():
+    """How the forecast reaches the models: recorded in every trained deep model folder (for `sstbias correct`)."""
+    return {
+        "box": config["box"],
+        "daily_reduction": config["daily_reduction"],
+        "grid": {
+            "resolution": config["grid"]["resolution"],
+            "regrid_engine": REGRID_ENGINE,
+        },
+    }
+
+
+def native_forecast():
+    """A daily forecast file on the native grid, whose grid a trained model records."""
+    return monthly("forecast_daily")[0]
+
+
+def correction_forecasts(wildcards):
+    """New forecast files {name}: {correction.forecast_dir}/{name}.nc, or every *.nc of the folder {name}."""
+    folder = Path(config["correction"]["forecast_dir"]) / wildcards.name
+    if not folder.is_dir():
+        return [f"{folder}.nc"]
+    files = sorted(str(path) for path in folder.glob("*.nc"))
+    if not files:
+        raise ValueError(
+            f"correction.forecast_dir: {folder} holds no *.nc forecast file"
+        )
+    return files
 
 
 def regrid_inputs(wildcards):

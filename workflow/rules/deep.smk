@@ -4,6 +4,7 @@ rule train_deep:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
         normalisation=PATHS["normalisation"],
+        native_forecast=native_forecast(),
     output:
         best=PATHS["deep_best"],
         log_csv=PATHS["deep_log"],
@@ -25,6 +26,7 @@ rule train_deep:
     params:
         model=run_model,
         settings=deep_settings,
+        preparation=forecast_preparation(),
     script:
         "../scripts/train_deep.py"
 

@@ -4,6 +4,7 @@ rule train_lr_grid:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
         normalisation=PATHS["normalisation"],
+        native_forecast=native_forecast(),
     output:
         best=PATHS["grid_lr_best"],
         log_csv=PATHS["grid_lr_log"],
@@ -22,6 +23,7 @@ rule train_lr_grid:
     params:
         model=lambda wildcards: wildcards.model,
         settings=lambda wildcards: grid_settings(wildcards, lr=float(wildcards.lr)),
+        preparation=forecast_preparation(),
     script:
         "../scripts/train_deep.py"
 
@@ -58,6 +60,7 @@ rule train_iteration_grid:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
         normalisation=PATHS["normalisation"],
+        native_forecast=native_forecast(),
     output:
         best=PATHS["grid_it_best"],
         log_csv=PATHS["grid_it_log"],
@@ -76,6 +79,7 @@ rule train_iteration_grid:
         gpu=0,
     params:
         model=lambda wildcards: wildcards.model,
+        preparation=forecast_preparation(),
         settings=lambda wildcards: grid_settings(
             wildcards,
             iterations=max(GRID_ITERATIONS),

@@ -16,4 +16,6 @@ with job_logging(snakemake.log[0]):  # noqa: F821
         sm.input.normalisation,
         out_dir,
         sm.threads,
+        sm.params.preparation,
+        sm.input.native_forecast,
     )

@@ -1,8 +1,7 @@
-"""The two calls the workflow makes for a deep corrector: train it into a folder, predict days from that folder.
+"""The calls made for a deep corrector: train it into a folder, load it, predict days from it.
 
-A trained model folder holds ``model_config.json`` (network name and settings, input channels, normalisation
-statistics, training period, package version), ``best.pt`` (best validation RMSE), ``last.pt``,
-``training_log.csv`` and ``checkpoints/``.
+A trained model folder holds ``model_config.json`` (its self-description, :mod:`sstbias.deep.model_dir`),
+``best.pt`` (best validation RMSE), ``last.pt``, ``training_log.csv`` and ``checkpoints/``.
 """
 
 from __future__ import annotations
@@ -13,18 +12,21 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import torch
 import xarray as xr
+from torch import nn
 
 import sstbias
-from sstbias.deep.checkpoints import load_checkpoint
+from sstbias.deep.checkpoints import CorruptCheckpoint, load_checkpoint
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.device import select_device
+from sstbias.deep.model_dir import TrainedModel, describe, read_model_dir, write_description
 from sstbias.deep.trainer import Trainer, TrainingPlan, predict_windows, seed_everything
-from sstbias.errors import ConfigError
+from sstbias.errors import ConfigError, InputDataError, ModelDirectoryError
+from sstbias.forecast import ForecastPreparation
 from sstbias.models.registry import MODELS, architecture_keys, build_model
-from sstbias.netcdf import atomic_write
 from sstbias.normalise import Normaliser
 
 log = logging.getLogger("sstbias.deep")
@@ -74,10 +76,12 @@ def train_deep_model(
     normaliser: Normaliser,
     out_dir: str | os.PathLike,
     threads: int = 1,
+    preparation: ForecastPreparation | None = None,
 ) -> list[dict]:
     """Train network ``name`` on ``split['train']``, selecting on ``split['validation']``; writes ``out_dir``.
 
-    ``data`` is the aligned dataset; test days are never read. Returns the training log rows.
+    ``data`` is the aligned dataset; test days are never read. ``preparation`` (how raw forecast files became
+    ``data``'s forecast) is recorded in the folder so the model can correct new files. Returns the log rows.
     """
     settings = resolve_settings(name, settings)
     torch.set_num_threads(threads)
@@ -89,18 +93,7 @@ def train_deep_model(
     seed_everything(plan.seed)  # before the weights are initialised: the seed decides them too
     model = build_model(name, samples.in_channels, settings)
     out = Path(out_dir)
-    description = {
-        "model": name,
-        "settings": settings,
-        "in_channels": samples.in_channels,
-        "normaliser": normaliser.__dict__,
-        "train_days": [str(train_days[0].date()), str(train_days[-1].date())],
-        "lat": data["lat"].values.tolist(),
-        "lon": data["lon"].values.tolist(),
-        "sstbias_version": sstbias.__version__,
-    }
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write(out / "model_config.json", lambda tmp: tmp.write_text(json.dumps(description, indent=1) + "\n"))
+    write_description(out, describe(name, settings, samples.in_channels, normaliser, split, data, preparation))
     val_windows = samples.positions(split["validation"], strict=False)
     val_observed = seen["observation"].values[val_windows[:, -1]] if len(val_windows) else None
     log.info(
@@ -115,15 +108,56 @@ def train_deep_model(
     return trainer.fit(samples.positions(train_days, strict=False), val_windows, val_observed)
 
 
-def load_trained(
-    out_dir: str | os.PathLike, device: torch.device, weights: str | os.PathLike | None = None
-) -> tuple[torch.nn.Module, dict, Normaliser]:
-    """A trained folder's model (evaluation mode) with ``weights`` (default its best.pt), description, normaliser."""
-    out = Path(out_dir)
-    description = json.loads((out / "model_config.json").read_text())
-    model = build_model(description["model"], description["in_channels"], description["settings"])
-    model.load_state_dict(load_checkpoint(Path(weights) if weights else out / "best.pt")["model"])
-    return model.to(device).eval(), description, Normaliser(**description["normaliser"])
+def load_network(trained: TrainedModel, device: torch.device, weights: str | os.PathLike | None = None) -> nn.Module:
+    """The network of a checked trained folder in evaluation mode on ``device``, with ``weights`` (default best.pt).
+
+    ModelDirectoryError names the file when the weights are missing, corrupt or do not fit the described network.
+    """
+    path = Path(weights) if weights else trained.weights
+    if not path.is_file():
+        raise ModelDirectoryError(f"{path}: weights file not found")
+    try:
+        state = load_checkpoint(path)["model"]
+    except CorruptCheckpoint as err:
+        raise ModelDirectoryError(str(err)) from err
+    model = build_model(trained.name, trained.description["in_channels"], trained.settings)
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    resized = sorted(key for key in set(expected) & set(state) if expected[key].shape != state[key].shape)
+    if missing or unexpected or resized:
+        raise ModelDirectoryError(
+            f"{path}: weights do not fit the {trained.name} network described in model_config.json "
+            f"(missing {missing[:3]}, unexpected {unexpected[:3]}, other shapes {resized[:3]})"
+        )
+    model.load_state_dict(state)
+    return model.to(device).eval()
+
+
+def predict_days(
+    model: nn.Module, trained: TrainedModel, inputs: xr.Dataset, days: pd.DatetimeIndex, device: torch.device
+) -> xr.DataArray:
+    """Corrected SST (time, lat, lon) float32 degC of ``days``, NaN off the ocean mask.
+
+    ``inputs`` holds ``forecast`` (time, lat, lon) degC on the model's analysis grid, with every day of each
+    ``days``' input window, and ``ocean_mask`` (lat, lon); any ``observation`` is ignored.
+    """
+    inputs = inputs.drop_vars("observation", errors="ignore")
+    for axis in ("lat", "lon"):
+        grid = np.asarray(trained.description[axis])
+        if inputs.sizes[axis] != grid.size or not np.allclose(inputs[axis].values, grid, rtol=0, atol=1e-6):
+            raise InputDataError(f"forecast {axis}: not the analysis grid of the model in {trained.folder}")
+    samples = _samples(inputs, trained.normaliser, trained.settings)
+    windows = samples.positions(pd.DatetimeIndex(days), strict=True)
+    values = predict_windows(model, samples, windows, device)
+    template = inputs["forecast"].sel(time=pd.DatetimeIndex(days))
+    corrected = xr.DataArray(values.astype("float32"), dims=template.dims, coords=template.coords)
+    corrected.attrs = {
+        "units": "degC",
+        "standard_name": "sea_surface_temperature",
+        "long_name": f"bias-corrected sea surface temperature ({trained.name})",
+    }
+    return corrected
 
 
 def predict_deep_model(
@@ -133,18 +167,6 @@ def predict_deep_model(
 
     ``weights`` selects a checkpoint of the run (e.g. ``checkpoints/iter_000400.pt``) instead of ``best.pt``.
     """
-    inputs = data.drop_vars("observation", errors="ignore")
-    description = json.loads((Path(out_dir) / "model_config.json").read_text())
-    device = select_device(description["settings"]["device"])
-    model, description, normaliser = load_trained(out_dir, device, weights)
-    samples = _samples(inputs, normaliser, description["settings"])
-    windows = samples.positions(pd.DatetimeIndex(days), strict=True)
-    values = predict_windows(model, samples, windows, device)
-    template = inputs["forecast"].sel(time=pd.DatetimeIndex(days))
-    corrected = xr.DataArray(values.astype("float32"), dims=template.dims, coords=template.coords)
-    corrected.attrs = {
-        "units": "degC",
-        "standard_name": "sea_surface_temperature",
-        "long_name": f"bias-corrected sea surface temperature ({description['model']})",
-    }
-    return corrected
+    trained = read_model_dir(out_dir)
+    device = select_device(trained.settings["device"])
+    return predict_days(load_network(trained, device, weights), trained, data, days, device)

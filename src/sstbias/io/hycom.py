@@ -11,9 +11,13 @@ from sstbias.grid import Box
 from sstbias.io.reader import ProductSpec, read_product
 
 HYCOM = ProductSpec(name="HYCOM", variable="water_temp", level_dim="depth", long_name="HYCOM surface water temperature")
+# Degrees kept around the box (neighbours for the bilinear interpolation at the box edges).
+HYCOM_HALO_DEG = 0.1
 
 
-def read_hycom(paths: Sequence[str | os.PathLike], box: Box | None = None, halo: float = 0.1) -> xr.DataArray:
+def read_hycom(
+    paths: Sequence[str | os.PathLike], box: Box | None = None, halo: float = HYCOM_HALO_DEG
+) -> xr.DataArray:
     """Surface ``water_temp`` (the shallowest depth) of HYCOM files as (time, lat, lon) float32 degC.
 
     Native grid 0.08 deg in longitude x 0.04 deg in latitude; times are the files' valid times (UTC).

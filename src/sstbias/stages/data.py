@@ -8,9 +8,8 @@ from __future__ import annotations
 import logging
 
 from sstbias import twin
-from sstbias.daily import reduce_daily
+from sstbias.daily import read_daily_forecast
 from sstbias.grid import Box
-from sstbias.io import read_hycom
 from sstbias.netcdf import write_dataset
 from sstbias.stages.common import FIELD, PathLike
 
@@ -25,7 +24,6 @@ def synthesize(month: str, config: dict, hycom: PathLike, oisst: PathLike, diagn
 
 def daily_forecast(raw: PathLike, out: PathLike, box: dict, method: str, hour: int) -> None:
     """Read a raw HYCOM file over the box and write its daily reduction (time, lat, lon) in degC."""
-    hourly = read_hycom([raw], box=Box.from_config(box))
-    daily = reduce_daily(hourly, method=method, hour=hour)
-    log.info("%s: %d steps -> %d days (%s)", raw, hourly.sizes["time"], daily.sizes["time"], method)
+    daily = read_daily_forecast([raw], Box.from_config(box), method, hour)
+    log.info("%s: %d days (%s)", raw, daily.sizes["time"], daily.attrs["cell_methods"])
     write_dataset(daily.to_dataset(name=FIELD), out, history=f"sstbias daily_forecast ({method}) from {raw}")

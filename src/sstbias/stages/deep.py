@@ -10,9 +10,10 @@ import logging
 import xarray as xr
 
 from sstbias.deep.api import predict_deep_model, train_deep_model
+from sstbias.forecast import ForecastPreparation
 from sstbias.normalise import Normaliser
 from sstbias.split import load_split
-from sstbias.stages.common import PathLike
+from sstbias.stages.common import PathLike, open_field
 from sstbias.stages.predictions import write_prediction
 
 log = logging.getLogger("sstbias.stages")
@@ -26,11 +27,19 @@ def train_deep(
     normalisation: PathLike,
     out_dir: PathLike,
     threads: int,
+    preparation: dict,
+    native_forecast: PathLike,
 ) -> None:
-    """Train deep model ``model`` into ``out_dir`` (resuming from its checkpoints if a run was interrupted)."""
+    """Train deep model ``model`` into ``out_dir`` (resuming from its checkpoints if a run was interrupted).
+
+    ``preparation`` (the config's box, daily_reduction and grid with the resolved regrid engine) and the grid of
+    ``native_forecast`` (a daily forecast file on the native grid) are recorded in the folder, for
+    ``sstbias correct``.
+    """
     data = xr.load_dataset(aligned)
+    recorded = ForecastPreparation.from_workflow(preparation, open_field(native_forecast))
     history = train_deep_model(
-        model, settings, data, load_split(split_path), Normaliser.load(normalisation), out_dir, threads
+        model, settings, data, load_split(split_path), Normaliser.load(normalisation), out_dir, threads, recorded
     )
     if history:
         best = min(row["val_rmse"] for row in history)

@@ -1,0 +1,259 @@
+"""Speed of `sstbias correct` with ConvGRU-SA at the default config's size on this CPU, against the issue's targets.
+
+    python benchmarks/correct.py [--model DIR] [--repeats 5] [--threads 2]
+
+Measured, side by side with the targets:
+- start-up: from just before the process is spawned until the corrector is ready (Python start, every import,
+  the model folder's checks, the weights loaded and the regridding engine imported); target < 5 s;
+- correcting one day after start-up: reading a raw HYCOM file with the day's 5-day input window (40 3-hourly
+  steps), daily reduction, regridding, normalisation, the network, and writing the netCDF file; target < 2 s.
+  The first correction of the process is the figure compared with the target; the median of the following
+  ones and a breakdown of one correction into its steps are printed too;
+- for reference, the wall time of one whole `sstbias correct` command (start-up and one day together).
+
+Without ``--model``, a model folder is built in ``benchmarks/out/correct/`` with the workflow's own stage
+functions on January 2021 of the twin at the default config's size (0.08 deg grid, 51x51; ConvGRU-SA with 16
+hidden, 16 front and 8 attention channels, a 5-day window), TRAINED FOR 3 ITERATIONS ONLY: the time of a
+correction does not depend on the weights' values, but its corrected values are meaningless.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "benchmarks" / "out" / "correct"
+MODEL = "convgru_sa"
+MONTH = "2021-01"
+WINDOW_DAYS = ("2021-01-27", "2021-01-31")  # the 5-day window of the corrected day 2021-01-31
+TARGETS = {"startup_s": 5.0, "one_day_s": 2.0}
+TRAINING_ITERATIONS = 3
+
+
+def default_config() -> dict:
+    import yaml
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    config["period"] = {"start": f"{MONTH}-01", "end": f"{MONTH}-31"}
+    return config
+
+
+def build_model_folder(threads: int) -> Path:
+    """Train ConvGRU-SA (default size, 3 iterations) on one twin month through the workflow's stage functions."""
+    from sstbias.grid import AnalysisGrid
+    from sstbias.regrid import resolve_engine
+    from sstbias.stages import data, deep, prepare, regrid
+
+    config = default_config()
+    paths = {
+        name: OUT / "work" / f"{name}.{suffix}"
+        for name, suffix in [
+            ("hycom", "nc"),
+            ("oisst", "nc"),
+            ("diagnostics", "nc"),
+            ("daily", "nc"),
+            ("forecast", "nc"),
+            ("observation", "nc"),
+            ("aligned", "nc"),
+            ("split", "json"),
+            ("split_csv", "csv"),
+            ("normalisation", "json"),
+        ]
+    }
+    model_dir = OUT / "models" / MODEL
+    if (model_dir / "best.pt").exists():
+        return model_dir
+    engine = resolve_engine(config["grid"]["regrid_engine"])
+    grid = AnalysisGrid.from_config(config)
+    data.synthesize(MONTH, config, paths["hycom"], paths["oisst"], paths["diagnostics"])
+    daily = config["daily_reduction"]
+    data.daily_forecast(paths["hycom"], paths["daily"], config["box"], daily["method"], daily["hour"])
+    regrid.regrid_product("forecast", [paths["daily"]], paths["forecast"], grid, engine)
+    regrid.regrid_product("observation", [paths["oisst"]], paths["observation"], grid, engine)
+    prepare.align(paths["forecast"], paths["observation"], paths["aligned"], config["period"], config["missing_days"])
+    split = config["split"]
+    prepare.split(
+        paths["aligned"], paths["split"], paths["split_csv"], split["train_fraction"], split["validation_fraction"]
+    )
+    normalisation = config["normalisation"]
+    prepare.normalisation(
+        paths["aligned"], paths["split"], paths["normalisation"], normalisation["method"], normalisation["scope"]
+    )
+    settings = config["models"][MODEL] | {
+        "seed": 0,
+        "iterations": TRAINING_ITERATIONS,
+        "eval_every": TRAINING_ITERATIONS,
+        "checkpoint_every": TRAINING_ITERATIONS,
+    }
+    preparation = {
+        "box": config["box"],
+        "daily_reduction": daily,
+        "grid": {"resolution": config["grid"]["resolution"], "regrid_engine": engine},
+    }
+    deep.train_deep(
+        MODEL,
+        settings,
+        paths["aligned"],
+        paths["split"],
+        paths["normalisation"],
+        model_dir,
+        threads,
+        preparation,
+        paths["daily"],
+    )
+    return model_dir
+
+
+def window_file(model_dir: Path) -> Path:
+    """A raw HYCOM file (genuine layout) holding the 40 3-hourly steps of one day's 5-day input window."""
+    import numpy as np
+    import pandas as pd
+
+    from sstbias.io import read_hycom
+    from sstbias.twin.formats import write_hycom
+
+    target = OUT / "forecast_window.nc"
+    if not target.exists():
+        hourly = read_hycom([OUT / "work" / "hycom.nc"]).sel(
+            time=slice(pd.Timestamp(WINDOW_DAYS[0]), pd.Timestamp(WINDOW_DAYS[1]) + pd.Timedelta(hours=21))
+        )
+        lon360 = np.mod(hourly["lon"].values, 360.0)
+        write_hycom(target, pd.DatetimeIndex(hourly["time"].values), hourly["lat"].values, lon360, hourly.values)
+    return target
+
+
+def child(model_dir: str, forecast: str, repeats: int, threads: int) -> None:
+    """Runs in its own process: start-up, then ``repeats`` corrections of the window's last day; prints JSON."""
+    from sstbias.correct import ForecastCorrector, write_corrected
+
+    corrector = ForecastCorrector(model_dir, device="cpu", threads=threads)
+    ready = time.time()
+    seconds = []
+    for repeat in range(repeats):
+        start = time.perf_counter()
+        corrected = corrector.correct([forecast])
+        write_corrected(corrected, OUT / f"corrected_{repeat}.nc", corrector.provenance([forecast]), "benchmark")
+        seconds.append(time.perf_counter() - start)
+    if corrected.sizes["time"] != 1:
+        raise RuntimeError(f"one corrected day expected, got {corrected.sizes['time']}")
+    print(json.dumps({"ready": ready, "seconds": seconds, "breakdown": breakdown(corrector, forecast)}))
+
+
+def breakdown(corrector, forecast: str) -> dict[str, float]:
+    """Seconds of each step of one more correction (the same calls as ForecastCorrector.correct)."""
+    import pandas as pd
+
+    from sstbias.correct import write_corrected
+    from sstbias.deep.api import predict_days
+    from sstbias.regrid import regrid_bilinear
+
+    clock = time.perf_counter()
+    steps = {}
+    daily = corrector.preparation.read_daily([forecast])
+    steps["read + daily reduction"], clock = time.perf_counter() - clock, time.perf_counter()
+    regrid_bilinear(daily, corrector.preparation.grid, engine=corrector.preparation.regrid_engine)
+    steps["regridding"], clock = time.perf_counter() - clock, time.perf_counter()
+    inputs = corrector.inputs([forecast])
+    clock = time.perf_counter()
+    day = pd.DatetimeIndex(inputs["time"].values[-1:])
+    corrected = predict_days(corrector.network, corrector.trained, inputs, day, corrector.device)
+    steps["normalisation + network"], clock = time.perf_counter() - clock, time.perf_counter()
+    write_corrected(corrected, OUT / "corrected_breakdown.nc", corrector.provenance([forecast]), "benchmark")
+    steps["netCDF write"] = time.perf_counter() - clock
+    return steps
+
+
+def run_child(model_dir: Path, forecast: Path, repeats: int, threads: int) -> dict:
+    spawned = time.time()
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", str(model_dir), str(forecast), str(repeats), str(threads)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["startup_s"] = result["ready"] - spawned
+    return result
+
+
+def whole_command(model_dir: Path, forecast: Path, threads: int) -> float:
+    """Wall seconds of one `sstbias correct` command (the installed entry point) on the window file."""
+    command = [
+        str(Path(sys.executable).parent / "sstbias"),
+        "correct",
+        "--model",
+        str(model_dir),
+        "--forecast",
+        str(forecast),
+        "--out",
+        str(OUT / "corrected_cli.nc"),
+        "--device",
+        "cpu",
+        "--threads",
+        str(threads),
+        "--quiet",
+    ]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, text=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, help="a trained ConvGRU-SA folder (default: build a 3-iteration one)")
+    parser.add_argument("--repeats", type=int, default=5, help="corrections timed in the process (default 5)")
+    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        model_dir, forecast, repeats, threads = args.child
+        child(model_dir, forecast, int(repeats), int(threads))
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    model_dir = args.model or build_model_folder(args.threads)
+    forecast = window_file(model_dir)
+    load_before = os.getloadavg()[0]
+    result = run_child(model_dir, forecast, args.repeats, args.threads)
+    command_s = whole_command(model_dir, forecast, args.threads)
+    load_after = os.getloadavg()[0]
+
+    description = json.loads((model_dir / "model_config.json").read_text())
+    settings = description["settings"]
+    print(f"model folder: {model_dir}")
+    print(
+        f"  {description['model']}: hidden {settings['hidden_channels']}, front {settings['front_channels']}, "
+        f"attention {settings['attention_channels']}, window {description['input_window_days']} days, grid "
+        f"{len(description['lat'])}x{len(description['lon'])}"
+        + ("" if args.model else f"; trained {TRAINING_ITERATIONS} iterations only (timing, not skill)")
+    )
+    print(f"forecast: {forecast.name} ({WINDOW_DAYS[0]}..{WINDOW_DAYS[1]}, 40 steps) -> 1 corrected day")
+    print(
+        f"CPU: {os.cpu_count()} cores, torch threads {args.threads}; load average {load_before:.2f} -> {load_after:.2f}"
+    )
+    first, rest = result["seconds"][0], result["seconds"][1:]
+    rows = [
+        ("start-up (process start -> ready)", result["startup_s"], TARGETS["startup_s"]),
+        ("correct one day (first after start-up)", first, TARGETS["one_day_s"]),
+    ]
+    if rest:
+        rows.append((f"correct one day (median of next {len(rest)})", statistics.median(rest), TARGETS["one_day_s"]))
+    print(f"\n{'measure':<42} {'measured s':>10} {'target s':>9} {'ratio':>6}  verdict")
+    for name, value, target in rows:
+        verdict = "meets" if value < target else "MISSES"
+        print(f"{name:<42} {value:>10.3f} {'< ' + str(target):>9} {value / target:>6.2f}  {verdict}")
+    print(f"{'whole `sstbias correct` command (1 day)':<42} {command_s:>10.3f} {'-':>9}")
+    print("\nbreakdown of one correction (s):")
+    for step, seconds in result["breakdown"].items():
+        print(f"  {step:<28} {seconds:.3f}")
+
+
+if __name__ == "__main__":
+    main()

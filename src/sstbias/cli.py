@@ -1,0 +1,167 @@
+"""The ``sstbias`` command: apply a trained model to new forecast files, or show what a model folder holds.
+
+Heavy libraries (torch, xarray) are imported only by the subcommand that runs, so ``sstbias --help`` is instant.
+Exit status: 0 on success, 1 when the input, the model folder or the settings are wrong (one line on stderr
+naming the file or the problem, no output file written), 2 for invalid command-line arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shlex
+import sys
+from collections.abc import Sequence
+
+import sstbias
+from sstbias.errors import SstbiasError
+
+EXAMPLE = """\
+example (the twin data, after `snakemake --cores all`):
+  sstbias correct --model results/twin/models/convgru_sa/seed_0 \\
+      --forecast results/twin/raw/hycom/2021-12.nc --out corrected_2021-12.nc
+"""
+
+DAYS_HELP = (
+    "days to correct: YYYY-MM-DD, a range YYYY-MM-DD..YYYY-MM-DD, or a comma-separated list of both; each needs "
+    "its whole input window (the day and the window-1 days before it) in the files. Default: every day of the files "
+    "whose window is complete, i.e. all but the first window-1 days of consecutive files"
+)
+
+
+def _days(text: str):
+    from sstbias.correct import parse_days
+
+    try:
+        return parse_days(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: must be a positive integer")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``sstbias`` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="sstbias",
+        description="Bias correction of HYCOM sea-surface-temperature forecasts with models trained by the "
+        "sstbias workflow (snakemake). The workflow trains; this command applies a trained model.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"sstbias {sstbias.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    correct = commands.add_parser(
+        "correct",
+        help="correct raw HYCOM forecast files with a trained deep model",
+        description="Correct raw HYCOM forecast files (the native NCSS/archive netCDF) with a trained deep model "
+        "folder. The files are read over the model's box, reduced to UTC days and bilinearly regridded onto its "
+        "analysis grid exactly as in training, normalised with its training statistics, and the corrected SST of "
+        "each day is written as CF netCDF (variable sst_corrected, degC). Kelvin files are converted to degC "
+        "with a warning (the readers' documented repair).",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    correct.add_argument(
+        "--model",
+        required=True,
+        metavar="DIR",
+        help="trained model folder (holds model_config.json and best.pt), e.g. results/twin/models/convgru_sa/seed_0",
+    )
+    correct.add_argument(
+        "--forecast",
+        required=True,
+        nargs="+",
+        metavar="PATH",
+        help="HYCOM forecast files, folders (their *.nc) or quoted glob patterns; together they must cover "
+        "consecutive whole UTC days",
+    )
+    correct.add_argument("--out", required=True, metavar="FILE", help="output netCDF file (written atomically)")
+    correct.add_argument("--days", type=_days, metavar="DAYS", help=DAYS_HELP)
+    correct.add_argument(
+        "--device", default="auto", help="torch device: auto (CUDA, then MPS, then CPU; default), cpu, cuda[:N], mps"
+    )
+    correct.add_argument("--threads", type=_positive, metavar="N", help="CPU threads for torch (default: all cores)")
+    _add_verbosity(correct)
+
+    describe = commands.add_parser(
+        "describe",
+        help="show what a trained model folder holds and check that this sstbias can use it",
+        description="Print a trained model folder's description (network, input window, training period, grid, "
+        "preprocessing, versions) after the same compatibility checks as `correct`.",
+    )
+    describe.add_argument("--model", required=True, metavar="DIR", help="trained model folder")
+    _add_verbosity(describe)
+    return parser
+
+
+def _add_verbosity(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
+    group.add_argument("-v", "--verbose", action="store_true", help="print debugging messages too")
+
+
+def _run_correct(args: argparse.Namespace, argv: Sequence[str]) -> None:
+    from sstbias.correct import correct_files
+
+    command = "sstbias " + " ".join(shlex.quote(arg) for arg in argv)
+    correct_files(args.model, args.forecast, args.out, args.days, args.device, args.threads, command)
+
+
+def _run_describe(args: argparse.Namespace) -> None:
+    from sstbias.deep.model_dir import read_model_dir
+
+    trained = read_model_dir(args.model)
+    d = trained.description
+    preparation = trained.preparation
+    mask = trained.ocean_mask.values
+    lines = [
+        f"model folder       {trained.folder}",
+        f"network            {trained.name} ({d['in_channels']} input channels)",
+        f"input window       {trained.window} days (the corrected day and the {trained.window - 1} before it)",
+        f"training period    {trained.period('train')} (validation {trained.period('validation') or 'none'})",
+        f"analysis grid      lat {d['lat'][0]}..{d['lat'][-1]} ({len(d['lat'])}), "
+        f"lon {d['lon'][0]}..{d['lon'][-1]} ({len(d['lon'])}); {int(mask.sum())} ocean cells",
+        f"normalisation      {d['normaliser']['method']}/{d['normaliser']['scope']}",
+    ]
+    if preparation is None:
+        lines.append("preparation        none recorded (trained outside the workflow): cannot correct raw files")
+    else:
+        lines += [
+            f"box                {preparation.box}",
+            f"daily reduction    {preparation.describe_reduction()}",
+            f"regridding         bilinear ({preparation.regrid_engine}), {preparation.resolution} degree",
+        ]
+    lines += [
+        f"written by         sstbias {d['sstbias_version']}, format {d['format_version']}",
+        f"config hash        {d['config_hash']}",
+    ]
+    print("\n".join(lines))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``sstbias`` command with ``argv`` (default: the process arguments); returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.captureWarnings(True)
+    try:
+        if args.command == "correct":
+            _run_correct(args, argv)
+        else:
+            _run_describe(args)
+    except (SstbiasError, OSError) as err:
+        print(f"sstbias {args.command}: error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

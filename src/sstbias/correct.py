@@ -1,0 +1,306 @@
+"""Operational correction: a trained deep model applied to new raw HYCOM forecast files (``sstbias correct``).
+
+The files go through the workflow's own functions with the settings the model recorded (box, daily reduction,
+bilinear regridding onto the model's analysis grid, training normalisation, ocean mask), so the corrected SST of
+a day equals the workflow's prediction for that day.
+
+Which days are corrected: the model reads an input window of L days (its ``sequence_length``): the day itself and
+the L-1 days before it. By default every day of the files whose whole window is in the files is corrected, so
+files covering the consecutive days D1..Dn give corrected days D_L..D_n (the first L-1 days are history only).
+A day whose window has a gap is skipped with a warning; a requested day (``days``) without its window is an error.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+import sstbias
+from sstbias.errors import InputDataError, ModelDirectoryError
+from sstbias.netcdf import write_dataset
+from sstbias.stages.common import PREDICTION
+
+log = logging.getLogger("sstbias.correct")
+
+_MAX_LISTED = 8
+_GLOB_CHARACTERS = "*?["
+
+
+def _listed(days: pd.DatetimeIndex) -> str:
+    shown = ", ".join(str(day.date()) for day in days[:_MAX_LISTED])
+    return shown + (f" ... ({len(days)} days)" if len(days) > _MAX_LISTED else "")
+
+
+def _span(days: pd.DatetimeIndex) -> str:
+    return f"{days[0].date()}..{days[-1].date()}" if len(days) else "none"
+
+
+def _window(day: pd.Timestamp, length: int) -> list[pd.Timestamp]:
+    """The ``length`` days of the input window of ``day``, oldest first, ending with ``day``."""
+    return [day - pd.Timedelta(days=k) for k in range(length - 1, -1, -1)]
+
+
+def find_forecast_files(specs: Sequence[str | os.PathLike]) -> list[Path]:
+    """The forecast files named by ``specs``: files, folders (their ``*.nc``, sorted) or glob patterns.
+
+    InputDataError names a spec that gives no file. Duplicates are kept once, in the order given.
+    """
+    found: list[Path] = []
+    for spec in specs:
+        text = str(spec)
+        if any(char in text for char in _GLOB_CHARACTERS):
+            matches = sorted(Path(match) for match in glob.glob(text) if Path(match).is_file())
+            if not matches:
+                raise InputDataError(f"{text}: no file matches this pattern")
+        elif Path(text).is_dir():
+            matches = sorted(Path(text).glob("*.nc"))
+            if not matches:
+                raise InputDataError(f"{text}: folder holds no *.nc file")
+        elif Path(text).is_file():
+            matches = [Path(text)]
+        else:
+            raise InputDataError(f"{text}: file not found")
+        found += [path for path in matches if path not in found]
+    return found
+
+
+def parse_days(text: str) -> pd.DatetimeIndex:
+    """Days from ``YYYY-MM-DD``, ``YYYY-MM-DD..YYYY-MM-DD`` (inclusive range) or a comma-separated list of both."""
+    days: list[pd.Timestamp] = []
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        first, _, last = part.partition("..")
+        try:
+            start = pd.Timestamp(first)
+            end = pd.Timestamp(last) if last else start
+        except ValueError as err:
+            raise ValueError(f"{part!r}: not a day YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD") from err
+        if end < start:
+            raise ValueError(f"{part!r}: the range ends before it starts")
+        days += list(pd.date_range(start.normalize(), end.normalize(), freq="D"))
+    if not days:
+        raise ValueError(f"{text!r}: no day given")
+    return pd.DatetimeIndex(sorted(set(days)))
+
+
+class ForecastCorrector:
+    """A trained deep model folder, checked and loaded, ready to correct raw HYCOM forecast files.
+
+    ``device``: auto (CUDA, then MPS, then CPU), cpu, cuda[:N] or mps; ``threads``: CPU threads of torch
+    (None keeps torch's default). Construction imports everything the correction needs (torch, the regridding
+    engine), so the first correction pays no start-up cost.
+    """
+
+    def __init__(self, model_dir: str | os.PathLike, device: str = "auto", threads: int | None = None) -> None:
+        from sstbias.deep.model_dir import read_model_dir
+
+        self.trained = read_model_dir(model_dir)
+        self.preparation = self.trained.preparation
+        if self.preparation is None:
+            raise ModelDirectoryError(
+                f"{self.trained.folder}: trained outside the workflow (model_config.json has no "
+                "forecast_preparation), so how raw forecast files become its inputs is unknown"
+            )
+        self._check_engine()
+        self._warm_up()
+        import torch
+
+        from sstbias.deep.api import load_network
+        from sstbias.deep.device import select_device
+
+        if threads is not None:
+            torch.set_num_threads(threads)
+        self.device = select_device(device)
+        self.network = load_network(self.trained, self.device)
+        log.info(
+            "%s from %s (trained on %s, input window %d days) on %s",
+            self.trained.name,
+            self.trained.folder,
+            self.trained.period("train"),
+            self.trained.window,
+            self.device,
+        )
+        if self.trained.description["sstbias_version"] != sstbias.__version__:
+            log.info(
+                "model folder written by sstbias %s, running %s (same format version)",
+                self.trained.description["sstbias_version"],
+                sstbias.__version__,
+            )
+
+    def _check_engine(self) -> None:
+        from sstbias.errors import ConfigError
+        from sstbias.regrid import resolve_engine
+
+        engine = self.preparation.regrid_engine
+        try:
+            resolve_engine(engine)
+        except ConfigError as err:
+            raise ModelDirectoryError(
+                f"{self.trained.folder}: the model was trained on forecasts regridded with {engine}, which is not "
+                f"usable here ({err}); install it (conda-forge esmpy and xesmf) to reproduce its inputs"
+            ) from err
+
+    def _warm_up(self) -> None:
+        """Import now what reading and regridding import on first use (netCDF backends, the interpolators), by
+        regridding one zero field on the recorded native grid: part of the start-up, not of the first correction."""
+        import netCDF4  # noqa: F401
+
+        from sstbias.regrid import regrid_bilinear
+
+        xr.backends.list_engines()
+        preparation = self.preparation
+        coords = {
+            "time": [np.datetime64("2000-01-01")],
+            "lat": list(preparation.native_lat),
+            "lon": list(preparation.native_lon),
+        }
+        shape = (1, len(preparation.native_lat), len(preparation.native_lon))
+        field = xr.DataArray(np.zeros(shape, dtype="float32"), dims=("time", "lat", "lon"), coords=coords)
+        regrid_bilinear(field, preparation.grid, engine=preparation.regrid_engine)
+
+    def inputs(self, paths: Sequence[str | os.PathLike]) -> xr.Dataset:
+        """The model's inputs from raw forecast files: daily ``forecast`` (time, lat, lon) degC on its analysis grid,
+        NaN off its ``ocean_mask`` (lat, lon)."""
+        from sstbias.regrid import regrid_bilinear
+
+        daily = self.preparation.read_daily(paths)
+        regridded = regrid_bilinear(daily, self.preparation.grid, engine=self.preparation.regrid_engine)
+        mask = self.trained.ocean_mask.assign_coords(lat=regridded["lat"], lon=regridded["lon"])
+        return xr.Dataset({"forecast": regridded.where(mask == 1), "ocean_mask": mask})
+
+    def corrected_days(self, available: pd.DatetimeIndex, requested: pd.DatetimeIndex | None) -> pd.DatetimeIndex:
+        """The days to correct among the forecast's ``available`` days (see the module docstring).
+
+        InputDataError: too few days for one window, a requested day outside the files or without its window.
+        """
+        window = self.trained.window
+        have = set(available)
+
+        def missing_history(day: pd.Timestamp) -> list[pd.Timestamp]:
+            return [earlier for earlier in _window(day, window) if earlier not in have]
+
+        if requested is None:
+            complete = pd.DatetimeIndex([day for day in available if not missing_history(day)])
+            if complete.empty:
+                raise InputDataError(
+                    f"too few forecast days: the model needs {window} consecutive days (its input window) to "
+                    f"correct one day; the files give {len(available)} day(s) ({_listed(available)})"
+                )
+            gaps = pd.DatetimeIndex([day for day in available[window - 1 :] if missing_history(day)])
+            if len(gaps):
+                log.warning("not corrected, their %d-day input window has a gap: %s", window, _listed(gaps))
+            return complete
+        outside = requested.difference(available)
+        if len(outside):
+            raise InputDataError(
+                f"requested days not in the forecast files: {_listed(outside)} (files: {_span(available)})"
+            )
+        for day in requested:
+            absent = missing_history(day)
+            if absent:
+                raise InputDataError(
+                    f"{day.date()}: its {window}-day input window needs the forecast of "
+                    f"{_listed(pd.DatetimeIndex(absent))}, absent from the files ({_span(available)})"
+                )
+        return requested
+
+    def _check_ocean_values(self, forecast: xr.DataArray, days: pd.DatetimeIndex) -> None:
+        """InputDataError if a day of a window lacks a value on an ocean cell of the model (e.g. a gappy file)."""
+        window = self.trained.window
+        needed = pd.DatetimeIndex(sorted({earlier for day in days for earlier in _window(day, window)}))
+        ocean = self.trained.ocean_mask.values == 1
+        values = forecast.sel(time=needed).values[:, ocean]
+        holes = ~np.isfinite(values).all(axis=1)
+        if holes.any():
+            first = needed[holes][0]
+            count = int((~np.isfinite(values[np.flatnonzero(holes)[0]])).sum())
+            raise InputDataError(
+                f"{forecast.attrs.get('source_files', 'forecast files')}: no forecast value at {count} of the "
+                f"model's {int(ocean.sum())} ocean cells on {first.date()} (days with holes: "
+                f"{_listed(needed[holes])}); the model needs every ocean cell of its input window"
+            )
+
+    def correct(self, paths: Sequence[str | os.PathLike], days: pd.DatetimeIndex | None = None) -> xr.DataArray:
+        """Corrected SST (time, lat, lon) float32 degC of ``days`` (default: every day with a complete window)."""
+        from sstbias.deep.api import predict_days
+
+        inputs = self.inputs(paths)
+        available = pd.DatetimeIndex(inputs["time"].values)
+        chosen = self.corrected_days(available, days)
+        self._check_ocean_values(inputs["forecast"], chosen)
+        seen = chosen.intersection(self.trained.fitted_days())
+        if len(seen):
+            log.warning("%d corrected days lie in the model's training period: %s", len(seen), _listed(seen))
+        log.info("correcting %d days (%s) from %d forecast days", len(chosen), _span(chosen), len(available))
+        corrected = predict_days(self.network, self.trained, inputs, chosen, self.device)
+        corrected.attrs["cell_methods"] = "time: mean"
+        corrected.attrs["comment"] = (
+            f"estimate of the daily mean SST the model was trained to match (OISST v2.1 regridded); each day is "
+            f"corrected from the daily forecasts of itself and the {self.trained.window - 1} days before it"
+        )
+        return corrected
+
+    def provenance(self, paths: Sequence[str | os.PathLike]) -> dict[str, str | int]:
+        """Global attributes naming the model, its configuration hash and training period, and the input files."""
+        trained, preparation = self.trained, self.preparation
+        weights_sidecar = trained.weights.with_name(trained.weights.name + ".sha256")
+        return {
+            "title": f"Bias-corrected sea surface temperature: HYCOM forecast corrected by {trained.name}",
+            "source": "HYCOM GOFS 3.1 forecast (water_temp, shallowest level) corrected by an sstbias deep model",
+            "model": trained.name,
+            "model_directory": str(trained.folder.resolve()),
+            "model_config_hash": trained.description["config_hash"],
+            "model_weights_sha256": weights_sidecar.read_text().strip() if weights_sidecar.exists() else "unknown",
+            "model_format_version": trained.description["format_version"],
+            "model_training_period": trained.period("train"),
+            "model_validation_period": trained.period("validation"),
+            "model_trained_with_sstbias": trained.description["sstbias_version"],
+            "input_window_days": trained.window,
+            "daily_reduction": preparation.describe_reduction(),
+            "regridding": f"bilinear ({preparation.regrid_engine}) onto a {preparation.resolution} degree grid",
+            "forecast_files": ", ".join(str(Path(path)) for path in paths),
+        }
+
+
+def write_corrected(corrected: xr.DataArray, out: str | os.PathLike, provenance: dict, command: str) -> Path:
+    """Write ``corrected`` as CF netCDF4 (variable ``sst_corrected``, compressed) to ``out`` atomically."""
+    ds = corrected.astype("float32").to_dataset(name=PREDICTION)
+    days = ds["time"].values
+    ds["time_bnds"] = (("time", "nv"), np.stack([days, days + np.timedelta64(1, "D")], axis=1))
+    ds["time_bnds"].encoding.update(dtype="float64", _FillValue=None)  # as time (whose units it takes)
+    ds["time"].attrs["bounds"] = "time_bnds"  # each value is the mean over the UTC day [00:00, 24:00)
+    ds.attrs.update(provenance)
+    ds.attrs["date_created"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = ds.attrs["date_created"]
+    return write_dataset(ds, out, history=f"{stamp}: {command} (sstbias {sstbias.__version__})")
+
+
+def correct_files(
+    model_dir: str | os.PathLike,
+    forecasts: Sequence[str | os.PathLike],
+    out: str | os.PathLike,
+    days: pd.DatetimeIndex | None = None,
+    device: str = "auto",
+    threads: int | None = None,
+    command: str = "sstbias correct",
+) -> xr.DataArray:
+    """Correct the forecast files (or folders, or glob patterns) ``forecasts`` with the model in ``model_dir``.
+
+    Writes ``out`` only when everything succeeded; returns the corrected SST (time, lat, lon) degC.
+    """
+    corrector = ForecastCorrector(model_dir, device=device, threads=threads)
+    paths = find_forecast_files(forecasts)
+    target = Path(out).resolve()
+    if any(path.resolve() == target for path in paths):
+        raise InputDataError(f"{out}: the output would overwrite one of the forecast files")
+    corrected = corrector.correct(paths, days)
+    write_corrected(corrected, out, corrector.provenance(paths), command)
+    log.info("%s: %d corrected days written", out, corrected.sizes["time"])
+    return corrected

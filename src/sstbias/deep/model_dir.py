@@ -1,0 +1,231 @@
+"""A trained deep model folder that describes itself, and the checks made when it is loaded.
+
+``model_config.json`` (format :data:`FORMAT_VERSION`) holds everything needed to apply the model to new raw
+forecast files, so ``sstbias correct`` needs nothing else than the folder:
+
+- ``model``, ``settings`` (network, input window ``sequence_length``, static channels, target, training plan),
+  ``in_channels``, ``input_window_days``;
+- ``normaliser``: the normalisation statistics (degC) fitted on the training days;
+- ``lat``, ``lon`` (the analysis grid, ascending, degrees) and ``ocean_mask``: one string of ``0``/``1`` per
+  latitude row (south to north, west to east; 1 = ocean cell the model was trained on);
+- ``forecast_preparation``: the box, daily reduction, regridding and native forecast grid
+  (:class:`sstbias.forecast.ForecastPreparation`), or null for a model trained outside the workflow;
+- ``train_days``, ``validation_days`` ([first, last]), ``sstbias_version``, ``format_version`` and
+  ``config_hash``: sha256 of the rest of the file (a hand edit is detected on load).
+
+The weights are in ``best.pt`` (best validation RMSE) with a ``best.pt.sha256`` sidecar.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+import sstbias
+from sstbias.errors import ModelDirectoryError
+from sstbias.forecast import ForecastPreparation
+from sstbias.netcdf import atomic_write
+from sstbias.normalise import Normaliser
+
+FORMAT_VERSION = 1
+CONFIG_NAME = "model_config.json"
+WEIGHTS_NAME = "best.pt"
+REQUIRED_KEYS = (
+    "format_version",
+    "model",
+    "settings",
+    "in_channels",
+    "input_window_days",
+    "normaliser",
+    "train_days",
+    "validation_days",
+    "lat",
+    "lon",
+    "ocean_mask",
+    "forecast_preparation",
+    "sstbias_version",
+    "config_hash",
+)
+
+
+def _first_last(days: pd.DatetimeIndex) -> list[str]:
+    return [str(days[0].date()), str(days[-1].date())] if len(days) else []
+
+
+def config_hash(description: dict) -> str:
+    """sha256 of ``description`` without its ``config_hash`` entry, as canonical JSON."""
+    content = {key: value for key, value in description.items() if key != "config_hash"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def mask_rows(mask: np.ndarray) -> list[str]:
+    """An (H, W) 0/1 mask as H strings of W characters ``0``/``1``."""
+    return ["".join("1" if value else "0" for value in row) for row in np.asarray(mask)]
+
+
+def mask_from_rows(rows: list[str]) -> np.ndarray:
+    """Inverse of :func:`mask_rows`: an (H, W) int8 array."""
+    return np.array([[int(char) for char in row] for row in rows], dtype="int8")
+
+
+def describe(
+    name: str,
+    settings: dict,
+    in_channels: int,
+    normaliser: Normaliser,
+    split: dict[str, pd.DatetimeIndex],
+    data: xr.Dataset,
+    preparation: ForecastPreparation | None,
+) -> dict:
+    """The ``model_config.json`` content of a model trained on the aligned ``data`` with ``split``."""
+    description = {
+        "format_version": FORMAT_VERSION,
+        "model": name,
+        "settings": settings,
+        "in_channels": in_channels,
+        "input_window_days": settings["sequence_length"],
+        "normaliser": normaliser.__dict__,
+        "train_days": _first_last(split["train"]),
+        "validation_days": _first_last(split["validation"]),
+        "lat": data["lat"].values.tolist(),
+        "lon": data["lon"].values.tolist(),
+        "ocean_mask": mask_rows(data["ocean_mask"].values == 1),
+        "forecast_preparation": preparation.to_dict() if preparation is not None else None,
+        "sstbias_version": sstbias.__version__,
+    }
+    description["config_hash"] = config_hash(description)
+    return description
+
+
+def write_description(out_dir: str | os.PathLike, description: dict) -> Path:
+    """Write ``model_config.json`` into ``out_dir`` atomically."""
+    text = json.dumps(description, indent=1) + "\n"
+    return atomic_write(Path(out_dir) / CONFIG_NAME, lambda tmp: tmp.write_text(text))
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """The checked description of a trained model folder (``folder``/model_config.json)."""
+
+    folder: Path
+    description: dict
+
+    @property
+    def name(self) -> str:
+        """Network name (a key of :data:`sstbias.models.MODELS`)."""
+        return self.description["model"]
+
+    @property
+    def settings(self) -> dict:
+        """The model's resolved settings."""
+        return self.description["settings"]
+
+    @property
+    def window(self) -> int:
+        """Days L of forecast in each input window (the target day and the L-1 days before it)."""
+        return int(self.description["input_window_days"])
+
+    @property
+    def normaliser(self) -> Normaliser:
+        """Normalisation fitted on the training days."""
+        return Normaliser(**self.description["normaliser"])
+
+    @property
+    def ocean_mask(self) -> xr.DataArray:
+        """(lat, lon) int8, 1 on the ocean cells the model was trained on."""
+        return xr.DataArray(
+            mask_from_rows(self.description["ocean_mask"]),
+            dims=("lat", "lon"),
+            coords={"lat": self.description["lat"], "lon": self.description["lon"]},
+            attrs={"long_name": "ocean cells of the trained model", "flag_values": "0 1"},
+        )
+
+    @property
+    def preparation(self) -> ForecastPreparation | None:
+        """How raw forecast files become the model's inputs (None: trained outside the workflow)."""
+        entry = self.description["forecast_preparation"]
+        return ForecastPreparation.from_dict(entry) if entry is not None else None
+
+    @property
+    def weights(self) -> Path:
+        """The best-on-validation weights."""
+        return self.folder / WEIGHTS_NAME
+
+    def fitted_days(self) -> pd.DatetimeIndex:
+        """Every day from the first training day to the last validation (or training) day."""
+        first_last = self.description["train_days"] + self.description["validation_days"]
+        return pd.date_range(first_last[0], first_last[-1], freq="D")
+
+    def period(self, subset: str) -> str:
+        """``first/last`` (ISO 8601 interval) of the ``train`` or ``validation`` days."""
+        return "/".join(self.description[f"{subset}_days"])
+
+
+def read_model_dir(folder: str | os.PathLike) -> TrainedModel:
+    """The description of the trained model in ``folder``, checked for this sstbias.
+
+    Raises ModelDirectoryError naming the folder and what differs: not a folder, no model_config.json (or a
+    baseline model), unreadable JSON, a format version other than :data:`FORMAT_VERSION` (with the writing
+    sstbias version), missing entries, a description modified after training, an unknown network, a grid and
+    mask that disagree.
+    """
+    folder = Path(folder)
+    path = folder / CONFIG_NAME
+    if not folder.is_dir():
+        raise ModelDirectoryError(f"{folder}: no such model folder")
+    if not path.is_file():
+        hint = ""
+        if (folder / "model.joblib").exists():
+            hint = " (it holds a baseline model.joblib: only the deep models can be applied to new forecast files)"
+        raise ModelDirectoryError(f"{folder}: not a trained deep model folder, no {CONFIG_NAME}{hint}")
+    try:
+        description = json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise ModelDirectoryError(f"{path}: unreadable ({err})") from err
+    if not isinstance(description, dict):
+        raise ModelDirectoryError(f"{path}: not a model description (a JSON object is expected)")
+    _check_format(path, description)
+    _check_content(path, description)
+    return TrainedModel(folder, description)
+
+
+def _check_format(path: Path, description: dict) -> None:
+    written_by = description.get("sstbias_version", "an unknown version")
+    found = description.get("format_version")
+    if found != FORMAT_VERSION:
+        shown = "no format_version (written before format 1)" if found is None else f"format_version {found!r}"
+        missing = [key for key in REQUIRED_KEYS if key not in description]
+        listing = f"; missing entries: {', '.join(missing)}" if missing else ""
+        raise ModelDirectoryError(
+            f"{path}: incompatible model folder: {shown}, written by sstbias {written_by}; this sstbias "
+            f"{sstbias.__version__} reads format_version {FORMAT_VERSION}{listing}. Rerun its training with this "
+            "version (snakemake --forcerun train_deep: it resumes from the folder's checkpoints when they match)"
+        )
+    missing = [key for key in REQUIRED_KEYS if key not in description]
+    if missing:
+        raise ModelDirectoryError(f"{path}: incomplete model description, missing entries: {', '.join(missing)}")
+    if config_hash(description) != description["config_hash"]:
+        raise ModelDirectoryError(
+            f"{path}: modified after training (its content no longer matches config_hash "
+            f"{description['config_hash'][:12]}...); retrain or restore the file"
+        )
+
+
+def _check_content(path: Path, description: dict) -> None:
+    from sstbias.models.registry import MODELS  # torch: imported only once the folder looks right
+
+    if description["model"] not in MODELS:
+        raise ModelDirectoryError(
+            f"{path}: model {description['model']!r} is unknown to this sstbias (known: {sorted(MODELS)})"
+        )
+    rows = description["ocean_mask"]
+    shape = (len(description["lat"]), len(description["lon"]))
+    if len(rows) != shape[0] or any(len(row) != shape[1] or set(row) - {"0", "1"} for row in rows):
+        raise ModelDirectoryError(f"{path}: ocean_mask is not {shape[0]} rows of {shape[1]} characters 0/1")

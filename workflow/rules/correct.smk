@@ -1,0 +1,26 @@
+rule correct:
+    """Corrected SST of new raw HYCOM forecast files with a trained deep model (the library call of `sstbias correct`)."""
+    input:
+        forecast=correction_forecasts,
+        best=PATHS["deep_best"],
+        description=PATHS["deep_config"],
+    output:
+        PATHS["corrected"],
+    log:
+        log("correct", "{run}_{name}"),
+    benchmark:
+        bench("correct", "{run}_{name}")
+    wildcard_constraints:
+        run=run_pattern(DEEP_MODELS),
+        name=r"[^/]+",
+    conda:
+        "../../envs/correct.yaml"
+    threads: 2
+    resources:
+        mem_mb=3000,
+        runtime=15,
+        gpu=0,
+    params:
+        model=run_model,
+    script:
+        "../scripts/correct.py"
