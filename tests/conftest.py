@@ -1,9 +1,16 @@
-"""Shared fixtures: the genuine HYCOM/OISST files (format references, never copied into the repo)."""
+"""Shared fixtures: the genuine HYCOM/OISST files (format references, never copied into the repo) and loopback
+servers that answer download requests in the genuine formats."""
 
+import dataclasses
 import os
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
+
+from sstbias.twin.server import Archive, LoopbackServer
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -15,3 +22,34 @@ def realdata() -> Path:
     if not (folder / "oisst-avhrr-v02r01.20211025.nc").exists():
         pytest.skip(f"genuine data files not found in {folder} (set SSTBIAS_REALDATA)")
     return folder
+
+
+# --- loopback servers (sstbias.twin.server) answering NCSS, ERDDAP griddap and NCEI requests ---------------------
+
+SMALL_BOX = {"lat_min": 12.0, "lat_max": 12.96, "lon_min": 110.0, "lon_max": 110.96}
+ERDDAP_GAP = date(2021, 1, 13)  # a day the ERDDAP aggregation lacks (as 2021-03-23 and 2021-09-07 really are)
+PRELIMINARY_DAY = date(2021, 1, 31)  # a day NCEI only has under its _preliminary name
+
+
+def small_config() -> dict:
+    """The default config on a 1x1 degree box at 0.16 deg over January 2021, with the raw model only."""
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    config.update(box=dict(SMALL_BOX), period={"start": "2021-01-01", "end": "2021-01-31"})
+    config["grid"]["resolution"] = 0.16
+    config["models"] = {"raw": {}}
+    config["grids"] = {}
+    return config
+
+
+@pytest.fixture(scope="session")
+def twin_archive(tmp_path_factory) -> Archive:
+    """January 2021 of the twin over the small box grown by 1.5 deg, in the genuine layouts, decoded."""
+    return Archive.from_twin(small_config(), tmp_path_factory.mktemp("archive"), extra_margin=1.0)
+
+
+@pytest.fixture
+def loopback(twin_archive: Archive) -> Iterator[LoopbackServer]:
+    """A fresh server (no faults, empty request log) with one ERDDAP gap and one preliminary-only NCEI day."""
+    archive = dataclasses.replace(twin_archive, erddap_gaps={ERDDAP_GAP}, preliminary_days={PRELIMINARY_DAY})
+    with LoopbackServer(archive) as server:
+        yield server

@@ -11,3 +11,14 @@ class ConfigError(SstbiasError):
 
 class InputDataError(SstbiasError):
     """An input file is unreadable, truncated, not netCDF, or holds unexpected content; names the file."""
+
+
+class DownloadError(SstbiasError):
+    """A download failed for good (a 4xx answer, or retries exhausted); names the URL and the raw file.
+
+    ``status`` is the HTTP status of the last answer, when there was one.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

@@ -6,11 +6,12 @@ The Snakemake scripts in ``workflow/scripts/`` only pass paths and parameters to
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from sstbias import twin
 from sstbias.daily import reduce_daily
 from sstbias.grid import Box
-from sstbias.io import read_hycom
+from sstbias.io import TimeWindow, read_hycom
 from sstbias.netcdf import write_dataset
 from sstbias.stages.common import FIELD, PathLike
 
@@ -23,9 +24,14 @@ def synthesize(month: str, config: dict, hycom: PathLike, oisst: PathLike, diagn
     log.info("twin month %s written", month)
 
 
-def daily_forecast(raw: PathLike, out: PathLike, box: dict, method: str, hour: int) -> None:
-    """Read a raw HYCOM file over the box and write its daily reduction (time, lat, lon) in degC."""
-    hourly = read_hycom([raw], box=Box.from_config(box))
+def daily_forecast(raw: Sequence[PathLike], out: PathLike, box: dict, days: dict, method: str, hour: int) -> None:
+    """Read raw HYCOM files over the box on ``days`` (first .. last, "YYYY-MM-DD") and write their daily
+    reduction (time, lat, lon) in degC.
+
+    ``raw`` is one twin month file, a month of downloaded days or user files (their other times are left out).
+    """
+    hourly = read_hycom(list(raw), box=Box.from_config(box), window=TimeWindow.days(days["first"], days["last"]))
     daily = reduce_daily(hourly, method=method, hour=hour)
-    log.info("%s: %d steps -> %d days (%s)", raw, hourly.sizes["time"], daily.sizes["time"], method)
-    write_dataset(daily.to_dataset(name=FIELD), out, history=f"sstbias daily_forecast ({method}) from {raw}")
+    log.info("%d files: %d steps -> %d days (%s)", len(raw), hourly.sizes["time"], daily.sizes["time"], method)
+    sources = raw[0] if len(raw) == 1 else f"{len(raw)} files ({raw[0]} ...)"
+    write_dataset(daily.to_dataset(name=FIELD), out, history=f"sstbias daily_forecast ({method}) from {sources}")
