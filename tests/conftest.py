@@ -42,9 +42,19 @@ def small_config() -> dict:
 
 
 @pytest.fixture(scope="session")
-def twin_archive(tmp_path_factory) -> Archive:
-    """January 2021 of the twin over the small box grown by 1.5 deg, in the genuine layouts, decoded."""
-    return Archive.from_twin(small_config(), tmp_path_factory.mktemp("archive"), extra_margin=1.0)
+def twin_archive_folder(tmp_path_factory) -> Path:
+    """January 2021 of the twin over the small config's raw box, as the twin source writes it (genuine layouts)."""
+    folder = tmp_path_factory.mktemp("archive")
+    Archive.from_twin(small_config(), folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def twin_archive(twin_archive_folder: Path) -> Archive:
+    """The twin archive's files, decoded (what the loopback servers answer from)."""
+    return Archive.from_files(
+        sorted(twin_archive_folder.glob("hycom_*.nc")), sorted(twin_archive_folder.glob("oisst_*.nc"))
+    )
 
 
 @pytest.fixture

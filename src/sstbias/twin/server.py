@@ -85,14 +85,17 @@ class Archive:
         return cls(read_hycom(hycom_files), read_oisst(oisst_files), **days)
 
     @classmethod
-    def from_twin(cls, config: dict, folder: Path, extra_margin: float = 1.0, **days: set[date]) -> Archive:
-        """The twin over ``config``'s period and box grown by ``raw_margin_deg + extra_margin``, written in
-        ``folder`` (one HYCOM and one OISST file per month, genuine layouts) and decoded."""
-        wide = config | {"raw_margin_deg": config["raw_margin_deg"] + extra_margin}
+    def from_twin(cls, config: dict, folder: Path, **days: set[date]) -> Archive:
+        """The twin of ``config`` (period, box grown by raw_margin_deg, seed), written in ``folder`` as the twin
+        source writes it (one HYCOM and one OISST file per month, genuine layouts) and decoded.
+
+        Served over the same box, it holds the very values the twin source gives (the twin's observation noise
+        depends on the extent it is drawn over, so a wider archive would differ).
+        """
         folder.mkdir(parents=True, exist_ok=True)
         for month in period_months(config["period"]):
             files = [folder / f"{name}_{month}.nc" for name in ("hycom", "oisst", "diagnostics")]
-            synthesize_month(month, wide, *files)
+            synthesize_month(month, config, *files)
         return cls.from_files(sorted(folder.glob("hycom_*.nc")), sorted(folder.glob("oisst_*.nc")), **days)
 
 
