@@ -159,3 +159,17 @@ def test_erddap_gap_is_served_by_ncei_and_preliminary_names(loopback, tmp_path, 
     np.testing.assert_allclose(read_oisst([last], box=box).values, decoded.values[-1:], atol=1e-5)
     expected = loopback.archive.oisst.sel(lat=decoded["lat"], lon=decoded["lon"])
     np.testing.assert_allclose(decoded.values, expected.values, atol=1e-5)
+
+
+def test_a_step_without_any_valid_value_is_named(tmp_path):
+    import pandas as pd
+
+    from sstbias.errors import InputDataError
+    from sstbias.twin.formats import write_erddap_oisst
+
+    sst = np.full((3, 8, 8), 28.0)
+    sst[1] = np.nan
+    lat, lon = 11.625 + 0.25 * np.arange(8), 109.625 + 0.25 * np.arange(8)
+    write_erddap_oisst(tmp_path / "gap.nc", pd.date_range("2021-01-01", periods=3), lat, lon, sst)
+    with pytest.raises(InputDataError, match=r"gap\.nc: no valid sst value inside the box at 2021-01-02 12:00:00"):
+        oisst.check_days(tmp_path / "gap.nc", JANUARY[:3], RAW_BOX)

@@ -32,7 +32,7 @@ def snakemake(workdir: Path, config: dict, *args: str, background: bool = False)
     name = f"{config['dataset']}.yaml"
     (workdir / name).write_text(yaml.safe_dump(config))
     target = str(Path(config["results_root"], config["dataset"], ALIGNED))
-    command = [sys.executable, "-m", "snakemake", "--configfile", name, *args, target]
+    command = [sys.executable, "-m", "snakemake", target, "--configfile", name, *args]
     env = {**os.environ, "PYTHONPATH": ""}
     if background:
         return subprocess.Popen(

@@ -196,13 +196,17 @@ if SOURCE == "local":
     )
 
 
-def raw_forecast_files(wildcards):
+def month_forecast_files(month):
     """The raw HYCOM files of a month: the twin's month file, the downloaded days or the user's files."""
     if SOURCE == "remote":
-        return expand(PATHS["raw_hycom_day"], day=month_days(wildcards.month))
+        return expand(PATHS["raw_hycom_day"], day=month_days(month))
     if SOURCE == "local":
-        return local_files.hycom_files_for_month(LOCAL_HYCOM, wildcards.month)
-    return expand(PATHS["raw_hycom"], month=wildcards.month)
+        return local_files.hycom_files_for_month(LOCAL_HYCOM, month)
+    return expand(PATHS["raw_hycom"], month=month)
+
+
+def raw_forecast_files(wildcards):
+    return month_forecast_files(wildcards.month)
 
 
 def erddap_month_files(month):
@@ -227,6 +231,12 @@ def raw_observation_files():
     if config["remote"]["oisst"]["service"] == "ncei":
         return expand(PATHS["raw_oisst_ncei"], day=DAYS)
     return [path for month in MONTHS for path in erddap_month_files(month)]
+
+
+def raw_files(wildcards):
+    """Every raw file of the period, both products (the target rule raw_data)."""
+    forecast = [path for month in MONTHS for path in month_forecast_files(month)]
+    return forecast + raw_observation_files()
 
 
 def regrid_inputs(wildcards):

@@ -42,3 +42,9 @@ rule daily_forecast:
         days=month_window,
     script:
         "../scripts/daily_forecast.py"
+
+
+rule raw_data:
+    """Target: every raw file of the period and nothing else; `snakemake raw_data` downloads first."""
+    input:
+        raw_files,

@@ -57,14 +57,13 @@ def _inspect(ds: netCDF4.Dataset, path: Path, variable: str, box: Box) -> list[d
     _check_covers(lat, lon, box, path)
     rows = _block(np.flatnonzero((lat >= box.lat_min) & (lat <= box.lat_max)))
     columns = _block(np.flatnonzero((lon >= box.lon_min) & (lon <= box.lon_max)))
-    key = tuple(rows if name == lat_dim else columns if name == lon_dim else slice(None) for name in var.dimensions)
-    values = np.ma.masked_invalid(var[key])  # only the box is read: memory does not grow with the file
-    axes = {name: i for i, name in enumerate(var.dimensions)}
-    other_axes = tuple(i for name, i in axes.items() if name != time_dim)
-    valid = np.ma.count(values, axis=other_axes) if other_axes else np.ma.count(values)
-    empty = np.flatnonzero(np.atleast_1d(valid) == 0)
-    if empty.size:
-        raise InputDataError(f"{path}: no valid {variable} value inside the box at {times[empty[0]]} (UTC)")
+    for step, stamp in enumerate(times):  # one step at a time, the box only: memory does not grow with the file
+        key = tuple(
+            step if name == time_dim else rows if name == lat_dim else columns if name == lon_dim else slice(None)
+            for name in var.dimensions
+        )
+        if np.ma.count(np.ma.masked_invalid(var[key])) == 0:
+            raise InputDataError(f"{path}: no valid {variable} value inside the box at {stamp} (UTC)")
     return times
 
 
