@@ -58,8 +58,13 @@ def twin_archive(twin_archive_folder: Path) -> Archive:
 
 
 @pytest.fixture
-def loopback(twin_archive: Archive) -> Iterator[LoopbackServer]:
-    """A fresh server (no faults, empty request log) with one ERDDAP gap and one preliminary-only NCEI day."""
+def loopback(twin_archive: Archive, monkeypatch) -> Iterator[LoopbackServer]:
+    """A fresh server (no faults, empty request log) with one ERDDAP gap and one preliminary-only NCEI day.
+
+    Requests to it bypass any HTTP proxy of the environment (also in the snakemake jobs, which inherit it).
+    """
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     archive = dataclasses.replace(twin_archive, erddap_gaps={ERDDAP_GAP}, preliminary_days={PRELIMINARY_DAY})
     with LoopbackServer(archive) as server:
         yield server

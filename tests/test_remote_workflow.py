@@ -3,6 +3,7 @@ genuine formats (a full month; an interrupted run resumed; the ERDDAP gap from N
 genuine layouts, and the chain downstream gives what the twin source's chain gives from the same ocean."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -211,3 +212,22 @@ def test_local_source_in_the_genuine_layouts(loopback, workdir, twin_aligned, tm
     assert list(pd.DatetimeIndex(aligned["time"].values).day) == list(range(10, 17))
     assert_same_fields(aligned, twin_aligned)
     assert not (workdir / "results" / "local_small" / "raw").exists()  # user files are read in place
+
+
+def test_paper_config_plans_the_whole_dag_offline(workdir):
+    """config/paper.yaml: a dry run plans every download chunk and every stage; any HTTP request would fail here."""
+    offline = {**os.environ, "PYTHONPATH": "", "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--configfile", "config/paper.yaml"],
+        cwd=workdir,
+        env=offline,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    table = (run.stdout + run.stderr).split("Job stats:")[1]
+    planned = {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)\s*$", table, flags=re.M)}
+    assert planned["download_hycom"] == 365 and planned["download_oisst_erddap"] == 12
+    assert planned["daily_forecast"] == 12 and planned["train_lr_grid"] == 5 and planned["predict_iteration_grid"] == 6
+    assert planned["train_deep"] == 3 and planned["train_baseline"] == 5

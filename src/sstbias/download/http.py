@@ -86,7 +86,6 @@ def download(
     target: str | Path,
     settings: HttpSettings,
     validate: Callable[[Path], object],
-    sleep: Callable[[float], None] = time.sleep,
 ) -> Path:
     """Fetch ``url`` into ``target`` (validated by ``validate(path)``), retrying transient failures.
 
@@ -111,7 +110,7 @@ def download(
             if err.retry_after is not None:
                 wait = min(max(wait, err.retry_after), settings.backoff_max_s)
             log.warning("%s: %s; retry %d of %d in %.1f s", url, err, attempt, settings.retries, wait)
-            sleep(wait)
+            time.sleep(wait)
     seconds = time.perf_counter() - started
     log.info("%s -> %s: %.3f MB in %.1f s, %d attempt(s)", url, target, target.stat().st_size / 1e6, seconds, attempt)
     return target
