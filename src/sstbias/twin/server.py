@@ -109,6 +109,8 @@ class LoopbackServer:
         self.peak_concurrency: Counter[str] = Counter()
         self._active: Counter[str] = Counter()
         self._lock = threading.Lock()
+        # the netCDF/HDF5 libraries are not thread-safe: answers are written one at a time
+        self._netcdf_lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="loopback-server", daemon=True)
@@ -164,6 +166,10 @@ class LoopbackServer:
 
     def answer(self, path: str, query: str) -> tuple[int, str, bytes]:
         """The genuine answer to ``path`` + ``query`` (errors as the real services give them)."""
+        with self._netcdf_lock:
+            return self._answer(path, query)
+
+    def _answer(self, path: str, query: str) -> tuple[int, str, bytes]:
         if path.startswith("/thredds/ncss/"):
             return self._ncss(parse_qs(query))
         if path.startswith("/erddap/griddap/") and path.endswith(".nc"):
