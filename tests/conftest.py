@@ -27,14 +27,15 @@ def realdata() -> Path:
 # --- loopback servers (sstbias.twin.server) answering NCSS, ERDDAP griddap and NCEI requests ---------------------
 
 SMALL_BOX = {"lat_min": 12.0, "lat_max": 12.96, "lon_min": 110.0, "lon_max": 110.96}
-ERDDAP_GAP = date(2021, 1, 13)  # a day the ERDDAP aggregation lacks (as 2021-03-23 and 2021-09-07 really are)
+# days the ERDDAP aggregation lacks (as 2021-03-23 and 2021-09-07 really do), one in each month of the archive
+ERDDAP_GAP, FEBRUARY_GAP = date(2021, 1, 13), date(2021, 2, 2)
 PRELIMINARY_DAY = date(2021, 1, 31)  # a day NCEI only has under its _preliminary name
 
 
 def small_config() -> dict:
-    """The default config on a 1x1 degree box at 0.16 deg over January 2021, with the raw model only."""
+    """The default config on a 1x1 degree box at 0.16 deg over 2021-01-01 .. 02-04, with the raw model only."""
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    config.update(box=dict(SMALL_BOX), period={"start": "2021-01-01", "end": "2021-01-31"})
+    config.update(box=dict(SMALL_BOX), period={"start": "2021-01-01", "end": "2021-02-04"})
     config["grid"]["resolution"] = 0.16
     config["models"] = {"raw": {}}
     config["grids"] = {}
@@ -43,7 +44,8 @@ def small_config() -> dict:
 
 @pytest.fixture(scope="session")
 def twin_archive_folder(tmp_path_factory) -> Path:
-    """January 2021 of the twin over the small config's raw box, as the twin source writes it (genuine layouts)."""
+    """The small config's twin (2021-01-01 .. 02-04) as the twin source writes it (genuine layouts, one file per
+    product and month)."""
     folder = tmp_path_factory.mktemp("archive")
     Archive.from_twin(small_config(), folder)
     return folder
@@ -59,12 +61,13 @@ def twin_archive(twin_archive_folder: Path) -> Archive:
 
 @pytest.fixture
 def loopback(twin_archive: Archive, monkeypatch) -> Iterator[LoopbackServer]:
-    """A fresh server (no faults, empty request log) with one ERDDAP gap and one preliminary-only NCEI day.
+    """A fresh server (no faults, empty request log) with two ERDDAP gaps and one preliminary-only NCEI day.
 
     Requests to it bypass any HTTP proxy of the environment (also in the snakemake jobs, which inherit it).
     """
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    archive = dataclasses.replace(twin_archive, erddap_gaps={ERDDAP_GAP}, preliminary_days={PRELIMINARY_DAY})
+    gaps = {ERDDAP_GAP, FEBRUARY_GAP}
+    archive = dataclasses.replace(twin_archive, erddap_gaps=gaps, preliminary_days={PRELIMINARY_DAY})
     with LoopbackServer(archive) as server:
         yield server

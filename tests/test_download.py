@@ -157,7 +157,7 @@ def test_erddap_gap_is_served_by_ncei_and_preliminary_names(loopback, tmp_path, 
     decoded = read_oisst([month, gap], box=box)
     assert decoded.sizes["time"] == 31
     np.testing.assert_allclose(read_oisst([last], box=box).values, decoded.values[-1:], atol=1e-5)
-    expected = loopback.archive.oisst.sel(lat=decoded["lat"], lon=decoded["lon"])
+    expected = loopback.archive.oisst.sel(time=decoded["time"], lat=decoded["lat"], lon=decoded["lon"])
     np.testing.assert_allclose(decoded.values, expected.values, atol=1e-5)
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from conftest import ERDDAP_GAP, REPO, small_config
+from conftest import ERDDAP_GAP, FEBRUARY_GAP, REPO, small_config
 
 from sstbias.grid import AnalysisGrid
 from sstbias.regrid import resolve_engine
@@ -74,17 +74,24 @@ def workdir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def twin_aligned(twin_archive_folder: Path, tmp_path_factory) -> xr.Dataset:
-    """January 2021 through the twin source's chain (the stage functions the rules call) from the archive files
-    that the loopback server answers from."""
+    """The small config's period through the twin source's chain (the stage functions the rules call) from the
+    archive files that the loopback server answers from."""
     config = small_config()
     out = tmp_path_factory.mktemp("twin_chain")
     grid = AnalysisGrid.from_config(config)
     engine = resolve_engine(config["grid"]["regrid_engine"])
     daily = config["daily_reduction"]
-    january = {"first": "2021-01-01", "last": "2021-01-31"}
-    data.daily_forecast([twin_archive_folder / "hycom_2021-01.nc"], out / "daily.nc", config["box"], january, **daily)
-    regrid.regrid_product("forecast", [out / "daily.nc"], out / "forecast.nc", grid, engine, config["period"])
-    oisst = [twin_archive_folder / "oisst_2021-01.nc"]
+    months = {
+        "2021-01": {"first": "2021-01-01", "last": "2021-01-31"},
+        "2021-02": {"first": "2021-02-01", "last": "2021-02-04"},
+    }
+    for month, days in months.items():
+        data.daily_forecast(
+            [twin_archive_folder / f"hycom_{month}.nc"], out / f"daily_{month}.nc", config["box"], days, **daily
+        )
+    daily_files = [out / f"daily_{month}.nc" for month in months]
+    regrid.regrid_product("forecast", daily_files, out / "forecast.nc", grid, engine, config["period"])
+    oisst = [twin_archive_folder / f"oisst_{month}.nc" for month in months]
     regrid.regrid_product("observation", oisst, out / "observation.nc", grid, engine, config["period"])
     prepare.align(out / "forecast.nc", out / "observation.nc", out / "aligned.nc", config["period"], "error")
     return xr.load_dataset(out / "aligned.nc")
@@ -119,12 +126,15 @@ def test_full_month_download_through_the_rules(loopback, workdir, twin_aligned):
 
 
 def test_interrupted_run_resumes_without_downloading_finished_chunks(loopback, workdir, twin_aligned):
-    hanging_day = "2021-01-14"
+    """Across a month boundary: two ERDDAP months (checkpoints), each with a gap that NCEI fills."""
+    hanging_day = "2021-01-30"
     loopback.faults.append(Fault(f"time_start={hanging_day}", "delay", times=1, seconds=120))
-    config = remote_config(loopback, "remote_resume", "2021-01-10", "2021-01-16", timeout_s=300)
+    config = remote_config(loopback, "remote_resume", "2021-01-28", "2021-02-03", timeout_s=300)
     raw = workdir / "results" / "remote_resume" / "raw"
-    done = [raw / "hycom" / "days" / f"2021-01-{d}.nc" for d in (10, 11, 12, 13, 15, 16)]
-    done += [raw / "oisst" / "erddap" / "2021-01.nc", raw / "oisst" / "ncei" / f"{ERDDAP_GAP}.nc"]
+    days = [f"2021-01-{d}" for d in (28, 29, 31)] + [f"2021-02-0{d}" for d in (1, 2, 3)]
+    done = [raw / "hycom" / "days" / f"{day}.nc" for day in days]
+    done += [raw / "oisst" / "erddap" / f"{month}.nc" for month in ("2021-01", "2021-02")]
+    done += [raw / "oisst" / "ncei" / f"{day}.nc" for day in (FEBRUARY_GAP,)]  # 01-13 is outside the period
     process = snakemake(workdir, config, "--cores", "2", background=True)
     deadline = time.time() + 240
     while not all(path.exists() for path in done) and time.time() < deadline and process.poll() is None:
@@ -143,7 +153,8 @@ def test_interrupted_run_resumes_without_downloading_finished_chunks(loopback, w
     assert {path: path.stat().st_mtime_ns for path in done} == finished
     assert not list(raw.rglob(".*.part"))
     aligned = xr.load_dataset(workdir / "results" / "remote_resume" / ALIGNED)
-    assert list(pd.DatetimeIndex(aligned["time"].values).day) == list(range(10, 17))  # the ERDDAP gap included
+    expected = pd.date_range("2021-01-28", "2021-02-03")  # the ERDDAP gap 02-02 included
+    assert (pd.DatetimeIndex(aligned["time"].values) == expected).all()
     assert_same_fields(aligned, twin_aligned)
 
 

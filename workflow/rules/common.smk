@@ -206,6 +206,7 @@ def month_forecast_files(month):
 
 
 def raw_forecast_files(wildcards):
+    """The raw HYCOM files of the job's month."""
     return month_forecast_files(wildcards.month)
 
 
