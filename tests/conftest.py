@@ -1,9 +1,16 @@
-"""Shared fixtures: the genuine HYCOM/OISST files (format references, never copied into the repo)."""
+"""Shared fixtures: the genuine HYCOM/OISST files (format references, never copied into the repo) and loopback
+servers that answer download requests in the genuine formats."""
 
+import dataclasses
 import os
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
+
+from sstbias.twin.server import Archive, LoopbackServer
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -15,3 +22,52 @@ def realdata() -> Path:
     if not (folder / "oisst-avhrr-v02r01.20211025.nc").exists():
         pytest.skip(f"genuine data files not found in {folder} (set SSTBIAS_REALDATA)")
     return folder
+
+
+# --- loopback servers (sstbias.twin.server) answering NCSS, ERDDAP griddap and NCEI requests ---------------------
+
+SMALL_BOX = {"lat_min": 12.0, "lat_max": 12.96, "lon_min": 110.0, "lon_max": 110.96}
+# days the ERDDAP aggregation lacks (as 2021-03-23 and 2021-09-07 really do), one in each month of the archive
+ERDDAP_GAP, FEBRUARY_GAP = date(2021, 1, 13), date(2021, 2, 2)
+PRELIMINARY_DAY = date(2021, 1, 31)  # a day NCEI only has under its _preliminary name
+
+
+def small_config() -> dict:
+    """The default config on a 1x1 degree box at 0.16 deg over 2021-01-01 .. 02-04, with the raw model only."""
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    config.update(box=dict(SMALL_BOX), period={"start": "2021-01-01", "end": "2021-02-04"})
+    config["grid"]["resolution"] = 0.16
+    config["models"] = {"raw": {}}
+    config["grids"] = {}
+    return config
+
+
+@pytest.fixture(scope="session")
+def twin_archive_folder(tmp_path_factory) -> Path:
+    """The small config's twin (2021-01-01 .. 02-04) as the twin source writes it (genuine layouts, one file per
+    product and month)."""
+    folder = tmp_path_factory.mktemp("archive")
+    Archive.from_twin(small_config(), folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def twin_archive(twin_archive_folder: Path) -> Archive:
+    """The twin archive's files, decoded (what the loopback servers answer from)."""
+    return Archive.from_files(
+        sorted(twin_archive_folder.glob("hycom_*.nc")), sorted(twin_archive_folder.glob("oisst_*.nc"))
+    )
+
+
+@pytest.fixture
+def loopback(twin_archive: Archive, monkeypatch) -> Iterator[LoopbackServer]:
+    """A fresh server (no faults, empty request log) with two ERDDAP gaps and one preliminary-only NCEI day.
+
+    Requests to it bypass any HTTP proxy of the environment (also in the snakemake jobs, which inherit it).
+    """
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    gaps = {ERDDAP_GAP, FEBRUARY_GAP}
+    archive = dataclasses.replace(twin_archive, erddap_gaps=gaps, preliminary_days={PRELIMINARY_DAY})
+    with LoopbackServer(archive) as server:
+        yield server

@@ -78,9 +78,26 @@ def test_too_short_period_for_split(config):
         check_config(validated(config))
 
 
-def test_reserved_source_is_named(config):
+def test_remote_source_defaults_and_checks(config):
     config["source"] = "remote"
-    with pytest.raises(ConfigError, match="source"):
+    remote = validated(config)["remote"]
+    check_config(validated(config))
+    assert remote["hycom"]["max_connections"] == 2 and remote["oisst"]["service"] == "erddap"
+    assert remote["hycom"]["experiment"] == "expt_93.0" and remote["oisst"]["erddap_dataset"] == "ncdcOisst21Agg"
+    config["remote"] = {"hycom": {"max_connections": 3}}
+    with pytest.raises(WorkflowError, match="max_connections"):
+        validated(config)
+    config["remote"] = {}
+    config["box"].update(lon_min=-2.0, lon_max=2.0)
+    config["grid"]["resolution"] = 0.25
+    with pytest.raises(ConfigError, match="box: lon .* crosses the 0 deg meridian"):
+        check_config(validated(config))
+
+
+def test_local_source_needs_files(config):
+    config["source"] = "local"
+    config["local"] = {"hycom": ["/data/hycom/"]}
+    with pytest.raises(ConfigError, match="local.oisst: empty"):
         check_config(validated(config))
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from sstbias.errors import InputDataError
 from sstbias.grid import Box
-from sstbias.io import read_hycom, read_oisst
+from sstbias.io import TimeWindow, read_hycom, read_oisst
 from sstbias.io.longitude import to_pm180, wrap_longitude
 
 PAPER_BOX = Box(12.0, 16.0, 110.0, 114.0)
@@ -106,7 +106,7 @@ def test_truncated_genuine_file(realdata, tmp_path):
     data = (realdata / OISST).read_bytes()
     cut = tmp_path / "truncated.nc"
     cut.write_bytes(data[: len(data) // 3])
-    with pytest.raises(InputDataError, match=r"truncated\.nc: unreadable or truncated netCDF"):
+    with pytest.raises(InputDataError, match=r"truncated\.nc: (unreadable or )?truncated netCDF"):
         read_oisst([cut], box=PAPER_BOX)
 
 
@@ -174,3 +174,60 @@ def test_repeated_identical_steps_are_kept_once_conflicting_ones_fail(tmp_path, 
     _write_small_oisst(tmp_path / "c.nc", values + 1.0)
     with pytest.raises(InputDataError, match="conflicting values"):
         read_oisst([tmp_path / "a.nc", tmp_path / "c.nc"])
+
+
+def test_truncated_netcdf3_is_caught_by_its_header_length(realdata, tmp_path):
+    """netCDF-C reads a cut classic file without error (zeros for the lost bytes): the header length catches it."""
+    data = (realdata / HYCOM).read_bytes()
+    cut = tmp_path / "cut_hycom.nc"
+    cut.write_bytes(data[:-4000])
+    with netCDF4.Dataset(cut) as ds:  # the silent failure that the check exists for
+        ds.set_auto_maskandscale(False)
+        assert (ds["salinity_bottom"][0] == 0).any()
+    with pytest.raises(InputDataError, match=r"cut_hycom\.nc: truncated netCDF file \(97160 bytes.*101160"):
+        read_hycom([cut])
+
+
+def test_cut_inside_the_header_and_small_hdf5_cut(realdata, tmp_path):
+    head = tmp_path / "head.nc"
+    head.write_bytes((realdata / HYCOM).read_bytes()[:300])
+    with pytest.raises(InputDataError, match=r"head\.nc: truncated or malformed netCDF header"):
+        read_hycom([head])
+    tail = tmp_path / "tail.nc"
+    tail.write_bytes((realdata / OISST).read_bytes()[:-100])
+    with pytest.raises(InputDataError, match=r"tail\.nc: truncated netCDF file"):
+        read_oisst([tail])
+
+
+def test_plain_text_error_body(tmp_path):
+    body = tmp_path / "ncss.nc"
+    body.write_text("Error: NetCDF Subset Service: requested time range has no data\n" + "x" * 900)
+    with pytest.raises(InputDataError, match=r"ncss\.nc: an HTML/text error page, not netCDF"):
+        read_hycom([body])
+
+
+def test_erddap_dimension_names_and_time_window(tmp_path):
+    """ERDDAP spells latitude/longitude; a window keeps its days and skips files without any."""
+    import xarray as xr
+
+    def write(name, first_day, periods):
+        days = pd.date_range(f"{first_day} 12:00", periods=periods, freq="D")
+        values = 28.0 + np.arange(periods)[:, None, None, None] * np.ones((periods, 1, 3, 3))
+        ds = xr.Dataset(
+            {"sst": (("time", "zlev", "latitude", "longitude"), values.astype("float32"), {"units": "degree_C"})},
+            coords={
+                "time": days,
+                "zlev": [0.0],
+                "latitude": 12.125 + 0.25 * np.arange(3),
+                "longitude": 110.125 + 0.25 * np.arange(3),
+            },
+        )
+        ds.to_netcdf(tmp_path / name, format="NETCDF3_64BIT")
+        return tmp_path / name
+
+    files = [write("january.nc", "2021-01-01", 4), write("june.nc", "2021-06-01", 2)]
+    sst = read_oisst(files, window=TimeWindow.days("2021-01-02", "2021-01-03"))
+    assert list(sst["time"].dt.day.values) == [2, 3] and sst.dims == ("time", "lat", "lon")
+    np.testing.assert_allclose(sst.values[:, 0, 0], [29.0, 30.0])
+    with pytest.raises(InputDataError, match=r"OISST: no time step in 2021-02-01.*january\.nc"):
+        read_oisst(files, window=TimeWindow.days("2021-02-01", "2021-02-03"))

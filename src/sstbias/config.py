@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sstbias.box import Box
+from sstbias.download.hycom import east_west_360
 from sstbias.errors import ConfigError
 from sstbias.grid import AnalysisGrid
 from sstbias.split import split_sizes
-
-IMPLEMENTED_SOURCES = ("twin",)
 
 
 def period_days(period: dict) -> pd.DatetimeIndex:
@@ -28,13 +28,21 @@ def period_months(period: dict) -> list[str]:
     return sorted({day.strftime("%Y-%m") for day in period_days(period)})
 
 
+def raw_box(config: dict) -> Box:
+    """The box that raw files cover: the analysis box grown by ``raw_margin_deg`` (degrees, rounded to 1e-6)."""
+    grown = Box.from_config(config["box"]).expanded(config["raw_margin_deg"])
+    return Box(*(round(edge, 6) for edge in (grown.lat_min, grown.lat_max, grown.lon_min, grown.lon_max)))
+
+
 def check_config(config: dict) -> None:
     """Raise ConfigError naming the key if the (schema-validated) config is inconsistent."""
-    if config["source"] not in IMPLEMENTED_SOURCES:
-        raise ConfigError(
-            f"source: {config['source']!r} is reserved for a later release; implemented: {IMPLEMENTED_SOURCES}"
-        )
     AnalysisGrid.from_config(config)
+    if config["source"] == "remote":
+        east_west_360(raw_box(config))
+    if config["source"] == "local":
+        for key in ("hycom", "oisst"):
+            if not config["local"][key]:
+                raise ConfigError(f"local.{key}: empty; list the folders or globs of your files (source: local)")
     days = period_days(config["period"])
     split = config["split"]
     n_train, _, n_test = split_sizes(len(days), split["train_fraction"], split["validation_fraction"])

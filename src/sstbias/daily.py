@@ -11,7 +11,7 @@ import xarray as xr
 
 from sstbias.errors import InputDataError
 from sstbias.grid import Box
-from sstbias.io import read_hycom
+from sstbias.io import TimeWindow, read_hycom
 from sstbias.io.hycom import HYCOM_HALO_DEG
 
 STEPS_PER_DAY = 8
@@ -51,12 +51,18 @@ def reduce_daily(da: xr.DataArray, method: str = "mean", hour: int = 12) -> xr.D
 
 
 def read_daily_forecast(
-    paths: Sequence[str | os.PathLike], box: Box, method: str, hour: int, halo: float = HYCOM_HALO_DEG
+    paths: Sequence[str | os.PathLike],
+    box: Box,
+    method: str,
+    hour: int,
+    halo: float = HYCOM_HALO_DEG,
+    window: TimeWindow | None = None,
 ) -> xr.DataArray:
     """Daily forecast (time, lat, lon) float32 degC on the native grid over ``box`` grown by ``halo`` degrees.
 
     Reads HYCOM files with :func:`sstbias.io.read_hycom` (its documented repairs apply: Kelvin -> degC, values
-    outside the valid range -> NaN, identical repeated steps kept once) and reduces the 3-hourly steps to UTC days
-    with :func:`sstbias.daily.reduce_daily` (``method`` mean or sample at ``hour``). Days are stamped 00:00 UTC.
+    outside the valid range -> NaN, identical repeated steps kept once), keeping only the steps in ``window`` when
+    given, and reduces the 3-hourly steps to UTC days with :func:`sstbias.daily.reduce_daily` (``method`` mean or
+    sample at ``hour``). Days are stamped 00:00 UTC.
     """
-    return reduce_daily(read_hycom(paths, box=box, halo=halo), method=method, hour=hour)
+    return reduce_daily(read_hycom(paths, box=box, halo=halo, window=window), method=method, hour=hour)

@@ -15,3 +15,14 @@ class InputDataError(SstbiasError):
 
 class ModelDirectoryError(SstbiasError):
     """A trained model folder is missing, incomplete, modified or from an incompatible version; names what differs."""
+
+
+class DownloadError(SstbiasError):
+    """A download failed for good (a 4xx answer, or retries exhausted); names the URL and the raw file.
+
+    ``status`` is the HTTP status of the last answer, when there was one.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

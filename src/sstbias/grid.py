@@ -7,43 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from sstbias.box import Box
 from sstbias.errors import ConfigError
 
+__all__ = ["AnalysisGrid", "Box", "lat_coord", "lon_coord"]
+
 _DECIMALS = 6
-
-
-@dataclass(frozen=True)
-class Box:
-    """A latitude/longitude box in degrees; longitudes in [-180, 180), lat_min < lat_max, lon_min < lon_max."""
-
-    lat_min: float
-    lat_max: float
-    lon_min: float
-    lon_max: float
-
-    def __post_init__(self) -> None:
-        if not -90.0 <= self.lat_min < self.lat_max <= 90.0:
-            raise ConfigError(
-                f"box: need -90 <= lat_min < lat_max <= 90, got lat_min={self.lat_min}, lat_max={self.lat_max}"
-            )
-        if not -180.0 <= self.lon_min < self.lon_max <= 180.0:
-            raise ConfigError(
-                f"box: need -180 <= lon_min < lon_max <= 180, got lon_min={self.lon_min}, lon_max={self.lon_max}"
-            )
-
-    @classmethod
-    def from_config(cls, box: dict) -> Box:
-        """Build from the config's ``box`` mapping (keys lat_min, lat_max, lon_min, lon_max)."""
-        return cls(float(box["lat_min"]), float(box["lat_max"]), float(box["lon_min"]), float(box["lon_max"]))
-
-    def expanded(self, margin: float) -> Box:
-        """The box grown by ``margin`` degrees on every side (clipped to valid latitudes)."""
-        return Box(
-            max(self.lat_min - margin, -90.0),
-            min(self.lat_max + margin, 90.0),
-            self.lon_min - margin,
-            self.lon_max + margin,
-        )
 
 
 @dataclass(frozen=True)

@@ -1,47 +1,20 @@
-"""Writing netCDF4 files: CF conventions, compression and atomic replacement of the target."""
+"""Writing netCDF4 files: CF conventions, compression and atomic replacement of the target (``atomic_write``)."""
 
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 import sstbias
+from sstbias.atomic import atomic_write
 
 SST_ATTRS = {
     "units": "degC",
     "standard_name": "sea_surface_temperature",
 }
-
-
-def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path`` and rename it to ``path`` only on success.
-
-    A failure leaves no partial ``path`` behind (the temporary file is removed).
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp's 0600 would make shared results unreadable
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def compression_encoding(ds: xr.Dataset, level: int = 4) -> dict:

@@ -1,9 +1,11 @@
 """Config validation and every path of the workflow, built from the config in one place."""
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
 
+from snakemake.exceptions import IncompleteCheckpointException
 from snakemake.utils import validate
 
 # The workflow always uses this checkout's library, also inside per-rule conda environments
@@ -15,15 +17,24 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
 )
 
-from sstbias import catalog  # noqa: E402
-from sstbias.config import check_config, period_days, period_months  # noqa: E402
+from sstbias import catalog, local_files  # noqa: E402
+from sstbias.config import (
+    check_config,
+    period_days,
+    period_months,
+    raw_box,
+)  # noqa: E402
+from sstbias.download.oisst import chunk_days  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
 
 validate(config, schema="../schemas/config.schema.yaml")
 check_config(config)
 
 ROOT = Path(config["results_root"]) / config["dataset"]
+SOURCE = config["source"]
+DAYS = [f"{day:%Y-%m-%d}" for day in period_days(config["period"])]
 MONTHS = period_months(config["period"])
+RAW_BOX = dataclasses.asdict(raw_box(config))
 BASELINE_MODELS = [name for name in config["models"] if name in catalog.BASELINES]
 DEEP_MODELS = [name for name in config["models"] if name in catalog.DEEP_MODELS]
 MODELS = BASELINE_MODELS + DEEP_MODELS
@@ -53,6 +64,9 @@ def bench(rule, name="bench"):
 PATHS = {
     "raw_hycom": out("raw", "hycom", "{month}.nc"),
     "raw_oisst": out("raw", "oisst", "{month}.nc"),
+    "raw_hycom_day": out("raw", "hycom", "days", "{day}.nc"),
+    "raw_oisst_erddap": out("raw", "oisst", "erddap", "{month}.nc"),
+    "raw_oisst_ncei": out("raw", "oisst", "ncei", "{day}.nc"),
     "twin_diagnostics": out("raw", "twin_diagnostics", "{month}.nc"),
     "forecast_daily": out("interim", "forecast_daily", "{month}.nc"),
     "regridded": out("interim", "regridded", "{product}.nc"),
@@ -160,6 +174,7 @@ def first_runs(models):
 
 wildcard_constraints:
     month=r"\d{4}-\d{2}",
+    day=r"\d{4}-\d{2}-\d{2}",
     lr=r"[0-9.e+-]+",
     it=r"\d{6}",
     point=r"(lr_[0-9.e+-]+|it_\d{6})",
@@ -224,9 +239,103 @@ def correction_forecasts(wildcards):
     return files
 
 
+def month_days(month):
+    """The period's days ("YYYY-MM-DD") in ``month`` ("YYYY-MM")."""
+    return [day for day in DAYS if day.startswith(month)]
+
+
+def month_window(wildcards):
+    """First and last day of the period in the month: the days the month's daily forecast holds."""
+    days = month_days(wildcards.month)
+    return {"first": days[0], "last": days[-1]}
+
+
+# Downloads (source: remote): the polite limits of simultaneous connections per server, unless the user gives
+# them with --resources.
+for resource, limit in (
+    ("hycom_connections", config["remote"]["hycom"]["max_connections"]),
+    ("oisst_connections", config["remote"]["oisst"]["max_connections"]),
+):
+    if resource not in workflow.global_resources:
+        workflow.register_resource(resource, limit)
+
+
+def hycom_request():
+    """What defines a HYCOM day's content, passed as params: the raw box and the dataset path."""
+    hycom = config["remote"]["hycom"]
+    return {"box": RAW_BOX} | {
+        key: hycom[key] for key in ("dataset", "experiment", "collection")
+    }
+
+
+def erddap_request(wildcards):
+    """What defines an ERDDAP month's content, passed as params: the raw box, the dataset id and the days."""
+    erddap_dataset = config["remote"]["oisst"]["erddap_dataset"]
+    return {
+        "box": RAW_BOX,
+        "erddap_dataset": erddap_dataset,
+        "days": month_days(wildcards.month),
+    }
+
+
+if SOURCE == "local":
+    LOCAL_HYCOM = local_files.expand_patterns(config["local"]["hycom"], "local.hycom")
+    LOCAL_OISST = local_files.oisst_files_for_days(
+        local_files.expand_patterns(config["local"]["oisst"], "local.oisst"),
+        period_days(config["period"])[0].date(),
+        period_days(config["period"])[-1].date(),
+    )
+
+
+def month_forecast_files(month):
+    """The raw HYCOM files of a month: the twin's month file, the downloaded days or the user's files."""
+    if SOURCE == "remote":
+        return expand(PATHS["raw_hycom_day"], day=month_days(month))
+    if SOURCE == "local":
+        return local_files.hycom_files_for_month(LOCAL_HYCOM, month)
+    return expand(PATHS["raw_hycom"], month=month)
+
+
+def raw_forecast_files(wildcards):
+    """The raw HYCOM files of the job's month."""
+    return month_forecast_files(wildcards.month)
+
+
+def erddap_month_files(month):
+    """A month's ERDDAP file and the NCEI files of the days it lacks (known once it is downloaded)."""
+    try:
+        chunk = checkpoints.download_oisst_erddap.get(month=month).output[0]
+    except IncompleteCheckpointException as pending:
+        # Snakemake's own placeholder; catching it here (instead of letting it end the input function) puts
+        # every month's download on the DAG at once, and the list is evaluated again when each finishes.
+        return [pending.targetfile]
+    held = {f"{day:%Y-%m-%d}" for day in chunk_days(chunk)}
+    lacking = [day for day in month_days(month) if day not in held]
+    return [chunk] + expand(PATHS["raw_oisst_ncei"], day=lacking)
+
+
+def raw_observation_files():
+    """The raw OISST files of the period, by source."""
+    if SOURCE == "local":
+        return LOCAL_OISST
+    if SOURCE == "twin":
+        return monthly("raw_oisst")
+    if config["remote"]["oisst"]["service"] == "ncei":
+        return expand(PATHS["raw_oisst_ncei"], day=DAYS)
+    return [path for month in MONTHS for path in erddap_month_files(month)]
+
+
+def raw_files(wildcards):
+    """Every raw file of the period, both products (the target rule raw_data)."""
+    forecast = [path for month in MONTHS for path in month_forecast_files(month)]
+    return forecast + raw_observation_files()
+
+
 def regrid_inputs(wildcards):
     """Daily forecast files or raw OISST files of the period."""
-    return monthly("forecast_daily" if wildcards.product == "forecast" else "raw_oisst")
+    if wildcards.product == "forecast":
+        return monthly("forecast_daily")
+    return raw_observation_files()
 
 
 def regrid_outputs():

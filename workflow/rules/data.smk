@@ -23,7 +23,7 @@ rule synthesize:
 rule daily_forecast:
     """Reduce a month of the 3-hourly forecast to one field per UTC day on the native grid."""
     input:
-        PATHS["raw_hycom"],
+        raw_forecast_files,
     output:
         PATHS["forecast_daily"],
     log:
@@ -39,5 +39,12 @@ rule daily_forecast:
     params:
         box=config["box"],
         daily=config["daily_reduction"],
+        days=month_window,
     script:
         "../scripts/daily_forecast.py"
+
+
+rule raw_data:
+    """Target: every raw file of the period and nothing else; `snakemake raw_data` downloads first."""
+    input:
+        raw_files,

@@ -18,5 +18,6 @@ rule regrid:
         box=config["box"],
         resolution=config["grid"]["resolution"],
         engine=REGRID_ENGINE,
+        period=config["period"],
     script:
         "../scripts/regrid.py"

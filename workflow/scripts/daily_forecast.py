@@ -5,4 +5,5 @@ from sstbias.stages import data
 
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
-    data.daily_forecast(sm.input[0], sm.output[0], sm.params.box, sm.params.daily["method"], sm.params.daily["hour"])
+    daily = sm.params.daily
+    data.daily_forecast(list(sm.input), sm.output[0], sm.params.box, sm.params.days, daily["method"], daily["hour"])

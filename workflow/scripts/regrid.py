@@ -8,4 +8,6 @@ with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
     grid = AnalysisGrid(Box.from_config(sm.params.box), sm.params.resolution)
     weights = sm.output.get("weights")
-    regrid.regrid_product(sm.wildcards.product, list(sm.input), sm.output.field, grid, sm.params.engine, weights)
+    regrid.regrid_product(
+        sm.wildcards.product, list(sm.input), sm.output.field, grid, sm.params.engine, sm.params.period, weights
+    )

@@ -2,5 +2,6 @@
 
 from sstbias.io.hycom import read_hycom
 from sstbias.io.oisst import read_oisst
+from sstbias.io.reader import TimeWindow
 
-__all__ = ["read_hycom", "read_oisst"]
+__all__ = ["TimeWindow", "read_hycom", "read_oisst"]

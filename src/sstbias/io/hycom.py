@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import xarray as xr
 
 from sstbias.grid import Box
-from sstbias.io.reader import ProductSpec, read_product
+from sstbias.io.reader import ProductSpec, TimeWindow, read_product
 
 HYCOM = ProductSpec(name="HYCOM", variable="water_temp", level_dim="depth", long_name="HYCOM surface water temperature")
 # Degrees kept around the box (neighbours for the bilinear interpolation at the box edges).
@@ -16,11 +16,15 @@ HYCOM_HALO_DEG = 0.1
 
 
 def read_hycom(
-    paths: Sequence[str | os.PathLike], box: Box | None = None, halo: float = HYCOM_HALO_DEG
+    paths: Sequence[str | os.PathLike],
+    box: Box | None = None,
+    halo: float = HYCOM_HALO_DEG,
+    window: TimeWindow | None = None,
 ) -> xr.DataArray:
     """Surface ``water_temp`` (the shallowest depth) of HYCOM files as (time, lat, lon) float32 degC.
 
     Native grid 0.08 deg in longitude x 0.04 deg in latitude; times are the files' valid times (UTC).
-    ``halo`` (degrees) extra around ``box`` is kept for interpolation.
+    ``halo`` (degrees) extra around ``box`` is kept for interpolation; with ``window`` only its times are kept
+    (files without any are skipped).
     """
-    return read_product(paths, HYCOM, box, halo)
+    return read_product(paths, HYCOM, box, halo, window)

@@ -4,8 +4,10 @@ Documented repairs (each logged as a WARNING naming the file):
 - temperatures in Kelvin (units K/kelvin/degK, or a median above 200) are converted to degC;
 - values outside the variable's valid_min/valid_max are set to NaN;
 - a time step repeated with identical values across files (HYCOM hindcasts overlap) is kept once.
-Everything else that is wrong (not netCDF, truncated, missing variable or coordinate, unknown units, a box the
-file does not cover, a time step with no valid value, conflicting duplicate steps) raises InputDataError.
+Everything else that is wrong (not netCDF, truncated (netCDF-3 too, by the length its header announces), a
+missing variable or coordinate, unknown units, a box the file does not cover, a time step with no valid value,
+conflicting duplicate steps) raises InputDataError. Files may spell the horizontal dimensions lat/lon or
+latitude/longitude (ERDDAP).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import xarray as xr
 
 from sstbias.errors import InputDataError
 from sstbias.grid import Box, lat_coord, lon_coord
-from sstbias.io.longitude import to_pm180
+from sstbias.io.longitude import to_pm180, wrap_longitude
 from sstbias.io.validate import open_variable
 
 log = logging.getLogger("sstbias.io")
@@ -29,6 +31,9 @@ log = logging.getLogger("sstbias.io")
 CELSIUS_UNITS = {"degc", "celsius", "degree_celsius", "degrees_celsius", "degree_c", "degrees_c", "c"}
 KELVIN_UNITS = {"k", "kelvin", "degk", "degrees_k", "degree_kelvin"}
 KELVIN_MEDIAN_THRESHOLD = 200.0
+LAT_NAMES = ("lat", "latitude")
+LON_NAMES = ("lon", "longitude")
+_TOLERANCE = 1e-6
 ZERO_CELSIUS_IN_KELVIN = 273.15
 
 
@@ -42,15 +47,41 @@ class ProductSpec:
     long_name: str
 
 
-def read_product(paths: Sequence[str | os.PathLike], spec: ProductSpec, box: Box | None, halo: float) -> xr.DataArray:
+@dataclass(frozen=True)
+class TimeWindow:
+    """Times ``start <= t < end`` (UTC, naive timestamps) to keep from files that may hold more."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+    @classmethod
+    def days(cls, first: str | pd.Timestamp, last: str | pd.Timestamp) -> TimeWindow:
+        """Every time of the UTC days ``first`` .. ``last`` (inclusive)."""
+        return cls(pd.Timestamp(first).floor("D"), pd.Timestamp(last).floor("D") + pd.Timedelta(days=1))
+
+    def __str__(self) -> str:
+        return f"{self.start} .. {self.end} (exclusive)"
+
+
+def read_product(
+    paths: Sequence[str | os.PathLike],
+    spec: ProductSpec,
+    box: Box | None,
+    halo: float,
+    window: TimeWindow | None = None,
+) -> xr.DataArray:
     """Decode ``spec.variable`` from ``paths`` at the shallowest level into (time, lat, lon) float32 degC.
 
     Longitudes become [-180, 180), latitudes ascending, times sorted (UTC). With a ``box``, keeps the box grown
     by ``halo`` degrees (so interpolation at the edges has neighbours); each file must cover the box itself.
+    With a ``window``, keeps the times inside it and skips files with none (user folders may hold other
+    years); at least one file must contribute. Only the kept part of each file is read from disk.
     """
     if not paths:
         raise InputDataError(f"{spec.name}: no input files")
-    fields = [_read_file(path, spec, box, halo) for path in paths]
+    fields = [field for path in paths if (field := _read_file(path, spec, box, halo, window)) is not None]
+    if not fields:
+        raise InputDataError(f"{spec.name}: no time step in {window} in any of {len(paths)} files ({paths[0]}, ...)")
     combined = _concat_unique_times(fields, spec)
     combined.attrs = {
         "units": "degC",
@@ -61,20 +92,17 @@ def read_product(paths: Sequence[str | os.PathLike], spec: ProductSpec, box: Box
     return combined
 
 
-def _read_file(path: str | os.PathLike, spec: ProductSpec, box: Box | None, halo: float) -> xr.DataArray:
-    ds = open_variable(path, spec.variable)
+def _read_file(
+    path: str | os.PathLike, spec: ProductSpec, box: Box | None, halo: float, window: TimeWindow | None
+) -> xr.DataArray | None:
+    ds = open_variable(path, spec.variable, lambda raw: _indexers(raw, spec, box, halo, window, path))
+    if ds is None:
+        return None
     da = ds[spec.variable]
-    for dim in ("time", "lat", "lon"):
-        if dim not in da.dims:
-            raise InputDataError(f"{path}: {spec.variable} lacks the {dim!r} dimension (dims {da.dims})")
-    if spec.level_dim in da.dims:
-        shallowest = int(np.argmin(np.abs(da[spec.level_dim].values)))
-        da = da.isel({spec.level_dim: shallowest}, drop=True)
+    da = da.rename({dim: name for dim, name in _horizontal_dims(da, path).items() if dim != name})
     if da.ndim != 3:
         raise InputDataError(f"{path}: {spec.variable} has unexpected dimensions {da.dims}")
     da = to_pm180(da.transpose("time", "lat", "lon")).sortby("lat")
-    if box is not None:
-        da = _select_box(da, box, halo, path)
     values = _mask_invalid_range(ds[spec.variable], da, path)
     values = _to_celsius(values, ds[spec.variable].attrs.get("units", ""), path)
     times = pd.DatetimeIndex(da["time"].values)
@@ -88,25 +116,71 @@ def _read_file(path: str | os.PathLike, spec: ProductSpec, box: Box | None, halo
     )
 
 
-def _select_box(da: xr.DataArray, box: Box, halo: float, path: str | os.PathLike) -> xr.DataArray:
-    lat, lon = da["lat"].values, da["lon"].values
-    tolerance = 1e-6
+def _horizontal_dims(da: xr.DataArray, path: str | os.PathLike) -> dict[str, str]:
+    """The file's names of the time, latitude and longitude dimensions -> time, lat, lon (ERDDAP spells out
+    latitude/longitude)."""
+    found = {}
+    for standard, names in (("time", ("time",)), ("lat", LAT_NAMES), ("lon", LON_NAMES)):
+        present = [name for name in names if name in da.dims]
+        if not present:
+            raise InputDataError(f"{path}: {da.name} lacks the {standard!r} dimension (dims {da.dims})")
+        found[present[0]] = standard
+    return found
+
+
+def _indexers(
+    raw: xr.Dataset,
+    spec: ProductSpec,
+    box: Box | None,
+    halo: float,
+    window: TimeWindow | None,
+    path: str | os.PathLike,
+) -> dict[str, int | slice | np.ndarray] | None:
+    """Positions to read: the shallowest level, the window's times and the grown box (None: no wanted time)."""
+    da = raw[spec.variable]
+    names = {standard: name for name, standard in _horizontal_dims(da, path).items()}
+    indexers: dict[str, int | slice | np.ndarray] = {}
+    if spec.level_dim in da.dims:
+        indexers[spec.level_dim] = int(np.argmin(np.abs(raw[spec.level_dim].values)))
+    if window is not None:
+        times = pd.DatetimeIndex(xr.decode_cf(raw[["time"]])["time"].values)
+        kept = np.flatnonzero((times >= window.start) & (times < window.end))
+        if kept.size == 0:
+            return None
+        indexers["time"] = _positions(kept)
+    if box is not None:
+        lat = raw[names["lat"]].values.astype("float64")
+        lon = np.round(wrap_longitude(raw[names["lon"]].values), 6)
+        _check_coverage(lat, lon, box, path)
+        grown = box.expanded(halo)
+        indexers[names["lat"]] = _positions(np.flatnonzero(_inside(lat, grown.lat_min, grown.lat_max)))
+        indexers[names["lon"]] = _positions(np.flatnonzero(_inside(lon, grown.lon_min, grown.lon_max)))
+    return indexers
+
+
+def _inside(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    return (values >= low - _TOLERANCE) & (values <= high + _TOLERANCE)
+
+
+def _positions(index: np.ndarray) -> slice | np.ndarray:
+    """A slice for consecutive positions (read as one block), else the positions themselves."""
+    if index.size and np.all(np.diff(index) == 1):
+        return slice(int(index[0]), int(index[-1]) + 1)
+    return index
+
+
+def _check_coverage(lat: np.ndarray, lon: np.ndarray, box: Box, path: str | os.PathLike) -> None:
     for side, inside in (
-        ("south (lat_min)", lat.min() <= box.lat_min + tolerance),
-        ("north (lat_max)", lat.max() >= box.lat_max - tolerance),
-        ("west (lon_min)", lon.min() <= box.lon_min + tolerance),
-        ("east (lon_max)", lon.max() >= box.lon_max - tolerance),
+        ("south (lat_min)", lat.min() <= box.lat_min + _TOLERANCE),
+        ("north (lat_max)", lat.max() >= box.lat_max - _TOLERANCE),
+        ("west (lon_min)", lon.min() <= box.lon_min + _TOLERANCE),
+        ("east (lon_max)", lon.max() >= box.lon_max - _TOLERANCE),
     ):
         if not inside:
             raise InputDataError(
                 f"{path}: does not cover the box's {side} edge (file lat {lat.min():.3f}..{lat.max():.3f}, "
                 f"lon {lon.min():.3f}..{lon.max():.3f}; box {box})"
             )
-    grown = box.expanded(halo)
-    return da.sel(
-        lat=slice(grown.lat_min - tolerance, grown.lat_max + tolerance),
-        lon=slice(grown.lon_min - tolerance, grown.lon_max + tolerance),
-    )
 
 
 def _mask_invalid_range(raw: xr.DataArray, da: xr.DataArray, path: str | os.PathLike) -> np.ndarray:

@@ -6,10 +6,12 @@ The Snakemake scripts in ``workflow/scripts/`` only pass paths and parameters to
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from sstbias import twin
 from sstbias.daily import read_daily_forecast
 from sstbias.grid import Box
+from sstbias.io import TimeWindow
 from sstbias.netcdf import write_dataset
 from sstbias.stages.common import FIELD, PathLike
 
@@ -22,8 +24,14 @@ def synthesize(month: str, config: dict, hycom: PathLike, oisst: PathLike, diagn
     log.info("twin month %s written", month)
 
 
-def daily_forecast(raw: PathLike, out: PathLike, box: dict, method: str, hour: int) -> None:
-    """Read a raw HYCOM file over the box and write its daily reduction (time, lat, lon) in degC."""
-    daily = read_daily_forecast([raw], Box.from_config(box), method, hour)
-    log.info("%s: %d days (%s)", raw, daily.sizes["time"], daily.attrs["cell_methods"])
-    write_dataset(daily.to_dataset(name=FIELD), out, history=f"sstbias daily_forecast ({method}) from {raw}")
+def daily_forecast(raw: Sequence[PathLike], out: PathLike, box: dict, days: dict, method: str, hour: int) -> None:
+    """Read raw HYCOM files over the box on ``days`` (first .. last, "YYYY-MM-DD") and write their daily
+    reduction (time, lat, lon) in degC.
+
+    ``raw`` is one twin month file, a month of downloaded days or user files (their other times are left out).
+    """
+    window = TimeWindow.days(days["first"], days["last"])
+    daily = read_daily_forecast(list(raw), Box.from_config(box), method, hour, window=window)
+    log.info("%d files: %d days (%s)", len(raw), daily.sizes["time"], daily.attrs["cell_methods"])
+    sources = raw[0] if len(raw) == 1 else f"{len(raw)} files ({raw[0]} ...)"
+    write_dataset(daily.to_dataset(name=FIELD), out, history=f"sstbias daily_forecast ({method}) from {sources}")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import xarray as xr
 
 from sstbias.grid import AnalysisGrid
-from sstbias.io import read_oisst
+from sstbias.io import TimeWindow, read_oisst
 from sstbias.netcdf import write_dataset
 from sstbias.regrid import regrid_bilinear
 from sstbias.stages.common import FIELD, PathLike, open_field
@@ -25,14 +25,18 @@ def regrid_product(
     out: PathLike,
     grid: AnalysisGrid,
     engine: str,
+    period: dict,
     weights: PathLike | None = None,
 ) -> None:
-    """Regrid the daily ``forecast`` files or the raw ``observation`` (OISST) files onto ``grid``."""
+    """Regrid the daily ``forecast`` files or the raw ``observation`` (OISST) files onto ``grid``.
+
+    Raw OISST times outside the ``period`` (start/end "YYYY-MM-DD") are left out (user files may hold more).
+    """
     if product == "forecast":
         field = xr.concat([open_field(path) for path in inputs], dim="time")
         field.attrs["source_files"] = ", ".join(map(str, inputs))
     elif product == "observation":
-        field = read_oisst(list(inputs), box=grid.box)
+        field = read_oisst(list(inputs), box=grid.box, window=TimeWindow.days(period["start"], period["end"]))
     else:
         raise ValueError(f"unknown product {product!r}")
     regridded = regrid_bilinear(field, grid, engine=engine, weights_path=weights)

@@ -1,8 +1,11 @@
-"""Writers of the genuine file layouts: HYCOM GOFS 3.1 NCSS subsets and NOAA OISST v2.1 daily files.
+"""Writers of the genuine file layouts: HYCOM GOFS 3.1 NCSS subsets and hindcast files, NOAA OISST v2.1 daily
+files (NCEI), ERDDAP griddap answers and PSL yearly files.
 
-The packing, attributes and coordinate conventions copy the real products (see ``../shared/realdata`` and
-docs/twin.md), so the readers in :mod:`sstbias.io` decode twin files and real downloads alike. Every file is
-marked as synthetic in its global attributes.
+The packing, attributes and coordinate conventions of the HYCOM and NCEI layouts copy the genuine files in
+``../shared/realdata`` (docs/twin.md), so the readers in :mod:`sstbias.io` decode twin files and real
+downloads alike. No genuine ERDDAP or PSL file is at hand: those two layouts follow the services' documented
+conventions (ERDDAP: unpacked floats, ``latitude``/``longitude``, seconds since 1970; PSL: float ``sst`` with
+a ``missing_value``, days since 1800 stamped at 00:00). Every file is marked as synthetic.
 """
 
 from __future__ import annotations
@@ -30,12 +33,26 @@ def _coordinate(ds: netCDF4.Dataset, name: str, dtype: str, values: np.ndarray, 
     var[:] = values
 
 
-def write_hycom(path: Path, times: pd.DatetimeIndex, lat: np.ndarray, lon360: np.ndarray, sst: np.ndarray) -> None:
-    """A HYCOM GLBy0.08/expt_93.0 NCSS-style subset: ``water_temp(time, depth=1, lat, lon)`` int16.
+def write_hycom(
+    path: Path,
+    times: pd.DatetimeIndex,
+    lat: np.ndarray,
+    lon360: np.ndarray,
+    sst: np.ndarray,
+    file_format: str = "NETCDF4",
+    depths: tuple[float, ...] = (0.0,),
+    analysis_time: pd.Timestamp | None = None,
+) -> None:
+    """A HYCOM GLBy0.08/expt_93.0 file: ``water_temp(time, depth, lat, lon)`` int16.
 
-    ``sst`` is (time, lat, lon) in degC with NaN on land; ``lon360`` in 0..360.
+    ``sst`` is (time, lat, lon) in degC with NaN on land; ``lon360`` holds the longitudes as the file stores
+    them (0..360 in NCSS answers, -180..180 in some hindcast subsets). The defaults give an NCSS answer
+    (netCDF-4, surface only). A hindcast archive file is netCDF-3 (``file_format`` NETCDF3_64BIT_OFFSET, time
+    a record dimension) with several ``depths`` (m; the deeper levels 0.05 degC/m colder) and a ``tau``
+    (hours since ``analysis_time``).
     """
-    with netCDF4.Dataset(path, "w", format="NETCDF4") as ds:
+    classic = file_format.startswith("NETCDF3")
+    with netCDF4.Dataset(path, "w", format=file_format) as ds:
         ds.setncatts(
             {
                 "classification_level": "UNCLASSIFIED",
@@ -48,8 +65,9 @@ def write_hycom(path: Path, times: pd.DatetimeIndex, lat: np.ndarray, lon360: np
                 "comment": TWIN_NOTE,
             }
         )
-        for name, size in (("time", len(times)), ("depth", 1), ("lat", lat.size), ("lon", lon360.size)):
+        for name, size in (("lat", lat.size), ("lon", lon360.size), ("depth", len(depths))):
             ds.createDimension(name, size)
+        ds.createDimension("time", None if classic else len(times))
         hours = (times - HYCOM_EPOCH) / pd.Timedelta(hours=1)
         _coordinate(
             ds,
@@ -65,11 +83,13 @@ def write_hycom(path: Path, times: pd.DatetimeIndex, lat: np.ndarray, lon360: np
                 "NAVO_code": np.int32(13),
             },
         )
+        if analysis_time is not None:
+            _tau(ds, times, analysis_time)
         _coordinate(
             ds,
             "depth",
             "f8",
-            np.array([0.0]),
+            np.asarray(depths, dtype="float64"),
             {
                 "long_name": "Depth",
                 "standard_name": "depth",
@@ -108,7 +128,12 @@ def write_hycom(path: Path, times: pd.DatetimeIndex, lat: np.ndarray, lon360: np
             },
         )
         var = ds.createVariable(
-            "water_temp", "i2", ("time", "depth", "lat", "lon"), zlib=True, complevel=4, fill_value=np.int16(-30000)
+            "water_temp",
+            "i2",
+            ("time", "depth", "lat", "lon"),
+            zlib=not classic,
+            complevel=4,
+            fill_value=np.int16(-30000),
         )
         var.setncatts(
             {
@@ -123,7 +148,22 @@ def write_hycom(path: Path, times: pd.DatetimeIndex, lat: np.ndarray, lon360: np
             }
         )
         var.set_auto_maskandscale(False)
-        var[:] = _pack(sst, 0.001, 20.0, -30000)[:, None]
+        levels = np.stack([sst - 0.05 * depth for depth in depths], axis=1)
+        var[:] = _pack(levels, 0.001, 20.0, -30000)
+
+
+def _tau(ds: netCDF4.Dataset, times: pd.DatetimeIndex, analysis_time: pd.Timestamp) -> None:
+    """HYCOM's ``tau``: forecast hours since the analysis (not CF time units; readers leave it undecoded)."""
+    var = ds.createVariable("tau", "f8", ("time",))
+    var.setncatts(
+        {
+            "long_name": "Tau",
+            "units": "hours since analysis",
+            "time_origin": f"{analysis_time:%Y-%m-%d %H:%M:%S}",
+            "NAVO_code": np.int32(56),
+        }
+    )
+    var[:] = np.asarray((times - analysis_time) / pd.Timedelta(hours=1), dtype="float64")
 
 
 def write_oisst(path: Path, days: pd.DatetimeIndex, lat: np.ndarray, lon360: np.ndarray, fields: dict) -> None:
@@ -198,3 +238,83 @@ def write_oisst(path: Path, days: pd.DatetimeIndex, lat: np.ndarray, lon360: np.
             )
             var.set_auto_maskandscale(False)
             var[:] = _pack(values, 0.01, 0.0, -999)[:, None]
+
+
+def write_erddap_oisst(
+    path: Path, days: pd.DatetimeIndex, lat: np.ndarray, lon360: np.ndarray, sst: np.ndarray
+) -> None:
+    """An ERDDAP griddap answer of ``ncdcOisst21Agg`` as ``.nc``: netCDF-3, ``sst(time, zlev, latitude, longitude)``.
+
+    ERDDAP unpacks the values: float32 degC with _FillValue -999; times in seconds since 1970 at the day
+    centres (12:00 UTC) of ``days``; ``sst`` (time, lat, lon) degC with NaN on land; ``lon360`` in 0..360.
+    """
+    with netCDF4.Dataset(path, "w", format="NETCDF3_CLASSIC") as ds:
+        ds.setncatts(
+            {
+                "Conventions": "CF-1.6, COARDS, ACDD-1.3",
+                "cdm_data_type": "Grid",
+                "title": "NOAA OISST v2.1 daily, ERDDAP subset (ncdcOisst21Agg)",
+                "institution": "NOAA NCEI (source); ERDDAP server (subset)",
+                "comment": TWIN_NOTE,
+            }
+        )
+        for name, size in (("time", len(days)), ("zlev", 1), ("latitude", lat.size), ("longitude", lon360.size)):
+            ds.createDimension(name, size)
+        seconds = (days.floor("D") + pd.Timedelta(hours=12) - pd.Timestamp("1970-01-01")) / pd.Timedelta(seconds=1)
+        axis = {"_CoordinateAxisType": "Time", "axis": "T", "standard_name": "time", "long_name": "Centered Time"}
+        _coordinate(ds, "time", "f8", np.asarray(seconds), axis | {"units": "seconds since 1970-01-01T00:00:00Z"})
+        _coordinate(ds, "zlev", "f4", np.array([0.0], "float32"), {"axis": "Z", "positive": "up", "units": "m"})
+        for name, values, units in (("latitude", lat, "degrees_north"), ("longitude", lon360, "degrees_east")):
+            attrs = {"axis": "Y" if name == "latitude" else "X", "standard_name": name, "units": units}
+            _coordinate(ds, name, "f4", values.astype("float32"), attrs | {"long_name": name.capitalize()})
+        var = ds.createVariable("sst", "f4", ("time", "zlev", "latitude", "longitude"), fill_value=np.float32(-999.0))
+        var.setncatts(
+            {
+                "long_name": "Daily Sea Surface Temperature",
+                "standard_name": "sea_surface_temperature",
+                "units": "degree_C",
+                "ioos_category": "Temperature",
+                "colorBarMinimum": 0.0,
+                "colorBarMaximum": 32.0,
+            }
+        )
+        var[:] = np.where(np.isfinite(sst), np.round(sst, 2), -999.0).astype("float32")[:, None]
+
+
+def write_psl_oisst(path: Path, days: pd.DatetimeIndex, lat: np.ndarray, lon360: np.ndarray, sst: np.ndarray) -> None:
+    """A PSL yearly file (``sst.day.mean.YYYY.nc``): netCDF-4, float ``sst(time, lat, lon)`` degC, no zlev.
+
+    Days are stamped at 00:00 UTC in days since 1800-01-01; missing values are -9.96921e+36; ``sst`` (time,
+    lat, lon) degC with NaN on land; ``lon360`` in 0..360.
+    """
+    missing = np.float32(-9.96921e36)
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as ds:
+        ds.setncatts(
+            {
+                "Conventions": "CF-1.5",
+                "title": "NOAA/NCEI 1/4 Degree Daily Optimum Interpolation Sea Surface Temperature (OISST) "
+                "Analysis, Version 2.1",
+                "institution": "NOAA/National Centers for Environmental Information",
+                "source": "NOAA/NCEI https://www.ncei.noaa.gov/data/sea-surface-temperature-optimum-interpolation/",
+                "comment": TWIN_NOTE,
+            }
+        )
+        ds.createDimension("time", None)
+        ds.createDimension("lat", lat.size)
+        ds.createDimension("lon", lon360.size)
+        stamps = (days.floor("D") - pd.Timestamp("1800-01-01")) / pd.Timedelta(days=1)
+        _coordinate(ds, "time", "f8", np.asarray(stamps), {"units": "days since 1800-01-01 00:00:00", "axis": "T"})
+        _coordinate(ds, "lat", "f4", lat.astype("float32"), {"units": "degrees_north", "axis": "Y"})
+        _coordinate(ds, "lon", "f4", lon360.astype("float32"), {"units": "degrees_east", "axis": "X"})
+        var = ds.createVariable("sst", "f4", ("time", "lat", "lon"), zlib=True, complevel=4)
+        var.setncatts(
+            {
+                "long_name": "Daily Mean of Sea Surface Temperature",
+                "units": "degC",
+                "valid_range": np.array([-3.0, 45.0], dtype="float32"),
+                "missing_value": missing,
+                "dataset": "NOAA High-resolution Blended Analysis",
+                "statistic": "Mean",
+            }
+        )
+        var[:] = np.where(np.isfinite(sst), sst, missing).astype("float32")

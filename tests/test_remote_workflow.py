@@ -1,0 +1,244 @@
+"""source: remote and source: local through the rules: snakemake downloads from a loopback server answering in the
+genuine formats (a full month; an interrupted run resumed; the ERDDAP gap from NCEI) or reads user files in the
+genuine layouts, and the chain downstream gives what the twin source's chain gives from the same ocean."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+import yaml
+from conftest import ERDDAP_GAP, FEBRUARY_GAP, REPO, small_config
+
+from sstbias.grid import AnalysisGrid
+from sstbias.regrid import resolve_engine
+from sstbias.stages import data, prepare, regrid
+from sstbias.twin.formats import write_hycom, write_oisst, write_psl_oisst
+from sstbias.twin.server import Fault
+
+pytestmark = pytest.mark.integration
+ALIGNED = Path("interim", "aligned.nc")
+
+
+def snakemake(workdir: Path, config: dict, *args: str, background: bool = False):
+    """Run (or start) snakemake on ``config`` (written beside the workflow) for its aligned.nc."""
+    name = f"{config['dataset']}.yaml"
+    (workdir / name).write_text(yaml.safe_dump(config))
+    target = str(Path(config["results_root"], config["dataset"], ALIGNED))
+    command = [sys.executable, "-m", "snakemake", target, "--configfile", name, *args]
+    env = {**os.environ, "PYTHONPATH": ""}
+    if background:
+        return subprocess.Popen(
+            command,
+            cwd=workdir,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+    return subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, timeout=600)
+
+
+def remote_config(server, dataset: str, start: str, end: str, timeout_s: float = 20.0) -> dict:
+    config = small_config()
+    config.update(dataset=dataset, source="remote", period={"start": start, "end": end})
+    addresses = server.remote_config()
+    config["remote"] = {
+        "contact": "tests@example.org",
+        "retries": 2,
+        "backoff_s": 0.05,
+        "backoff_max_s": 0.2,
+        "hycom": addresses["hycom"] | {"timeout_s": timeout_s},
+        "oisst": addresses["oisst"] | {"timeout_s": timeout_s},
+    }
+    return config
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("repo")
+    for name in ("Snakefile", "workflow", "src", "envs", "config"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def twin_aligned(twin_archive_folder: Path, tmp_path_factory) -> xr.Dataset:
+    """The small config's period through the twin source's chain (the stage functions the rules call) from the
+    archive files that the loopback server answers from."""
+    config = small_config()
+    out = tmp_path_factory.mktemp("twin_chain")
+    grid = AnalysisGrid.from_config(config)
+    engine = resolve_engine(config["grid"]["regrid_engine"])
+    daily = config["daily_reduction"]
+    months = {
+        "2021-01": {"first": "2021-01-01", "last": "2021-01-31"},
+        "2021-02": {"first": "2021-02-01", "last": "2021-02-04"},
+    }
+    for month, days in months.items():
+        data.daily_forecast(
+            [twin_archive_folder / f"hycom_{month}.nc"], out / f"daily_{month}.nc", config["box"], days, **daily
+        )
+    daily_files = [out / f"daily_{month}.nc" for month in months]
+    regrid.regrid_product("forecast", daily_files, out / "forecast.nc", grid, engine, config["period"])
+    oisst = [twin_archive_folder / f"oisst_{month}.nc" for month in months]
+    regrid.regrid_product("observation", oisst, out / "observation.nc", grid, engine, config["period"])
+    prepare.align(out / "forecast.nc", out / "observation.nc", out / "aligned.nc", config["period"], "error")
+    return xr.load_dataset(out / "aligned.nc")
+
+
+def assert_same_fields(aligned: xr.Dataset, expected: xr.Dataset) -> None:
+    expected = expected.sel(time=aligned["time"])
+    for name in ("forecast", "observation"):
+        np.testing.assert_allclose(aligned[name].values, expected[name].values, atol=2e-4, equal_nan=True)
+    np.testing.assert_array_equal(aligned["ocean_mask"].values, expected["ocean_mask"].values)
+
+
+def test_full_month_download_through_the_rules(loopback, workdir, twin_aligned):
+    loopback.faults.append(Fault("/ncss/", "delay", times=-1, seconds=0.2))  # slow answers: connections overlap
+    config = remote_config(loopback, "remote_month", "2021-01-01", "2021-01-31")
+    run = snakemake(workdir, config, "--cores", "4")
+    assert run.returncode == 0, run.stderr[-4000:]
+    raw = workdir / "results" / "remote_month" / "raw"
+    assert len(list((raw / "hycom" / "days").glob("2021-01-*.nc"))) == 31
+    assert [p.name for p in (raw / "oisst" / "erddap").iterdir()] == ["2021-01.nc"]
+    assert [p.name for p in (raw / "oisst" / "ncei").iterdir()] == [f"{ERDDAP_GAP}.nc"]  # the ERDDAP gap only
+    days = sorted(r["target"].split("time_start=")[1][:10] for r in loopback.served("ncss"))
+    assert days == [f"2021-01-{d:02d}" for d in range(1, 32)]  # one request per day, each once
+    assert len(loopback.served("griddap")) == 1 and len(loopback.served("ncei")) == 1
+    assert loopback.peak_concurrency["ncss"] <= 2  # HYCOM's limit, with 4 cores available
+    assert all(r["user_agent"].startswith("sstbias/") for r in loopback.requests)
+    aligned = xr.load_dataset(workdir / "results" / "remote_month" / ALIGNED)
+    assert aligned.sizes["time"] == 31
+    assert_same_fields(aligned, twin_aligned)
+    again = snakemake(workdir, config, "--cores", "4", "-n")
+    assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
+
+
+def test_interrupted_run_resumes_without_downloading_finished_chunks(loopback, workdir, twin_aligned):
+    """Across a month boundary: two ERDDAP months (checkpoints), each with a gap that NCEI fills."""
+    hanging_day = "2021-01-30"
+    loopback.faults.append(Fault(f"time_start={hanging_day}", "delay", times=1, seconds=120))
+    config = remote_config(loopback, "remote_resume", "2021-01-28", "2021-02-03", timeout_s=300)
+    raw = workdir / "results" / "remote_resume" / "raw"
+    days = [f"2021-01-{d}" for d in (28, 29, 31)] + [f"2021-02-0{d}" for d in (1, 2, 3)]
+    done = [raw / "hycom" / "days" / f"{day}.nc" for day in days]
+    done += [raw / "oisst" / "erddap" / f"{month}.nc" for month in ("2021-01", "2021-02")]
+    done += [raw / "oisst" / "ncei" / f"{day}.nc" for day in (FEBRUARY_GAP,)]  # 01-13 is outside the period
+    process = snakemake(workdir, config, "--cores", "2", background=True)
+    deadline = time.time() + 240
+    while not all(path.exists() for path in done) and time.time() < deadline and process.poll() is None:
+        time.sleep(0.5)
+    assert all(path.exists() for path in done), process.communicate()[0][-3000:] if process.poll() else "timeout"
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C while the hanging day downloads
+    process.communicate(timeout=120)
+    assert process.returncode != 0 and not (raw / "hycom" / "days" / f"{hanging_day}.nc").exists()
+    finished = {path: path.stat().st_mtime_ns for path in done}
+    before = len(loopback.requests)
+
+    resumed = snakemake(workdir, config, "--cores", "2")
+    assert resumed.returncode == 0, resumed.stderr[-4000:]
+    new = loopback.requests[before:]
+    assert [(r["service"], r["target"].split("time_start=")[1][:10]) for r in new] == [("ncss", hanging_day)]
+    assert {path: path.stat().st_mtime_ns for path in done} == finished
+    assert not list(raw.rglob(".*.part"))
+    aligned = xr.load_dataset(workdir / "results" / "remote_resume" / ALIGNED)
+    expected = pd.date_range("2021-01-28", "2021-02-03")  # the ERDDAP gap 02-02 included
+    assert (pd.DatetimeIndex(aligned["time"].values) == expected).all()
+    assert_same_fields(aligned, twin_aligned)
+
+
+def test_local_source_in_the_genuine_layouts(loopback, workdir, twin_aligned, tmp_path):
+    """Hindcast files (netCDF-3, 3 depths, -180..180), a PSL yearly file and NCEI daily files of the same ocean."""
+    archive = loopback.archive
+    hycom_dir, oisst_dir = tmp_path / "hycom", tmp_path / "oisst"
+    hycom_dir.mkdir()
+    for analysis in pd.date_range("2021-01-09 12:00", "2021-01-16 12:00", freq="D"):
+        for tau in range(0, 24, 3):
+            valid = analysis + pd.Timedelta(hours=tau)
+            step = archive.hycom.sel(time=[valid])
+            name = f"hycom_glby_930_{analysis:%Y%m%d%H}_t{tau:03d}_ts3z.nc"
+            write_hycom(
+                hycom_dir / name,
+                pd.DatetimeIndex([valid]),
+                step["lat"].values,
+                step["lon"].values,
+                step.values,
+                file_format="NETCDF3_64BIT_OFFSET",
+                depths=(0.0, 2.0, 4.0),
+                analysis_time=analysis,
+            )
+    sst = archive.oisst
+    lon360 = np.round(sst["lon"].values % 360.0, 3)
+    (oisst_dir / "psl").mkdir(parents=True)
+    first = sst.sel(time=slice("2021-01-10", "2021-01-12"))
+    write_psl_oisst(
+        oisst_dir / "psl" / "sst.day.mean.2021.nc",
+        pd.DatetimeIndex(first["time"].values),
+        first["lat"].values,
+        lon360,
+        first.values,
+    )
+    (oisst_dir / "202101").mkdir()
+    for day in pd.date_range("2021-01-13", "2021-01-20"):  # 01-17 .. 01-20 lie outside the period: left out
+        field = sst.sel(time=[day + pd.Timedelta(hours=12)])
+        fields = {
+            "sst": field.values,
+            "anom": field.values - 27.0,
+            "err": np.full(field.shape, 0.15),
+            "ice": np.full(field.shape, np.nan),
+        }
+        write_oisst(
+            oisst_dir / "202101" / f"oisst-avhrr-v02r01.{day:%Y%m%d}.nc",
+            pd.DatetimeIndex([day]),
+            field["lat"].values,
+            lon360,
+            fields,
+        )
+    stale = {name: values + 5.0 for name, values in fields.items()}  # a preliminary file whose final is there
+    write_oisst(
+        oisst_dir / "202101" / "oisst-avhrr-v02r01.20210116_preliminary.nc",
+        pd.DatetimeIndex([pd.Timestamp("2021-01-16")]),
+        field["lat"].values,
+        lon360,
+        stale,
+    )
+
+    config = small_config()
+    config.update(dataset="local_small", source="local", period={"start": "2021-01-10", "end": "2021-01-16"})
+    config["local"] = {"hycom": [str(hycom_dir / "hycom_glby_930_*_ts3z.nc")], "oisst": [str(oisst_dir)]}
+    run = snakemake(workdir, config, "--cores", "2")
+    assert run.returncode == 0, run.stderr[-4000:]
+    aligned = xr.load_dataset(workdir / "results" / "local_small" / ALIGNED)
+    assert list(pd.DatetimeIndex(aligned["time"].values).day) == list(range(10, 17))
+    assert_same_fields(aligned, twin_aligned)
+    assert not (workdir / "results" / "local_small" / "raw").exists()  # user files are read in place
+
+
+def test_paper_config_plans_the_whole_dag_offline(workdir):
+    """config/paper.yaml: a dry run plans every download chunk and every stage; any HTTP request would fail here."""
+    offline = {**os.environ, "PYTHONPATH": "", "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--configfile", "config/paper.yaml"],
+        cwd=workdir,
+        env=offline,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    table = (run.stdout + run.stderr).split("Job stats:")[1]
+    planned = {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)\s*$", table, flags=re.M)}
+    assert planned["download_hycom"] == 365 and planned["download_oisst_erddap"] == 12
+    assert planned["daily_forecast"] == 12 and planned["train_lr_grid"] == 5 and planned["predict_iteration_grid"] == 6
+    assert planned["train_deep"] == 3 and planned["train_baseline"] == 5
