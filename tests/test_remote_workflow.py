@@ -240,5 +240,7 @@ def test_paper_config_plans_the_whole_dag_offline(workdir):
     table = (run.stdout + run.stderr).split("Job stats:")[1]
     planned = {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)\s*$", table, flags=re.M)}
     assert planned["download_hycom"] == 365 and planned["download_oisst_erddap"] == 12
-    assert planned["daily_forecast"] == 12 and planned["train_lr_grid"] == 5 and planned["predict_iteration_grid"] == 6
-    assert planned["train_deep"] == 3 and planned["train_baseline"] == 5
+    # three seeds: 5 learning rates x 3, 6 iteration checkpoints x 3, 3 deep models x 3, 3 + 2 x 3 baselines
+    assert planned["daily_forecast"] == 12
+    assert planned["train_lr_grid"] == 15 and planned["predict_iteration_grid"] == 18
+    assert planned["train_deep"] == 9 and planned["train_baseline"] == 9
