@@ -35,8 +35,9 @@ SOURCE = config["source"]
 DAYS = [f"{day:%Y-%m-%d}" for day in period_days(config["period"])]
 MONTHS = period_months(config["period"])
 RAW_BOX = dataclasses.asdict(raw_box(config))
-BASELINE_MODELS = [name for name in config["models"] if name in catalog.BASELINES]
-DEEP_MODELS = [name for name in config["models"] if name in catalog.DEEP_MODELS]
+# In the catalogue's (the paper's) order, whatever the order of the config's keys: figures show them so.
+BASELINE_MODELS = [name for name in catalog.BASELINES if name in config["models"]]
+DEEP_MODELS = [name for name in catalog.DEEP_MODELS if name in config["models"]]
 MODELS = BASELINE_MODELS + DEEP_MODELS
 SEEDS = config["seeds"]
 REGRID_ENGINE = resolve_engine(config["grid"]["regrid_engine"])
