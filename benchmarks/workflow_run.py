@@ -2,7 +2,9 @@
 
 Runs in a temporary copy of the repository so the checkout's results/ is untouched:
 
-    python benchmarks/workflow_run.py [--configfile config/config.yaml] [--cores 2]
+    python benchmarks/workflow_run.py [--configfile config/config.yaml] [--cores 2] [--keep DIR]
+
+``--keep DIR`` runs in DIR (created, must not exist) and keeps it, results included.
 
 Prints one table: the measured figures beside the targets (full run with the grids <= 20 min, the tables and
 figures together < 1 min of job time, peak memory < 4 GiB, no-op dry run < 5 s), then the job time per rule and the
@@ -38,9 +40,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configfile", default="config/config.yaml")
     parser.add_argument("--cores", default="2")
+    parser.add_argument("--keep", type=Path, help="run in this new folder and keep it (default: a temporary one)")
     args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True)
     with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
+        workdir = args.keep.resolve() if args.keep else Path(tmp)
         for name in ("Snakefile", "workflow", "config", "src", "envs"):
             source = REPO / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, workdir / name)
