@@ -82,7 +82,7 @@ PATHS = {
         "models", "grid", "{model}", "iterations", "model_config.json"
     ),
     "grid_it_checkpoint": out(
-        "models", "grid", "{model}", "iterations", "checkpoints", "iter_{it}.pt"
+        "models", "grid", "{model}", "iterations", "weights", "iter_{it}.pt"
     ),
     "grid_lr_prediction": out("predictions", "grid", "{model}", "lr_{lr}.nc"),
     "grid_it_prediction": out("predictions", "grid", "{model}", "it_{it}.nc"),
@@ -152,7 +152,11 @@ def grid_settings(model, **overrides):
 
 
 def iteration_checkpoints():
-    """The kept checkpoints of the iteration-grid run (outputs of train_iteration_grid)."""
+    """Weights at the grid's iterations, exported by the iteration-grid run (outputs of train_iteration_grid).
+
+    Its resumable checkpoints/ are no outputs: Snakemake deletes a failed job's outputs, and a job stopped at its
+    time limit must keep the state it resumes from.
+    """
     return expand(
         PATHS["grid_it_checkpoint"],
         it=[f"{it:06d}" for it in GRID_ITERATIONS],
