@@ -15,6 +15,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -82,10 +83,12 @@ def stop_training_with_sigterm(workdir: Path, env: dict[str, str], model: str, s
 
 
 @pytest.fixture(scope="module")
-def slurm_run(slurm_env: dict[str, str], tmp_path_factory) -> tuple[Path, str, dict[str, str], str]:
+def slurm_run(slurm_env: dict[str, str], tmp_path_factory, request) -> tuple[Path, str, dict[str, str], str]:
     """The tiny workflow through profiles/slurm, ConvGRU-SA's training stopped once by SIGTERM.
 
-    Returns the working copy, Snakemake's output, the environment and the id of the stopped job.
+    The local reference run (a session fixture the other workflow tests share) runs meanwhile: it fills the time
+    the cluster run spends waiting for SLURM. Returns the working copy, Snakemake's output, the environment and the
+    id of the stopped job.
     """
     workdir = copy_workflow(tmp_path_factory.mktemp("slurm") / "repo")
     env = {**slurm_env, "SSTBIAS_SLURM_ACCOUNT": "sstbias", "SSTBIAS_SLURM_GPU_PARTITION": "gpu"}
@@ -93,12 +96,16 @@ def slurm_run(slurm_env: dict[str, str], tmp_path_factory) -> tuple[Path, str, d
     run = start_snakemake(
         workdir, "--profile", "profiles/slurm", "--configfile", "tiny.yaml", *FAST_POLLING, output=output, env=env
     )
+    stopper = ThreadPoolExecutor(max_workers=1)
     try:
-        stopped = stop_training_with_sigterm(workdir, env, "convgru_sa", run)
+        stopped = stopper.submit(stop_training_with_sigterm, workdir, env, "convgru_sa", run)
+        request.getfixturevalue("tiny_local_run")
+        stopped = stopped.result(timeout=1500)
         run.wait(timeout=1500)
     finally:
         if run.poll() is None:
             run.kill()
+        stopper.shutdown(wait=False, cancel_futures=True)
     assert run.returncode == 0, output.read_text()[-6000:]
     return workdir, output.read_text(), env, stopped
 
