@@ -1,14 +1,16 @@
-"""Shared fixtures: the genuine HYCOM/OISST files (format references, never copied into the repo) and loopback
-servers that answer download requests in the genuine formats."""
+"""Shared fixtures: the genuine HYCOM/OISST files (format references, never copied into the repo), loopback
+servers that answer download requests in the genuine formats, and the tiny workflow run."""
 
 import dataclasses
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from workflow_runs import copy_workflow, snakemake
 
 from sstbias.twin.server import Archive, LoopbackServer
 
@@ -71,3 +73,31 @@ def loopback(twin_archive: Archive, monkeypatch) -> Iterator[LoopbackServer]:
     archive = dataclasses.replace(twin_archive, erddap_gaps=gaps, preliminary_days={PRELIMINARY_DAY})
     with LoopbackServer(archive) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def tiny_local_run(tmp_path_factory) -> Path:
+    """The workflow run locally (2 cores) on the tiny config; returns its working copy.
+
+    Tests may change that copy; an untouched copy of its results' tables, per-run metrics and training logs stays
+    in ``tiny_local_reference``.
+    """
+    workdir = copy_workflow(tmp_path_factory.mktemp("local") / "repo")
+    run = snakemake(workdir, "--configfile", "tiny.yaml")
+    assert run.returncode == 0, run.stderr[-4000:]
+    results = workdir / "results" / "twin"
+    reference = workdir.parent / "reference"
+    shutil.copytree(results / "tables", reference / "tables")
+    shutil.copytree(results / "metrics", reference / "metrics")
+    for log_csv in (results / "models").rglob("training_log.csv"):
+        target = reference / "models" / log_csv.relative_to(results / "models")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(log_csv, target)
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def tiny_local_reference(tiny_local_run: Path) -> Path:
+    """Tables, per-run metrics and training logs of the local tiny run, as it finished (``tables/``, ``metrics/``,
+    ``models/**/training_log.csv``)."""
+    return tiny_local_run.parent / "reference"

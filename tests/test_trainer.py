@@ -1,6 +1,14 @@
 """The trainer: it learns, resumes exactly, survives corrupt checkpoints, and refuses bad settings."""
 
+import json
 import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -132,3 +140,62 @@ def test_bad_settings_fail_before_training(setup, tmp_path, settings, message):
     with pytest.raises(ConfigError, match=message):
         train(setup, tmp_path, iterations=2, **settings)
     assert not (tmp_path / "checkpoints").exists()
+
+
+def start_training_job(out_dir, **settings):
+    """``tests/training_job.py`` in its own process (one thread), on the module's dataset."""
+    child = Path(__file__).with_name("training_job.py")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(child.parent), os.environ.get("PYTHONPATH", "")])}
+    plan = json.dumps({**BASE, **settings})
+    return subprocess.Popen(
+        [sys.executable, str(child), str(out_dir), plan], env=env, stderr=subprocess.PIPE, text=True
+    )
+
+
+def finish(job, timeout=300) -> tuple[int, str]:
+    _, stderr = job.communicate(timeout=timeout)
+    return job.returncode, stderr
+
+
+def test_sigterm_writes_a_checkpoint_and_the_rerun_equals_an_uninterrupted_run(tmp_path):
+    """SLURM's time limit: SIGTERM mid-training, then the resubmitted job resumes to the uninterrupted result."""
+    plan = {"iterations": 400, "eval_every": 10, "checkpoint_every": 1000}
+    whole = start_training_job(tmp_path / "whole", **plan)
+    stopped = start_training_job(tmp_path / "stopped", **plan)
+    log_csv = tmp_path / "stopped" / "training_log.csv"
+    deadline = time.monotonic() + 120
+    while not log_csv.exists() and stopped.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stopped.send_signal(signal.SIGTERM)  # after its first validation row: mid-training
+    code, stderr = finish(stopped)
+    assert code != 0, stderr[-2000:]
+    reported = re.search(r"TrainingInterrupted: SIGTERM at iteration (\d+) of 400", stderr)
+    assert reported, stderr[-2000:]
+    iteration = int(reported.group(1))
+    assert 10 <= iteration < 400
+    # the only checkpoint is the one written on SIGTERM (checkpoint_every is beyond the run)
+    assert [p.name for p in (tmp_path / "stopped" / "checkpoints").glob("*.pt")] == [f"iter_{iteration:06d}.pt"]
+    assert not (tmp_path / "stopped" / "best.pt").exists()
+
+    code, stderr = finish(start_training_job(tmp_path / "stopped", **plan))
+    assert code == 0, stderr[-2000:]
+    assert f"(iteration {iteration})" in (tmp_path / "stopped.log").read_text()  # "resuming from ... (iteration N)"
+    assert finish(whole)[0] == 0
+    columns = ["iteration", "train_loss", "val_rmse", "lr"]
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "stopped" / "training_log.csv")[columns],
+        pd.read_csv(tmp_path / "whole" / "training_log.csv")[columns],
+        check_exact=True,
+    )
+    for name in ("best.pt", "last.pt"):
+        resumed, uninterrupted = weights(tmp_path / "stopped" / name), weights(tmp_path / "whole" / name)
+        assert all(torch.equal(resumed[key], uninterrupted[key]) for key in uninterrupted), name
+
+
+def test_requested_weights_are_exported_apart_from_the_resumable_checkpoints(setup, tmp_path):
+    train(setup, tmp_path, iterations=8, eval_every=4, checkpoint_every=4, checkpoint_at=[4, 8])
+    for iteration in (4, 8):
+        exported = weights(tmp_path / "weights" / f"iter_{iteration:06d}.pt")
+        kept = weights(tmp_path / "checkpoints" / f"iter_{iteration:06d}.pt")
+        assert all(torch.equal(exported[key], kept[key]) for key in kept)
+    assert weights(tmp_path / "weights" / "iter_000008.pt").keys() == weights(tmp_path / "last.pt").keys()

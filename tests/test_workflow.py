@@ -2,69 +2,24 @@
 
 import copy
 import json
-import os
-import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from workflow_runs import planned_jobs, snakemake, tiny_config
 
-REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.integration
 
 
-def tiny_config() -> dict:
-    """Two months on a coarse (0.16 deg, 26x26) grid with small models, two seeds."""
-    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    config["period"] = {"start": "2021-01-01", "end": "2021-02-28"}
-    config["grid"]["resolution"] = 0.16
-    config["models"]["random_forest"].update(n_estimators=10, max_train_samples=20000)
-    config["models"]["lightgbm"].update(n_estimators=60, max_train_samples=20000)
-    for name in ("convgru", "convlstm_at", "convgru_sa"):
-        config["models"][name].update(hidden_channels=4, iterations=20, eval_every=10, checkpoint_every=10)
-    config["grids"] = {"model": "convgru", "learning_rates": [0.004, 0.002], "iterations": [10, 20]}
-    config["uncertainty"]["resamples"] = 200
-    config["seeds"] = [0, 1]
-    return config
-
-
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": ""}
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-
-
-def planned_jobs(dry_run_output: str) -> dict[str, int]:
-    """Rule -> job count from the 'Job stats' table of a dry run."""
-    table = dry_run_output.split("Job stats:")[1] if "Job stats:" in dry_run_output else ""
-    return {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)\s*$", table, flags=re.M) if rule != "total"}
-
-
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("repo")
-    for name in ("Snakefile", "workflow", "config", "src", "envs"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    (root / "tiny.yaml").write_text(yaml.safe_dump(tiny_config()))
-    return root
+def workdir(tiny_local_run: Path) -> Path:
+    return tiny_local_run
 
 
 @pytest.fixture(scope="module")
 def completed_run(workdir: Path) -> Path:
-    run = snakemake(workdir, "--configfile", "tiny.yaml")
-    assert run.returncode == 0, run.stderr[-4000:]
     return workdir / "results" / "twin"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ def job_logging(log_path: str | os.PathLike, level: int = logging.INFO) -> Itera
     root.setLevel(level)
     logging.captureWarnings(True)
     log = logging.getLogger("sstbias.job")
+    if os.environ.get("SLURM_JOB_ID"):  # names the cluster job behind this log (sacct -j ID)
+        log.info("SLURM job %s on %s", os.environ["SLURM_JOB_ID"], socket.gethostname())
     try:
         yield log
     except Exception:

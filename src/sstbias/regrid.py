@@ -59,15 +59,25 @@ def regrid_bilinear(
     if engine == "xesmf":
         values, land_weight = _regrid_xesmf([filled, land.astype("float64")], grid, weights_path)
     else:
-        import xarray_regrid  # noqa: F401  (registers the .regrid accessor)
-
-        target = grid.template()
-        values = filled.regrid.linear(target)
-        land_weight = land.astype("float64").regrid.linear(target)
+        values, land_weight = (linear_in_fixed_order(field, grid) for field in (filled, land.astype("float64")))
     result = values.where(land_weight <= _NAN_WEIGHT_TOLERANCE).astype("float32")
     result = result.assign_coords(lat=grid.template()["lat"], lon=grid.template()["lon"])
     result.attrs = dict(da.attrs)
     return result.transpose("time", "lat", "lon")
+
+
+def linear_in_fixed_order(field: xr.DataArray, grid: AnalysisGrid) -> xr.DataArray:
+    """Bilinear interpolation with xarray-regrid as two linear passes in a fixed order: longitude, then latitude.
+
+    ``regrid.linear`` interpolates the coordinates in the iteration order of a Python set, which follows the hash
+    seed of the process; the two orders differ in the last bit of some values, so the same input regridded in two
+    processes could differ. The first pass keeps the source latitudes (interpolating onto its own points is exact).
+    """
+    import xarray_regrid  # noqa: F401  (registers the .regrid accessor)
+
+    target = grid.template()
+    longitudes_only = xr.Dataset(coords={"lat": field["lat"], "lon": target["lon"]})
+    return field.regrid.linear(longitudes_only).regrid.linear(target)
 
 
 def _check_coverage(da: xr.DataArray, grid: AnalysisGrid) -> None:

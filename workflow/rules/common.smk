@@ -115,7 +115,7 @@ PATHS = {
         "{model}",
         "iterations",
         "seed_{seed}",
-        "checkpoints",
+        "weights",
         "iter_{it}.pt",
     ),
     "grid_lr_prediction": out(
@@ -358,7 +358,11 @@ def grid_settings(wildcards, **overrides):
 
 
 def iteration_checkpoints():
-    """The kept checkpoints of the iteration-grid run (outputs of train_iteration_grid)."""
+    """Weights at the grid's iterations, exported by the iteration-grid run (outputs of train_iteration_grid).
+
+    Its resumable checkpoints/ are no outputs: Snakemake deletes a failed job's outputs, and a job stopped at its
+    time limit must keep the state it resumes from.
+    """
     return expand(
         PATHS["grid_it_checkpoint"],
         it=[f"{it:06d}" for it in GRID_ITERATIONS],

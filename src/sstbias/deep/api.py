@@ -97,9 +97,10 @@ def train_deep_model(
     val_windows = samples.positions(split["validation"], strict=False)
     val_observed = seen["observation"].values[val_windows[:, -1]] if len(val_windows) else None
     log.info(
-        "%s on %s: %d parameters, %d training and %d validation days",
+        "%s on %s (%d torch threads): %d parameters, %d training and %d validation days",
         name,
         device,
+        torch.get_num_threads(),
         sum(p.numel() for p in model.parameters()),
         len(train_days),
         len(val_windows),

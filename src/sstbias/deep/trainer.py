@@ -5,8 +5,11 @@ Adam step on a batch of ``batch_size`` target days drawn at random (seeded) from
 ``eval_every`` iterations the validation RMSE (degC) is measured and a row is added to ``training_log.csv``; the
 model with the best validation RMSE is kept in ``best.pt``. Checkpoints (model, optimiser, batch sampler and RNG
 states, iteration, history) are written atomically every ``checkpoint_every`` iterations and at the iterations in
-``checkpoint_at`` (kept as ``checkpoints/iter_NNNNNN.pt``); a restarted run resumes from the newest valid one, so a
-job killed at its time limit continues where it stopped, with the same result as an uninterrupted run.
+``checkpoint_at`` (kept as ``checkpoints/iter_NNNNNN.pt``, their weights exported to ``weights/iter_NNNNNN.pt`` at
+the end); a restarted run resumes from the newest valid one, so a job killed at its time limit continues where it
+stopped, with the same result as an uninterrupted run. On SIGTERM (what SLURM sends at the time limit, before
+SIGKILL) or SIGINT the trainer finishes the current iteration, writes a checkpoint there and raises
+:class:`~sstbias.deep.stopping.TrainingInterrupted`, so no finished iteration is lost.
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from sstbias.deep.checkpoints import newest_valid_checkpoint, save_checkpoint
+from sstbias.deep.checkpoints import load_checkpoint, newest_valid_checkpoint, save_checkpoint
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.loss import masked_mse
+from sstbias.deep.stopping import StopRequests, TrainingInterrupted
 from sstbias.netcdf import atomic_write
 
 log = logging.getLogger("sstbias.deep")
@@ -153,47 +157,73 @@ class Trainer:
             file=sys.stderr,
             mininterval=10,
         )
-        for iteration in progress:
-            rows = torch.randint(len(train_windows), (plan.batch_size,), generator=self.sampler).numpy()
-            windows = train_windows[rows]
-            inputs = self.samples.inputs(windows).to(self.device)
-            targets = self.samples.targets(windows).to(self.device)
-            loss = masked_mse(self.model(inputs), targets, self.samples.mask.to(self.device))
-            self.optimizer.zero_grad()
-            loss.backward()
-            self.optimizer.step()
-            running.append(loss.item())
-            if iteration % plan.eval_every == 0 or iteration == plan.iterations:
-                val = validation_rmse(self.model, self.samples, val_windows, self.device, val_observed)
-                row = {
-                    "iteration": iteration,
-                    "train_loss": float(np.mean(running)),
-                    "val_rmse": val,
-                    "lr": plan.lr,
-                    "seconds": round(time.perf_counter() - clock, 3),
-                }
-                history.append(row)
-                running = []
-                progress.set_postfix(loss=f"{row['train_loss']:.4g}", val_rmse=f"{val:.4f}")
-                log.info("iteration %d: train loss %.5g, validation RMSE %.4f degC", iteration, row["train_loss"], val)
-                if not val >= best:  # also true for NaN validation (no validation days): keep the latest
-                    best = val if np.isfinite(val) else best
-                    self.best_snapshot = self._snapshot(iteration)
-                self._write_log(history)
-            if (
-                iteration % plan.checkpoint_every == 0
-                or iteration in plan.checkpoint_at
-                or iteration == plan.iterations
-            ):
-                save_checkpoint(
-                    self._state(iteration, history, running, best), self.checkpoint_dir / f"iter_{iteration:06d}.pt"
+        with StopRequests() as stop:
+            for iteration in progress:
+                rows = torch.randint(len(train_windows), (plan.batch_size,), generator=self.sampler).numpy()
+                windows = train_windows[rows]
+                inputs = self.samples.inputs(windows).to(self.device)
+                targets = self.samples.targets(windows).to(self.device)
+                loss = masked_mse(self.model(inputs), targets, self.samples.mask.to(self.device))
+                self.optimizer.zero_grad()
+                loss.backward()
+                self.optimizer.step()
+                running.append(loss.item())
+                if iteration % plan.eval_every == 0 or iteration == plan.iterations:
+                    val = validation_rmse(self.model, self.samples, val_windows, self.device, val_observed)
+                    row = {
+                        "iteration": iteration,
+                        "train_loss": float(np.mean(running)),
+                        "val_rmse": val,
+                        "lr": plan.lr,
+                        "seconds": round(time.perf_counter() - clock, 3),
+                    }
+                    history.append(row)
+                    running = []
+                    progress.set_postfix(loss=f"{row['train_loss']:.4g}", val_rmse=f"{val:.4f}")
+                    log.info(
+                        "iteration %d: train loss %.5g, validation RMSE %.4f degC", iteration, row["train_loss"], val
+                    )
+                    if not val >= best:  # also true for NaN validation (no validation days): keep the latest
+                        best = val if np.isfinite(val) else best
+                        self.best_snapshot = self._snapshot(iteration)
+                    self._write_log(history)
+                scheduled = (
+                    iteration % plan.checkpoint_every == 0
+                    or iteration in plan.checkpoint_at
+                    or iteration == plan.iterations
                 )
-                self._prune(plan.checkpoint_at, keep=iteration)
+                if scheduled or stop.received:
+                    path = self._checkpoint(iteration, history, running, best)
+                if stop.received:
+                    progress.close()
+                    raise TrainingInterrupted(
+                        f"{stop.received} at iteration {iteration} of {plan.iterations}: checkpoint {path} written; "
+                        "running the job again resumes from it"
+                    )
         # Written at the end, also when a resumed run had nothing left to do (its outputs may have been removed).
         save_checkpoint(self.best_snapshot or self._snapshot(plan.iterations), self.out_dir / "best.pt")
         save_checkpoint(self._snapshot(plan.iterations), self.out_dir / "last.pt")
+        self._export_requested_weights()
         self._write_log(history)
         return history
+
+    def _export_requested_weights(self) -> None:
+        """The weights at each ``checkpoint_at`` iteration as ``weights/iter_NNNNNN.pt``.
+
+        These files, not the resumable checkpoints, are what a workflow declares as outputs: Snakemake deletes the
+        outputs of a failed job, and a job stopped at its time limit must keep the state it resumes from.
+        """
+        for iteration in sorted(i for i in self.plan.checkpoint_at if i <= self.plan.iterations):
+            state = load_checkpoint(self.checkpoint_dir / f"iter_{iteration:06d}.pt")
+            snapshot = {"model": state["model"], "iteration": iteration}
+            save_checkpoint(snapshot, self.out_dir / "weights" / f"iter_{iteration:06d}.pt")
+
+    def _checkpoint(self, iteration: int, history: list, running: list, best: float) -> Path:
+        """Write the resumable state at ``iteration`` and drop older periodic checkpoints; returns its path."""
+        path = self.checkpoint_dir / f"iter_{iteration:06d}.pt"
+        save_checkpoint(self._state(iteration, history, running, best), path)
+        self._prune(self.plan.checkpoint_at, keep=iteration)
+        return path
 
     def _prune(self, kept: list[int], keep: int) -> None:
         """Remove periodic checkpoints older than the newest, except those requested in ``checkpoint_at``."""
