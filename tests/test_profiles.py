@@ -1,5 +1,5 @@
 """The execution profiles: site settings of the SLURM profile come from the environment, its per-rule entries name
-rules of the workflow (or the announced download rules), and the workflow profile loaded on top of it agrees."""
+rules of the workflow, and the workflow profile loaded on top of it agrees."""
 
 import re
 from pathlib import Path
@@ -18,8 +18,6 @@ SITE_VARIABLES = [
     "SSTBIAS_SLURM_GPUS",
     "SSTBIAS_SLURM_TRAIN_CPUS",
 ]
-# Rules of issue #5 (real-data downloads) that the profile already sizes; Snakemake ignores entries of absent rules.
-ANNOUNCED_RULES = {"download_hycom", "download_oisst"}
 
 
 def load(profile: Path) -> dict:
@@ -65,7 +63,7 @@ def test_site_variables_set_partitions_account_gpus_and_cpus(site):
         assert {f"{rule}:slurm_partition='a100'", f"{rule}:gpu=2"} <= set(profile["set-resources"])
         assert f"{rule}=8" in profile["set-threads"]
     parsed = parse_set_resources(profile["set-resources"])  # Snakemake accepts every entry
-    assert set(parsed) >= {"train_deep", "download_hycom"}
+    assert set(parsed) >= {"train_deep", "train_lr_grid", "train_iteration_grid"}
 
 
 def test_training_falls_back_to_the_general_partition(site):
@@ -78,12 +76,12 @@ def test_per_rule_entries_name_rules_of_the_workflow(site):
     rules = {
         name
         for smk in (REPO / "workflow" / "rules").glob("*.smk")
-        for name in re.findall(r"^rule (\w+):", smk.read_text(), re.M)
+        for name in re.findall(r"^(?:rule|checkpoint) (\w+):", smk.read_text(), re.M)
     }
     named = {entry.split(":")[0] for entry in profile["set-resources"]} | {
         entry.split("=")[0] for entry in profile["set-threads"]
     }
-    assert named <= rules | ANNOUNCED_RULES, named - rules - ANNOUNCED_RULES
+    assert named <= rules, named - rules
 
 
 def test_slurm_settings_survive_the_workflow_profile(site):
