@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from test_workflow import REPO, snakemake
+from workflow_runs import REPO, snakemake
 
 import sstbias
 from sstbias.cli import main

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
-from conftest import ERDDAP_GAP, PRELIMINARY_DAY
+from loopback_archive import ERDDAP_GAP, PRELIMINARY_DAY
 
 from sstbias.box import Box
 from sstbias.download import hycom, oisst

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from conftest import ERDDAP_GAP, FEBRUARY_GAP, REPO, small_config
+from loopback_archive import ERDDAP_GAP, FEBRUARY_GAP, REPO, small_config
 
 from sstbias.grid import AnalysisGrid
 from sstbias.regrid import resolve_engine
