@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from workflow_runs import REPO, snakemake
+from workflow_runs import REPO, copy_workflow, snakemake
 
 import sstbias
 from sstbias.cli import main
@@ -49,10 +49,7 @@ def correction_config() -> dict:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> dict:
     """The workflow's prediction of the test days and the rule correct's output for the raw January file."""
-    root = tmp_path_factory.mktemp("correct_repo")
-    for name in ("Snakefile", "workflow", "config", "src", "envs"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    root = copy_workflow(tmp_path_factory.mktemp("correct_repo"))
     (root / "correct.yaml").write_text(yaml.safe_dump(correction_config()))
     results = root / "results" / "twin"
     prediction = results / "predictions" / MODEL / "seed_0.nc"

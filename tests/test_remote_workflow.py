@@ -4,7 +4,6 @@ genuine layouts, and the chain downstream gives what the twin source's chain giv
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +15,8 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-from loopback_archive import ERDDAP_GAP, FEBRUARY_GAP, REPO, small_config
+from loopback_archive import ERDDAP_GAP, FEBRUARY_GAP, small_config
+from workflow_runs import copy_workflow
 
 from sstbias.grid import AnalysisGrid
 from sstbias.regrid import resolve_engine
@@ -65,11 +65,7 @@ def remote_config(server, dataset: str, start: str, end: str, timeout_s: float =
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("repo")
-    for name in ("Snakefile", "workflow", "src", "envs", "config"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    return root
+    return copy_workflow(tmp_path_factory.mktemp("repo"))
 
 
 @pytest.fixture(scope="module")
