@@ -74,9 +74,10 @@ def build_model_folder(threads: int) -> Path:
     grid = AnalysisGrid.from_config(config)
     data.synthesize(MONTH, config, paths["hycom"], paths["oisst"], paths["diagnostics"])
     daily = config["daily_reduction"]
-    data.daily_forecast(paths["hycom"], paths["daily"], config["box"], daily["method"], daily["hour"])
-    regrid.regrid_product("forecast", [paths["daily"]], paths["forecast"], grid, engine)
-    regrid.regrid_product("observation", [paths["oisst"]], paths["observation"], grid, engine)
+    january = {"first": f"{MONTH}-01", "last": f"{MONTH}-31"}
+    data.daily_forecast([paths["hycom"]], paths["daily"], config["box"], january, daily["method"], daily["hour"])
+    regrid.regrid_product("forecast", [paths["daily"]], paths["forecast"], grid, engine, config["period"])
+    regrid.regrid_product("observation", [paths["oisst"]], paths["observation"], grid, engine, config["period"])
     prepare.align(paths["forecast"], paths["observation"], paths["aligned"], config["period"], config["missing_days"])
     split = config["split"]
     prepare.split(
