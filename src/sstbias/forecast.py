@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import xarray as xr
@@ -75,12 +75,7 @@ class ForecastPreparation:
         """JSON-ready description (the ``forecast_preparation`` entry of a trained model's model_config.json)."""
         return {
             "product": "HYCOM water_temp, shallowest level",
-            "box": {
-                "lat_min": self.box.lat_min,
-                "lat_max": self.box.lat_max,
-                "lon_min": self.box.lon_min,
-                "lon_max": self.box.lon_max,
-            },
+            "box": asdict(self.box),
             "halo_deg": self.halo_deg,
             "daily_reduction": {"method": self.daily_method, "hour": self.daily_hour},
             "regrid": {"method": "bilinear", "engine": self.regrid_engine, "resolution": self.resolution},
