@@ -23,7 +23,7 @@ import time
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from sstbias.models import build_model
+from sstbias.neural import build_network
 
 SIZE = {"batch": 4, "sequence": 5, "channels": 2, "height": 51, "width": 51}
 HIDDEN = 32
@@ -75,7 +75,7 @@ def build(index: int) -> torch.nn.Module:
     """Variant ``index`` of VARIANTS with fixed weights and an attention gate of 0.5 (a trained-like state)."""
     _, name, extra = VARIANTS[index]
     torch.manual_seed(0)
-    model = build_model(name, SIZE["channels"], {"hidden_channels": HIDDEN, **extra})
+    model = build_network(name, SIZE["channels"], {"hidden_channels": HIDDEN, **extra})
     for module in model.modules():
         if hasattr(module, "gamma"):
             module.gamma.data.fill_(0.5)

@@ -8,28 +8,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from sstbias.catalog import DISPLAY_NAMES, FLOOR, ORDER
 from sstbias.metrics import improvement_pct, skill_score
 from sstbias.netcdf import atomic_write
 
 SCORES = ["mse", "rmse", "mae", "mape"]
 COLUMNS = ["model", *SCORES, "improvement_pct", "gap_closed"]
 SPREAD = ["n_seeds", "rmse_sd", "rmse_min", "rmse_max"]
-ORDER = ["raw", "climatology", "quantile_mapping", "random_forest", "lightgbm", "convgru", "convlstm_at", "convgru_sa"]
-DISPLAY_NAMES = {
-    "raw": "Uncorrected forecast",
-    "climatology": "Climatological bias",
-    "quantile_mapping": "Quantile mapping",
-    "random_forest": "Random Forest",
-    "lightgbm": "LightGBM",
-    "convgru": "ConvGRU",
-    "convlstm_at": "3DCNN-CBAM-ConvLSTM-AT",
-    "convgru_sa": "ConvGRU-SA",
-    "floor": "Irreducible floor (twin)",
-}
 
 
 def _rank(model: str) -> tuple[int, str]:
-    if model == "floor":
+    if model == FLOOR:
         return (len(ORDER) + 1, model)
     return (ORDER.index(model), model) if model in ORDER else (len(ORDER), model)
 

@@ -23,38 +23,20 @@ from sstbias.deep.checkpoints import CorruptCheckpoint, load_checkpoint
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.device import select_device
 from sstbias.deep.model_dir import TrainedModel, describe, read_model_dir, write_description
-from sstbias.deep.trainer import Trainer, TrainingPlan, predict_windows, seed_everything
-from sstbias.errors import ConfigError, InputDataError, ModelDirectoryError
+from sstbias.deep.settings import SCHEDULE_KEYS, DeepSettings, deep_settings
+from sstbias.deep.trainer import Trainer, predict_windows, seed_everything
+from sstbias.errors import InputDataError, ModelDirectoryError
 from sstbias.forecast import ForecastPreparation
-from sstbias.models.registry import MODELS, architecture_keys, build_model
+from sstbias.neural.registry import build_network
 from sstbias.normalise import Normaliser
 
 log = logging.getLogger("sstbias.deep")
 
-DATA_KEYS = {"sequence_length": 5, "static_channels": ["ocean_mask"], "target": "residual"}
-RUN_KEYS = {"device": "auto"}
-PLAN_KEYS = set(TrainingPlan.__dataclass_fields__)
 
-
-def resolve_settings(name: str, settings: dict) -> dict:
-    """``settings`` with defaults filled; ConfigError naming ``models.<name>.<key>`` for an unknown key."""
-    if name not in MODELS:
-        raise ConfigError(f"models.{name}: unknown deep model; known: {sorted(MODELS)}")
-    known = architecture_keys(name) | PLAN_KEYS | set(DATA_KEYS) | set(RUN_KEYS)
-    unknown = sorted(set(settings) - known)
-    if unknown:
-        raise ConfigError(f"models.{name}.{unknown[0]}: unknown setting (known: {sorted(known)})")
-    return {**DATA_KEYS, **RUN_KEYS, **settings}
-
-
-# Settings that only say how long to train or how often to save: changing them resumes the same run.
-SCHEDULE_KEYS = {"iterations", "eval_every", "checkpoint_every", "checkpoint_at", "device"}
-
-
-def run_fingerprint(settings: dict, split: dict[str, pd.DatetimeIndex], normaliser: Normaliser) -> str:
+def run_fingerprint(settings: DeepSettings, split: dict[str, pd.DatetimeIndex], normaliser: Normaliser) -> str:
     """sha256 of everything that makes a training run differ, except its length and saving schedule."""
     identity = {
-        "settings": {k: v for k, v in sorted(settings.items()) if k not in SCHEDULE_KEYS},
+        "settings": {k: v for k, v in sorted(settings.to_dict().items()) if k not in SCHEDULE_KEYS},
         "days": {name: [str(d.date()) for d in days] for name, days in split.items() if name != "test"},
         "normaliser": normaliser.stats,
         "version": sstbias.__version__,
@@ -62,15 +44,13 @@ def run_fingerprint(settings: dict, split: dict[str, pd.DatetimeIndex], normalis
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _samples(data: xr.Dataset, normaliser: Normaliser, settings: dict) -> SequenceSamples:
-    return SequenceSamples(
-        data, normaliser, settings["sequence_length"], settings["static_channels"], settings["target"]
-    )
+def _samples(data: xr.Dataset, normaliser: Normaliser, settings: DeepSettings) -> SequenceSamples:
+    return SequenceSamples(data, normaliser, settings.sequence_length, settings.static_channels, settings.target)
 
 
 def train_deep_model(
     name: str,
-    settings: dict,
+    settings: DeepSettings | dict,
     data: xr.Dataset,
     split: dict[str, pd.DatetimeIndex],
     normaliser: Normaliser,
@@ -80,18 +60,19 @@ def train_deep_model(
 ) -> list[dict]:
     """Train network ``name`` on ``split['train']``, selecting on ``split['validation']``; writes ``out_dir``.
 
-    ``data`` is the aligned dataset; test days are never read. ``preparation`` (how raw forecast files became
-    ``data``'s forecast) is recorded in the folder so the model can correct new files. Returns the log rows.
+    ``settings`` is the model's settings object, or a mapping of config values (``models.<name>`` and ``seed``)
+    whose missing keys take the defaults. ``data`` is the aligned dataset; test days are never read.
+    ``preparation`` (how raw forecast files became ``data``'s forecast) is recorded in the folder so the model can correct new files. Returns the log rows.
     """
-    settings = resolve_settings(name, settings)
+    if not isinstance(settings, DeepSettings):
+        settings = deep_settings(name, settings)
     torch.set_num_threads(threads)
-    device = select_device(settings["device"])
+    device = select_device(settings.device)
     train_days = split["train"]
     seen = data.sel(time=data.indexes["time"][data.indexes["time"] <= split["validation"].union(train_days).max()])
     samples = _samples(seen, normaliser, settings)
-    plan = TrainingPlan(**{key: settings[key] for key in PLAN_KEYS if key in settings})
-    seed_everything(plan.seed)  # before the weights are initialised: the seed decides them too
-    model = build_model(name, samples.in_channels, settings)
+    seed_everything(settings.seed)  # before the weights are initialised: the seed decides them too
+    model = build_network(name, samples.in_channels, settings)
     out = Path(out_dir)
     write_description(out, describe(name, settings, samples.in_channels, normaliser, split, data, preparation))
     val_windows = samples.positions(split["validation"], strict=False)
@@ -105,7 +86,7 @@ def train_deep_model(
         len(train_days),
         len(val_windows),
     )
-    trainer = Trainer(model, samples, plan, out, device, fingerprint=run_fingerprint(settings, split, normaliser))
+    trainer = Trainer(model, samples, settings, out, device, fingerprint=run_fingerprint(settings, split, normaliser))
     return trainer.fit(samples.positions(train_days, strict=False), val_windows, val_observed)
 
 
@@ -121,7 +102,7 @@ def load_network(trained: TrainedModel, device: torch.device, weights: str | os.
         state = load_checkpoint(path)["model"]
     except CorruptCheckpoint as err:
         raise ModelDirectoryError(str(err)) from err
-    model = build_model(trained.name, trained.description["in_channels"], trained.settings)
+    model = build_network(trained.name, trained.description["in_channels"], trained.settings)
     expected = model.state_dict()
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
@@ -169,5 +150,5 @@ def predict_deep_model(
     ``weights`` selects a checkpoint of the run (e.g. ``checkpoints/iter_000400.pt``) instead of ``best.pt``.
     """
     trained = read_model_dir(out_dir)
-    device = select_device(trained.settings["device"])
+    device = select_device(trained.settings.device)
     return predict_days(load_network(trained, device, weights), trained, data, days, device)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from sstbias.models.blocks.cbam3d import CBAM3d
-from sstbias.models.blocks.temporal_attention import TemporalAttention
-from sstbias.models.cells.convlstm import ConvLSTMCell
-from sstbias.models.networks.front import Front3d
+from sstbias.neural.blocks.cbam3d import CBAM3d
+from sstbias.neural.blocks.temporal_attention import TemporalAttention
+from sstbias.neural.cells.convlstm import ConvLSTMCell
+from sstbias.neural.cells.stack import run_stacked
+from sstbias.neural.networks.front import Front3d
 
 
 class ConvLSTMATNet(nn.Module):
@@ -18,10 +19,11 @@ class ConvLSTMATNet(nn.Module):
     def __init__(
         self,
         in_channels: int,
-        hidden_channels: int = 32,
-        num_layers: int = 1,
-        kernel_size: int = 3,
-        front_channels: int = 16,
+        *,
+        hidden_channels: int,
+        num_layers: int,
+        kernel_size: int,
+        front_channels: int,
     ) -> None:
         super().__init__()
         self.front = Front3d(in_channels, front_channels)
@@ -36,12 +38,5 @@ class ConvLSTMATNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         features = self.front(x)
         features = self.cbam(features.transpose(1, 2)).transpose(1, 2)
-        sequence = features.unbind(dim=1)
-        for cell in self.cells:
-            state = cell.init_hidden(sequence[0])
-            outputs = []
-            for step in sequence:
-                state = cell(step, state)
-                outputs.append(state[0])
-            sequence = outputs
+        sequence = run_stacked(self.cells, features.unbind(dim=1))
         return self.head(self.temporal_attention(torch.stack(sequence, dim=1)))

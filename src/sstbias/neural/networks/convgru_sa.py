@@ -11,9 +11,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from sstbias.models.blocks.self_attention import SelfAttention2d
-from sstbias.models.cells.convgru import ConvGRUCell
-from sstbias.models.networks.front import Front3d
+from sstbias.neural.blocks.self_attention import SelfAttention2d
+from sstbias.neural.cells.convgru import ConvGRUCell
+from sstbias.neural.cells.stack import run_stacked
+from sstbias.neural.networks.front import Front3d
 
 
 class ConvGRUSANet(nn.Module):
@@ -22,12 +23,13 @@ class ConvGRUSANet(nn.Module):
     def __init__(
         self,
         in_channels: int,
-        hidden_channels: int = 32,
-        num_layers: int = 1,
-        kernel_size: int = 3,
-        attention_channels: int = 8,
-        front_channels: int = 16,
-        attention_impl: str = "sdpa",
+        *,
+        hidden_channels: int,
+        num_layers: int,
+        kernel_size: int,
+        attention_channels: int,
+        front_channels: int,
+        attention_impl: str,
     ) -> None:
         super().__init__()
         self.front = Front3d(in_channels, front_channels)
@@ -42,12 +44,7 @@ class ConvGRUSANet(nn.Module):
         self.head = nn.Conv2d(hidden_channels, 1, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        sequence = self.front(x).unbind(dim=1)
-        for cell, attend_x, attend_h in zip(self.cells, self.input_attention, self.hidden_attention, strict=True):
-            hidden = cell.init_hidden(sequence[0])
-            outputs = []
-            for step in sequence:
-                hidden = cell(attend_x(step), attend_h(hidden))
-                outputs.append(hidden)
-            sequence = outputs
-        return self.head(sequence[-1])
+        def attended_step(layer: int, cell: nn.Module, step: torch.Tensor, hidden: torch.Tensor) -> torch.Tensor:
+            return cell(self.input_attention[layer](step), self.hidden_attention[layer](hidden))
+
+        return self.head(run_stacked(self.cells, self.front(x).unbind(dim=1), attended_step)[-1])

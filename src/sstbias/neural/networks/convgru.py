@@ -5,13 +5,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from sstbias.models.cells.convgru import ConvGRUCell
+from sstbias.neural.cells.convgru import ConvGRUCell
+from sstbias.neural.cells.stack import run_stacked
 
 
 class ConvGRUNet(nn.Module):
     """(B, T, C_in, H, W) -> (B, 1, H, W)."""
 
-    def __init__(self, in_channels: int, hidden_channels: int = 32, num_layers: int = 1, kernel_size: int = 3) -> None:
+    def __init__(self, in_channels: int, *, hidden_channels: int, num_layers: int, kernel_size: int) -> None:
         super().__init__()
         self.cells = nn.ModuleList(
             ConvGRUCell(in_channels if i == 0 else hidden_channels, hidden_channels, kernel_size)
@@ -20,12 +21,4 @@ class ConvGRUNet(nn.Module):
         self.head = nn.Conv2d(hidden_channels, 1, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        sequence = x.unbind(dim=1)
-        for cell in self.cells:
-            hidden = cell.init_hidden(sequence[0])
-            outputs = []
-            for step in sequence:
-                hidden = cell(step, hidden)
-                outputs.append(hidden)
-            sequence = outputs
-        return self.head(sequence[-1])
+        return self.head(run_stacked(self.cells, x.unbind(dim=1))[-1])
