@@ -10,7 +10,7 @@ rule train_baseline:
     benchmark:
         bench("train_baseline", "{run}")
     wildcard_constraints:
-        run=run_pattern(BASELINE_MODELS),
+        run=run_pattern(SELECTED_BASELINES),
     conda:
         "../../envs/baselines.yaml"
     threads: 2
@@ -43,7 +43,7 @@ rule predict_baseline:
     benchmark:
         bench("predict_baseline", "{run}")
     wildcard_constraints:
-        run=run_pattern(BASELINE_MODELS),
+        run=run_pattern(SELECTED_BASELINES),
     conda:
         "../../envs/baselines.yaml"
     threads: 2
