@@ -129,14 +129,11 @@ def test_added_seed_plans_only_the_seeded_models_new_runs(workdir: Path, complet
     assert planned_jobs(run.stdout + run.stderr) == {
         "train_baseline": 2,
         "predict_baseline": 2,
-        "train_deep": 3,
-        "predict_deep": 3,
-        "evaluate": 5,
-        "train_lr_grid": 2,
-        "predict_lr_grid": 2,
+        "train_deep": 5,  # 3 models and 2 learning-rate grid points
+        "predict_deep": 5,
+        "evaluate": 9,  # 5 runs and 4 grid points
         "train_iteration_grid": 1,
         "predict_iteration_grid": 2,
-        "evaluate_grid": 4,
         "grid_summary": 2,
         "tables": 1,
         "all": 1,
@@ -150,9 +147,9 @@ def test_added_learning_rate_plans_only_its_branch(workdir: Path, completed_run:
     run = snakemake(workdir, "--configfile", "more_lr.yaml", "-n")
     assert run.returncode == 0, run.stderr[-2000:]
     assert planned_jobs(run.stdout + run.stderr) == {
-        "train_lr_grid": 2,
-        "predict_lr_grid": 2,
-        "evaluate_grid": 2,
+        "train_deep": 2,
+        "predict_deep": 2,
+        "evaluate": 2,
         "grid_summary": 1,
         "all": 1,
     }

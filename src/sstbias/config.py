@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sstbias import catalog
 from sstbias.box import Box
 from sstbias.download.hycom import east_west_360
 from sstbias.errors import ConfigError
@@ -32,6 +33,19 @@ def raw_box(config: dict) -> Box:
     """The box that raw files cover: the analysis box grown by ``raw_margin_deg`` (degrees, rounded to 1e-6)."""
     grown = Box.from_config(config["box"]).expanded(config["raw_margin_deg"])
     return Box(*(round(edge, 6) for edge in (grown.lat_min, grown.lat_max, grown.lon_min, grown.lon_max)))
+
+
+def check_models(config: dict) -> None:
+    """Raise ConfigError naming the key if ``models`` selects an unknown model or none (checked before the schema,
+    whose message would list the whole section)."""
+    models = config.get("models")
+    if not isinstance(models, dict):
+        return  # the schema names it
+    unknown = [name for name in models if name not in catalog.ORDER]
+    if unknown:
+        raise ConfigError(f"models.{unknown[0]}: unknown model (known: {', '.join(catalog.ORDER)})")
+    if not models:
+        raise ConfigError("models: selects no model; list the models to run, at least raw (the reference)")
 
 
 def check_config(config: dict) -> None:

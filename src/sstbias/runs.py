@@ -79,9 +79,7 @@ def parse_run(text: str) -> Run:
         return Run(text)
     grid = _GRID.fullmatch(text)
     if grid is None:
-        raise ConfigError(
-            f"run {text!r}: not a run name (<model>, <model>/seed_<n> or grid/<model>/<point>/seed_<n>)"
-        )
+        raise ConfigError(f"run {text!r}: not a run name (<model>, <model>/seed_<n> or grid/<model>/<point>/seed_<n>)")
     run = _grid_run(grid["model"], grid["point"], int(grid["seed"]))
     if run is None:
         raise ConfigError(

@@ -16,15 +16,12 @@ os.environ.update(
 )
 
 from sstbias import catalog  # noqa: E402
-from sstbias.config import (
-    check_config,
-    period_days,
-    period_months,
-    raw_box,
-)  # noqa: E402
+from sstbias.config import check_config, check_models, raw_box  # noqa: E402
+from sstbias.config import period_days, period_months  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
-from sstbias.runs import Run, iteration_name, parse_run  # noqa: E402
+from sstbias.runs import Run, parse_run  # noqa: E402
 
+check_models(config)  # one line for an unknown or empty `models`, before the schema
 validate(config, schema="../schemas/config.schema.yaml")
 check_config(config)
 

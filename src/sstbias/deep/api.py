@@ -62,7 +62,8 @@ def train_deep_model(
 
     ``settings`` is the model's settings object, or a mapping of config values (``models.<name>`` and ``seed``)
     whose missing keys take the defaults. ``data`` is the aligned dataset; test days are never read.
-    ``preparation`` (how raw forecast files became ``data``'s forecast) is recorded in the folder so the model can correct new files. Returns the log rows.
+    ``preparation`` (how raw forecast files became ``data``'s forecast) is recorded in the folder so the model
+    can correct new files. Returns the log rows.
     """
     if not isinstance(settings, DeepSettings):
         settings = deep_settings(name, settings)

@@ -18,6 +18,7 @@ log = logging.getLogger("sstbias.stages")
 
 
 def train_baseline(
+    *,
     model: str,
     settings: dict,
     features: dict,

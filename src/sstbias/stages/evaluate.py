@@ -50,6 +50,7 @@ def floor_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Seque
 
 
 def evaluate(
+    *,
     model: str,
     seed: int | None,
     prediction: PathLike,
