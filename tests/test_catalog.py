@@ -9,9 +9,8 @@ import yaml
 
 from sstbias import catalog
 from sstbias.baselines import REGISTRY
-from sstbias.deep.settings import SETTINGS, deep_settings
+from sstbias.deep.settings import SETTINGS
 from sstbias.neural import NETWORKS
-from sstbias.neural.registry import architecture_keys
 
 SCHEMA = yaml.safe_load((Path(__file__).parents[1] / "workflow" / "schemas" / "config.schema.yaml").read_text())
 MODEL_SCHEMAS = SCHEMA["properties"]["models"]["properties"]
@@ -66,8 +65,3 @@ def test_schema_enums_are_the_library_choices(name):
     else:
         library = REGISTRY[name].choices
     assert {key: list(values) for key, values in library.items()} == enums
-
-
-@pytest.mark.parametrize("name", catalog.DEEP_MODELS)
-def test_every_architecture_setting_is_a_settings_field(name):
-    assert architecture_keys(name) <= set(dataclasses.asdict(deep_settings(name, {})))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 from collections.abc import Mapping
 
 from torch import nn
@@ -20,11 +18,6 @@ NETWORKS: dict[str, type[nn.Module]] = {
 }
 
 
-def architecture_keys(name: str) -> set[str]:
-    """The settings that shape network ``name`` (its constructor's keyword arguments)."""
-    return set(inspect.signature(NETWORKS[name]).parameters) - {"in_channels"}
-
-
 def build_network(name: str, in_channels: int, settings: DeepSettings | Mapping) -> nn.Module:
     """Network ``name`` with ``in_channels`` input channels, shaped by ``settings`` (its dataclass, or a mapping
     of config values whose missing keys take the defaults).
@@ -33,5 +26,4 @@ def build_network(name: str, in_channels: int, settings: DeepSettings | Mapping)
     """
     if not isinstance(settings, DeepSettings):
         settings = deep_settings(name, settings)
-    values = dataclasses.asdict(settings)
-    return NETWORKS[name](in_channels, **{key: values[key] for key in architecture_keys(name)})
+    return NETWORKS[name](in_channels, settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from sstbias.deep.settings import ConvGRUSettings
 from sstbias.neural.cells.convgru import ConvGRUCell
 from sstbias.neural.cells.stack import run_stacked
 
@@ -12,8 +13,9 @@ from sstbias.neural.cells.stack import run_stacked
 class ConvGRUNet(nn.Module):
     """(B, T, C_in, H, W) -> (B, 1, H, W)."""
 
-    def __init__(self, in_channels: int, *, hidden_channels: int, num_layers: int, kernel_size: int) -> None:
+    def __init__(self, in_channels: int, settings: ConvGRUSettings) -> None:
         super().__init__()
+        hidden_channels, num_layers, kernel_size = settings.hidden_channels, settings.num_layers, settings.kernel_size
         self.cells = nn.ModuleList(
             ConvGRUCell(in_channels if i == 0 else hidden_channels, hidden_channels, kernel_size)
             for i in range(num_layers)

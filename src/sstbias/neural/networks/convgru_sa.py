@@ -11,6 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from sstbias.deep.settings import ConvGRUSASettings
 from sstbias.neural.blocks.self_attention import SelfAttention2d
 from sstbias.neural.cells.convgru import ConvGRUCell
 from sstbias.neural.cells.stack import run_stacked
@@ -20,18 +21,11 @@ from sstbias.neural.networks.front import Front3d
 class ConvGRUSANet(nn.Module):
     """(B, T, C_in, H, W) -> (B, 1, H, W)."""
 
-    def __init__(
-        self,
-        in_channels: int,
-        *,
-        hidden_channels: int,
-        num_layers: int,
-        kernel_size: int,
-        attention_channels: int,
-        front_channels: int,
-        attention_impl: str,
-    ) -> None:
+    def __init__(self, in_channels: int, settings: ConvGRUSASettings) -> None:
         super().__init__()
+        hidden_channels, num_layers, kernel_size = settings.hidden_channels, settings.num_layers, settings.kernel_size
+        front_channels, attention_channels = settings.front_channels, settings.attention_channels
+        attention_impl = settings.attention_impl
         self.front = Front3d(in_channels, front_channels)
         widths = [front_channels] + [hidden_channels] * num_layers
         self.input_attention = nn.ModuleList(

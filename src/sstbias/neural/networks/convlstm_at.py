@@ -6,6 +6,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from sstbias.deep.settings import ConvLSTMATSettings
 from sstbias.neural.blocks.cbam3d import CBAM3d
 from sstbias.neural.blocks.temporal_attention import TemporalAttention
 from sstbias.neural.cells.convlstm import ConvLSTMCell
@@ -16,16 +17,10 @@ from sstbias.neural.networks.front import Front3d
 class ConvLSTMATNet(nn.Module):
     """(B, T, C_in, H, W) -> (B, 1, H, W)."""
 
-    def __init__(
-        self,
-        in_channels: int,
-        *,
-        hidden_channels: int,
-        num_layers: int,
-        kernel_size: int,
-        front_channels: int,
-    ) -> None:
+    def __init__(self, in_channels: int, settings: ConvLSTMATSettings) -> None:
         super().__init__()
+        hidden_channels, num_layers, kernel_size = settings.hidden_channels, settings.num_layers, settings.kernel_size
+        front_channels = settings.front_channels
         self.front = Front3d(in_channels, front_channels)
         self.cbam = CBAM3d(front_channels)
         self.cells = nn.ModuleList(
