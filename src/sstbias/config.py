@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from sstbias.box import Box
@@ -9,6 +11,17 @@ from sstbias.download.hycom import east_west_360
 from sstbias.errors import ConfigError
 from sstbias.grid import AnalysisGrid
 from sstbias.split import split_sizes
+
+
+DEVICE_NAMES = "auto, cpu, cuda, cuda:N or mps"
+_DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+
+
+def check_device_name(name: object, key: str) -> None:
+    """ConfigError naming ``key`` unless ``name`` is a torch device name sstbias accepts (checked without torch;
+    whether the device exists on the machine that trains is known only there)."""
+    if not isinstance(name, str) or not _DEVICE_PATTERN.fullmatch(name):
+        raise ConfigError(f"{key}: {name!r} is not a device name (expected {DEVICE_NAMES})")
 
 
 def period_days(period: dict) -> pd.DatetimeIndex:
