@@ -26,10 +26,10 @@ from sstbias.deep.api import (
     run_fingerprint,
     train_deep_model,
 )
-from sstbias.deep.trainer import TrainingPlan
-from sstbias.models.registry import MODELS, architecture_keys
 from sstbias.deep.checkpoints import CorruptCheckpoint
+from sstbias.deep.trainer import TrainingPlan
 from sstbias.errors import ConfigError
+from sstbias.models.registry import MODELS, architecture_keys
 from sstbias.normalise import fit_normaliser
 from sstbias.split import chronological_split
 

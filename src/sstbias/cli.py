@@ -90,7 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         "only if sstbias correct wrote it, or with --overwrite",
     )
     correct.add_argument(
-        "--overwrite", action="store_true", help="replace an existing --out file even if sstbias correct did not write it"
+        "--overwrite",
+        action="store_true",
+        help="replace an existing --out file even if sstbias correct did not write it",
     )
     correct.add_argument("--days", type=_days, metavar="DAYS", help=DAYS_HELP)
     correct.add_argument(

@@ -13,7 +13,6 @@ from sstbias.errors import ConfigError
 from sstbias.grid import AnalysisGrid
 from sstbias.split import split_sizes
 
-
 DEVICE_NAMES = "auto, cpu, cuda, cuda:N or mps"
 _DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
 

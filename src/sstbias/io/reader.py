@@ -3,11 +3,13 @@
 Documented repairs (each logged as a WARNING naming the file):
 - temperatures in Kelvin (units K/kelvin/degK, or a median above 200) are converted to degC;
 - values outside the variable's valid_min/valid_max are set to NaN;
-- a time step repeated with identical values across files (HYCOM hindcasts overlap) is kept once.
+- a time step repeated with identical values across files (HYCOM hindcasts overlap) is kept once;
+- time steps out of order are sorted.
 Everything else that is wrong (not netCDF, truncated (netCDF-3 too, by the length its header announces), a
 missing variable or coordinate, unknown units, a box the file does not cover, a time step with no valid value,
-conflicting duplicate steps) raises InputDataError. Files may spell the horizontal dimensions lat/lon or
-latitude/longitude (ERDDAP).
+conflicting duplicate steps (naming both files), a value outside the physical SST range (an undeclared fill value),
+a row of zero bytes (a zeroed file, see :func:`sstbias.io.validate.check_zeroed_rows`)) raises InputDataError.
+Files may spell the horizontal dimensions lat/lon or latitude/longitude (ERDDAP).
 """
 
 from __future__ import annotations
@@ -108,6 +110,8 @@ def _read_file(
     values = _mask_invalid_range(ds[spec.variable], da, path)
     values = _to_celsius(values, ds[spec.variable].attrs.get("units", ""), path)
     times = pd.DatetimeIndex(da["time"].values)
+    if not times.is_monotonic_increasing:
+        log.warning("%s: time steps not in increasing order: sorted", path)
     _check_physical_range(values, times, ds[spec.variable], path)
     empty = ~np.isfinite(values).any(axis=(1, 2))
     if empty.any():
