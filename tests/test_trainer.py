@@ -127,7 +127,9 @@ def test_changed_settings_start_over(setup, tmp_path, caplog):
     assert "starting over" in caplog.text and len(history) == 1
 
 
-@pytest.mark.parametrize("checkpoint_at", [[4], []], ids=["resumes-from-kept-checkpoint", "starts-over"])
+@pytest.mark.parametrize(
+    "checkpoint_at", [[4], [5], []], ids=["resumes-from-kept-checkpoint", "resumes-at-the-new-end", "starts-over"]
+)
 def test_lowered_iterations_equal_a_run_of_the_new_length(setup, tmp_path, checkpoint_at, caplog):
     """Lowering iterations truncates to a checkpoint at or below the new count (or retrains): no trace of the longer
     run is left in the log, best.pt or last.pt."""
@@ -137,7 +139,7 @@ def test_lowered_iterations_equal_a_run_of_the_new_length(setup, tmp_path, check
     with caplog.at_level(logging.INFO, logger="sstbias.deep"):
         lowered = train(setup, tmp_path / "lowered", iterations=5, **plan)
     assert "iterations lowered to 5: deleting" in caplog.text
-    resumed = "iter_000004.pt (iteration 4)" in caplog.text
+    resumed = any(f"iter_{it:06d}.pt (iteration {it})" in caplog.text for it in checkpoint_at)
     assert resumed == bool(checkpoint_at) and ("training from the start" in caplog.text) != resumed
     strip = [{k: v for k, v in row.items() if k != "seconds"} for row in fresh]
     assert [{k: v for k, v in row.items() if k != "seconds"} for row in lowered] == strip
