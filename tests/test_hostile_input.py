@@ -9,6 +9,7 @@ Snakemake, without a Python traceback on stderr and without writing the output; 
 with the fragment in the log.
 """
 
+import functools
 import hashlib
 import importlib.util
 import io
@@ -17,8 +18,10 @@ import logging
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import netCDF4
@@ -34,9 +37,9 @@ from sstbias.box import Box
 from sstbias.cli import main
 from sstbias.deep.api import train_deep_model
 from sstbias.deep.model_dir import config_hash
-from sstbias.download.http import MalformedPayload
+from sstbias.download.http import HttpSettings, MalformedPayload, download
 from sstbias.download.payload import inspect_payload
-from sstbias.errors import SstbiasError
+from sstbias.errors import DownloadError, SstbiasError
 from sstbias.io import read_hycom
 from sstbias.normalise import fit_normaliser
 from sstbias.split import chronological_split
@@ -246,6 +249,37 @@ def snakemake_dry_run(tmp_path: Path, change: Callable[[dict], None]) -> str:
     return output
 
 
+def downloaded(setup, tmp_path: Path, body: bytes) -> str:
+    """Download ``body`` from a loopback file server through the workflow's downloader and payload validator
+    (one retry): the error after the retries, which must leave no file behind."""
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "answer.nc").write_bytes(body)
+    handler = functools.partial(_QuietHandler, directory=str(served))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/answer.nc"
+    settings = HttpSettings(timeout_s=10, retries=1, backoff_s=0, backoff_max_s=0, user_agent="probe", progress=False)
+    target = tmp_path / "raw" / "day.nc"
+    try:
+        message = _raises(DownloadError, download, url, target, settings, _validator(setup))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "gave up after 2 attempts" in message
+    assert not (target.parent.exists() and any(target.parent.iterdir())), "a file was left behind"
+    return message
+
+
+def _validator(setup):
+    return lambda path: inspect_payload(path, "water_temp", setup["box"])
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's signature)
+        pass
+
+
 def lowered_iterations(tmp_path: Path, caplog) -> str:
     data = aligned_dataset(n_days=40, shape=(6, 5))
     split = chronological_split(pd.DatetimeIndex(data["time"].values), 0.8, 0.1)
@@ -317,6 +351,11 @@ PROBES = [
             MalformedPayload, inspect_payload, hdf5_signature(t / "dl.nc", b"\x02"), "water_temp", s["box"]
         ),
         "dl.nc: truncated or malformed netCDF header",
+    ),
+    _p(
+        "9-byte HDF5 answer through the downloader (retried, then reported)",
+        lambda s, t, c, g: downloaded(s, t, b"\x89HDF\r\n\x1a\n\x02"),
+        "truncated or malformed netCDF header",
     ),
     _p("wrong variable", lambda s, t, c, g: _wrong_variable(s, t), "salinity.nc: no variable 'water_temp'"),
     _p(
