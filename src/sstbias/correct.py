@@ -296,12 +296,10 @@ def is_corrected_output(path: Path) -> bool:
         return False
 
 
-def check_output_path(
-    out: str | os.PathLike, model_dir: str | os.PathLike, forecasts: Sequence[Path], overwrite: bool = False
-) -> None:
+def check_output_path(out: str | os.PathLike, model_dir: str | os.PathLike, overwrite: bool = False) -> None:
     """InputDataError unless ``out`` may be written: never inside the model folder (its files are the trained
-    model) nor onto a forecast file; an existing file only if an earlier `sstbias correct` wrote it, or with
-    ``overwrite``."""
+    model); an existing file only if an earlier `sstbias correct` wrote it, or with ``overwrite`` (even then never
+    a forecast file, checked by :func:`correct_files`)."""
     target = Path(out).resolve()
     folder = Path(model_dir).resolve()
     if target == folder or folder in target.parents:
@@ -309,8 +307,6 @@ def check_output_path(
             f"{out}: inside the model folder {model_dir} (its files are the trained model); write the corrected "
             "file elsewhere"
         )
-    if any(path.resolve() == target for path in forecasts):
-        raise InputDataError(f"{out}: the output would overwrite one of the forecast files")
     if target.is_dir():
         raise InputDataError(f"{out}: is a folder; give the output file's name")
     if target.exists() and not overwrite and not is_corrected_output(target):
@@ -335,9 +331,11 @@ def correct_files(
     Writes ``out`` only when everything succeeded; returns the corrected SST (time, lat, lon) degC. ``out`` is
     checked first (:func:`check_output_path`; ``overwrite`` allows replacing an existing file of another kind).
     """
-    paths = find_forecast_files(forecasts)
-    check_output_path(out, model_dir, paths, overwrite)
+    check_output_path(out, model_dir, overwrite)
     corrector = ForecastCorrector(model_dir, device=device, threads=threads)
+    paths = find_forecast_files(forecasts)
+    if any(path.resolve() == Path(out).resolve() for path in paths):
+        raise InputDataError(f"{out}: the output would overwrite one of the forecast files")
     corrected = corrector.correct(paths, days)
     write_corrected(corrected, out, corrector.provenance(paths), command)
     log.info("%s: %d corrected days written", out, corrected.sizes["time"])

@@ -17,7 +17,7 @@ __all__ = ["NETCDF_MAGIC", "check_netcdf_file", "check_zeroed_rows", "open_varia
 
 Indexers = Mapping[Hashable, Any]
 # Fewest cells of a row (the last, longitude axis) for an all-zero row to count as zeroed bytes.
-MIN_ZEROED_ROW = 4
+MIN_ZEROED_ROW = 8
 
 
 def check_netcdf_file(path: str | os.PathLike) -> Path:
