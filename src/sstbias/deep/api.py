@@ -6,6 +6,7 @@ A trained model folder holds ``model_config.json`` (its self-description, :mod:`
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -47,14 +48,24 @@ def resolve_settings(name: str, settings: dict) -> dict:
     return {**DATA_KEYS, **RUN_KEYS, **settings}
 
 
-# Settings that only say how long to train or how often to save: changing them resumes the same run.
-SCHEDULE_KEYS = {"iterations", "eval_every", "checkpoint_every", "checkpoint_at", "device"}
+# Settings left out of the run fingerprint, and why: changing one of them resumes the same run. Every other setting
+# (the training plan's fields, the data keys, the network's architecture keys) is fingerprinted, so a change of any
+# of them discards the old checkpoints (tests/test_trainer.py enumerates the fields).
+FINGERPRINT_EXEMPT = {
+    "iterations": "the run's length: a raised count continues the run, a lowered one resumes from the newest "
+    "checkpoint at or below it (Trainer._resumable_state)",
+    "checkpoint_every": "when resumable state is saved: no effect on the weights or the log",
+    "checkpoint_at": "which checkpoints are kept for export: no effect on the weights or the log",
+    "device": "where the run computes: a stopped run may resume on another machine",
+}
 
 
 def run_fingerprint(settings: dict, split: dict[str, pd.DatetimeIndex], normaliser: Normaliser) -> str:
-    """sha256 of everything that makes a training run differ, except its length and saving schedule."""
+    """sha256 of everything that makes a training run differ: the resolved settings (training-plan defaults
+    filled) except :data:`FINGERPRINT_EXEMPT`, the training and validation days, the normaliser, the version."""
+    resolved = dataclasses.asdict(TrainingPlan()) | settings
     identity = {
-        "settings": {k: v for k, v in sorted(settings.items()) if k not in SCHEDULE_KEYS},
+        "settings": {k: v for k, v in sorted(resolved.items()) if k not in FINGERPRINT_EXEMPT},
         "days": {name: [str(d.date()) for d in days] for name, days in split.items() if name != "test"},
         "normaliser": normaliser.stats,
         "version": sstbias.__version__,
@@ -85,7 +96,7 @@ def train_deep_model(
     """
     settings = resolve_settings(name, settings)
     torch.set_num_threads(threads)
-    device = select_device(settings["device"])
+    device = select_device(settings["device"], f"models.{name}.device")
     train_days = split["train"]
     seen = data.sel(time=data.indexes["time"][data.indexes["time"] <= split["validation"].union(train_days).max()])
     samples = _samples(seen, normaliser, settings)
@@ -118,7 +129,7 @@ def load_network(trained: TrainedModel, device: torch.device, weights: str | os.
     if not path.is_file():
         raise ModelDirectoryError(f"{path}: weights file not found")
     try:
-        state = load_checkpoint(path)["model"]
+        state = load_checkpoint(path)["model"]  # checked: the weights are under "model"
     except CorruptCheckpoint as err:
         raise ModelDirectoryError(str(err)) from err
     model = build_model(trained.name, trained.description["in_channels"], trained.settings)
@@ -169,5 +180,5 @@ def predict_deep_model(
     ``weights`` selects a checkpoint of the run (e.g. ``checkpoints/iter_000400.pt``) instead of ``best.pt``.
     """
     trained = read_model_dir(out_dir)
-    device = select_device(trained.settings["device"])
+    device = select_device(trained.settings["device"], f"{trained.folder / 'model_config.json'}: settings.device")
     return predict_days(load_network(trained, device, weights), trained, data, days, device)

@@ -60,7 +60,7 @@ def is_land(lat: np.ndarray, lon: np.ndarray, island: tuple[float, float, float]
     return coast | ((lat2 - island_lat) ** 2 + (lon2 - island_lon) ** 2 < radius**2)
 
 
-def _axis(low: float, high: float, step: float, offset: float = 0.0) -> np.ndarray:
+def axis(low: float, high: float, step: float, offset: float = 0.0) -> np.ndarray:
     first = np.ceil((low - offset) / step - 1e-9)
     last = np.floor((high - offset) / step + 1e-9)
     return np.round(offset + step * np.arange(first, last + 1), 6)
@@ -143,15 +143,15 @@ def synthesize_month(
     ocean = TwinOcean(config["twin"]["seed"], box, range(days[0].year, days[-1].year + 1))
     land_parameters = ocean.p.island
 
-    hycom_lat = _axis(raw_box.lat_min, raw_box.lat_max, HYCOM_DLAT)
-    hycom_lon = _axis(raw_box.lon_min, raw_box.lon_max, HYCOM_DLON)
+    hycom_lat = axis(raw_box.lat_min, raw_box.lat_max, HYCOM_DLAT)
+    hycom_lon = axis(raw_box.lon_min, raw_box.lon_max, HYCOM_DLON)
     times = pd.DatetimeIndex([day + pd.Timedelta(hours=3 * k) for day in days for k in range(STEPS_PER_DAY)])
     forecast = ocean.forecast(days_since_epoch(times), hycom_lat, hycom_lon)
     forecast[:, is_land(hycom_lat, hycom_lon, land_parameters)] = np.nan
     atomic_write(hycom_path, lambda tmp: write_hycom(tmp, times, hycom_lat, np.mod(hycom_lon, 360.0), forecast))
 
-    oisst_lat = _axis(raw_box.lat_min, raw_box.lat_max, OISST_STEP, 0.125)
-    oisst_lon = _axis(raw_box.lon_min, raw_box.lon_max, OISST_STEP, 0.125)
+    oisst_lat = axis(raw_box.lat_min, raw_box.lat_max, OISST_STEP, 0.125)
+    oisst_lon = axis(raw_box.lon_min, raw_box.lon_max, OISST_STEP, 0.125)
     smooth, unpredictable = ocean.observation(days, oisst_lat, oisst_lon)
     sst = smooth + unpredictable
     sst[:, is_land(oisst_lat, oisst_lon, land_parameters)] = np.nan
