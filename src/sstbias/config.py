@@ -9,6 +9,7 @@ from sstbias.download.hycom import east_west_360
 from sstbias.errors import ConfigError
 from sstbias.grid import AnalysisGrid
 from sstbias.split import split_sizes
+from sstbias.twin.scenarios import check_twin
 
 
 def period_days(period: dict) -> pd.DatetimeIndex:
@@ -37,6 +38,7 @@ def raw_box(config: dict) -> Box:
 def check_config(config: dict) -> None:
     """Raise ConfigError naming the key if the (schema-validated) config is inconsistent."""
     AnalysisGrid.from_config(config)
+    check_twin(config["twin"])
     if config["source"] == "remote":
         east_west_360(raw_box(config))
     if config["source"] == "local":

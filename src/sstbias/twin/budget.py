@@ -99,7 +99,9 @@ def budget_table(budget: dict[str, float]) -> pd.DataFrame:
             "mse": [mse for _, mse in rows],
             "rmse": [np.sqrt(max(mse, 0.0)) for _, mse in rows],
             "share_of_raw_mse": [mse / budget["raw_mse"] for _, mse in rows],
-            "share_of_correctable_mse": [np.nan if i in (0, 3) else mse / correctable for i, (_, mse) in enumerate(rows)],
+            "share_of_correctable_mse": [
+                np.nan if i in (0, 3) else mse / correctable for i, (_, mse) in enumerate(rows)
+            ],
         }
     )
 
