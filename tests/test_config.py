@@ -110,3 +110,22 @@ def test_grid_model_must_be_configured(config):
     del config["models"]["convgru_sa"]
     with pytest.raises(ConfigError, match="grids.model"):
         check_config(validated(config))
+
+
+def test_unknown_twin_scenario_is_named(config):
+    config["twin"]["scenario"] = "hurricane_season"
+    with pytest.raises(WorkflowError, match="scenario"):
+        validated(config)
+    with pytest.raises(ConfigError, match="twin.scenario"):
+        check_config({**config, "twin": {"scenario": "hurricane_season"}})
+
+
+def test_another_scenarios_twin_key_is_named(config):
+    config["twin"] = {"scenario": "bias_dominated", "realistic": {"cold_wakes": False}}
+    with pytest.raises(ConfigError, match=r"twin\.realistic.*bias_dominated"):
+        check_config(validated(config))
+
+
+def test_realistic_switches_are_accepted(config):
+    config["twin"]["realistic"] = {"cold_wakes": False, "state_error": True}
+    check_config(validated(config))

@@ -1,13 +1,5 @@
 # The twin's error budget (source twin only): the static oracle's prediction (scored like a model, shown beside
-# the floor in the tables) and tables/error_budget.csv/.md. docs/twin.md.
-
-BUDGET_CSV = out("tables", "error_budget.csv")
-BUDGET_MD = out("tables", "error_budget.md")
-
-
-def budget_targets():
-    """The error budget's tables when the data are the twin's, else nothing."""
-    return [BUDGET_CSV, BUDGET_MD] if SOURCE == "twin" else []
+# the floor in the tables) and tables/error_budget.csv/.md. docs/twin.md. Paths: budget_common.smk.
 
 
 rule static_oracle_prediction:

@@ -34,9 +34,12 @@ from sstbias.twin.generate import synthesize_month
 from sstbias.twin.scenarios import StateError, TwinParameters, scenario_parameters
 
 
-def test_period_statistics(config: dict, workdir: Path, parameters: TwinParameters | None = None) -> dict[str, float]:
-    """The error budget (:func:`sstbias.twin.budget.error_budget`) of the config's test days, with the raw bias
-    (forecast - observation, degC) and the numbers of land cells; ``parameters`` replaces the scenario's."""
+def aligned_test_period(
+    config: dict, workdir: Path, parameters: TwinParameters | None = None
+) -> tuple[xr.Dataset, np.ndarray]:
+    """The config's test days generated in ``workdir``, read, reduced, regridded and aligned as the workflow does:
+    (aligned dataset: forecast, observation, ocean_mask; the unpredictable error (T, H, W) degC on those days).
+    ``parameters`` replaces the scenario's."""
     days = period_days(config["period"])
     split = config.get("split", {"train_fraction": 0.8, "validation_fraction": 0.1})
     test = chronological_split(days, split["train_fraction"], split["validation_fraction"])["test"]
@@ -53,12 +56,18 @@ def test_period_statistics(config: dict, workdir: Path, parameters: TwinParamete
         observations.append(regrid_bilinear(read_oisst([paths[1]], box=grid.box), grid))
         diagnostics.append(xr.load_dataset(paths[2])["unpredictable_error"])
     data = align_products(xr.concat(forecasts, "time"), xr.concat(observations, "time"), test)
+    return data, xr.concat(diagnostics, "time").sel(time=test).values
+
+
+def test_period_statistics(config: dict, workdir: Path, parameters: TwinParameters | None = None) -> dict[str, float]:
+    """The error budget (:func:`sstbias.twin.budget.error_budget`) of the config's test days, with the raw bias
+    (forecast - observation, degC) and the numbers of land cells; ``parameters`` replaces the scenario's."""
+    data, unpredictable = aligned_test_period(config, workdir, parameters)
     ocean = data["ocean_mask"].values == 1
     forecast = data["forecast"].values[:, ocean]
     observation = data["observation"].values[:, ocean]
-    unpredictable = xr.concat(diagnostics, "time").sel(time=test).values[:, ocean]
     return {
-        **error_budget(forecast, observation, unpredictable),
+        **error_budget(forecast, observation, unpredictable[:, ocean]),
         "raw_bias": float(np.mean(forecast - observation)),
         "land_cells": int((~ocean).sum()),
     }

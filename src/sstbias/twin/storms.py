@@ -23,6 +23,7 @@ from sstbias.twin.fields import days_since_epoch
 STORM_SLOTS_DOY = (170.0, 205.0, 235.0, 262.0, 290.0, 312.0, 333.0, 352.0)
 SLOT_JITTER_DAYS = 6.0
 ONSET_DAYS = 0.5  # e-folding time of the cooling after the passage (mixing takes about a day)
+RECOVERED_E_FOLDINGS = 12.0  # a wake ends this many recovery times after the passage (below 1e-5 of its depth)
 
 
 @dataclass(frozen=True)
@@ -80,16 +81,21 @@ def wake_field(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, storms: Storms, 
     cos_lat = np.cos(np.deg2rad(lat))[:, None]
     for i in range(storms.passage.size):
         recovery = storms.recovery[i] * view.recovery_factor
-        if storms.passage[i] - 3.0 > t.max() or storms.passage[i] + 12.0 * recovery < t.min():
-            continue  # not over the box yet, or recovered (the wake is below 1e-5 of its depth)
         x = (lon[None, :] - storms.lon0[i]) * cos_lat
         y = lat[:, None] - storms.lat0[i]
         along = x * np.cos(storms.heading[i]) + y * np.sin(storms.heading[i])
         right = x * np.sin(storms.heading[i]) - y * np.cos(storms.heading[i])
+        crossing = float(np.abs(along).max()) / storms.speed[i]  # days from the reference point to the grid's edge
+        if (
+            storms.passage[i] - crossing > t.max()
+            or storms.passage[i] + RECOVERED_E_FOLDINGS * recovery + crossing < t.min()
+        ):
+            continue  # it would add exact zeros only: skipping it keeps a day's values independent of the window
         band = np.exp(-((right - view.offset) ** 2) / (2 * storms.width[i] ** 2))
         age = t[:, None, None] - (storms.passage[i] + along / storms.speed[i])[None]
         age = np.clip(age, 0.0, None)
         envelope = (1.0 - np.exp(-age / ONSET_DAYS)) * np.exp(-age / recovery)
+        envelope[age > RECOVERED_E_FOLDINGS * recovery] = 0.0
         out -= storms.depth[i] * view.depth_factor * envelope * band[None]
     return out
 
