@@ -145,3 +145,22 @@ def test_deep_settings_and_antimeridian_fail_at_config_check(config, change, exp
     change(config)
     with pytest.raises(ConfigError, match=re.escape(expected)):
         check_config(validated(config))
+
+
+def test_unknown_twin_scenario_is_named(config):
+    config["twin"]["scenario"] = "hurricane_season"
+    with pytest.raises(WorkflowError, match="scenario"):
+        validated(config)
+    with pytest.raises(ConfigError, match="twin.scenario"):
+        check_config({**config, "twin": {"scenario": "hurricane_season"}})
+
+
+def test_another_scenarios_twin_key_is_named(config):
+    config["twin"] = {"scenario": "bias_dominated", "realistic": {"cold_wakes": False}}
+    with pytest.raises(ConfigError, match=r"twin\.realistic.*bias_dominated"):
+        check_config(validated(config))
+
+
+def test_realistic_switches_are_accepted(config):
+    config["twin"]["realistic"] = {"cold_wakes": False, "state_error": True}
+    check_config(validated(config))

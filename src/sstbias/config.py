@@ -12,6 +12,7 @@ from sstbias.download.hycom import east_west_360
 from sstbias.errors import ConfigError
 from sstbias.grid import AnalysisGrid
 from sstbias.split import split_sizes
+from sstbias.twin.scenarios import check_twin
 
 DEVICE_NAMES = "auto, cpu, cuda, cuda:N or mps"
 _DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
@@ -66,6 +67,7 @@ def check_config(config: dict) -> None:
     """
     AnalysisGrid.from_config(config)
     box = raw_box(config)
+    check_twin(config["twin"])
     if config["source"] == "remote":
         east_west_360(box)
     if config["source"] == "twin":
@@ -114,7 +116,8 @@ def check_deep_settings(name: str, settings: dict, n_train: int) -> None:
 def check_twin_ocean(config: dict) -> None:
     """ConfigError quoting the box if the twin (source: twin) has no ocean cell on one of the grids a run reads
     over it (native HYCOM 0.04 x 0.08 deg, OISST 0.25 deg, the analysis grid): every product would be all land."""
-    from sstbias.twin.generate import HYCOM_DLAT, HYCOM_DLON, OISST_STEP, TwinParameters, axis, is_land
+    from sstbias.twin.generate import HYCOM_DLAT, HYCOM_DLON, OISST_STEP, axis, is_land
+    from sstbias.twin.scenarios import TwinParameters
 
     box = Box.from_config(config["box"])
     grid = AnalysisGrid.from_config(config)

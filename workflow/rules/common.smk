@@ -192,7 +192,7 @@ wildcard_constraints:
     grid="lr|iterations",
     product="|".join(PRODUCTS),
     model="|".join(MODELS),
-    run=run_pattern(MODELS + ["floor"]),
+    run=run_pattern(MODELS + ["static_oracle", "floor"]),
 
 
 def twin_settings(wildcards):
@@ -404,8 +404,8 @@ def grid_metric_files(wildcards):
 
 
 def evaluated_models():
-    """Models whose metrics enter the tables; the twin adds its irreducible floor."""
-    return MODELS + (["floor"] if config["source"] == "twin" else [])
+    """Models whose metrics enter the tables; the twin adds its static oracle and irreducible floor."""
+    return MODELS + (["static_oracle", "floor"] if config["source"] == "twin" else [])
 
 
 def evaluated_runs():
