@@ -22,6 +22,7 @@ include: "workflow/rules/prepare.smk"
 include: "workflow/rules/baselines.smk"
 include: "workflow/rules/deep.smk"
 include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/budget.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/grids.smk"
 include: "workflow/rules/correct.smk"
@@ -32,3 +33,4 @@ rule all:
     default_target: True
     input:
         all_targets(),
+        budget_targets(),

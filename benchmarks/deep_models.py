@@ -1,6 +1,6 @@
 """Training-step throughput of the deep correctors at the paper's size, side by side, on this machine.
 
-    python benchmarks/deep_models.py [--threads 2] [--steps 5]
+    python benchmarks/deep_models.py [--threads 2] [--steps 5] [--smoke]
 
 Size: 51x51 grid, batch 4, sequence 5, 32 hidden channels, 2 input channels (forecast + ocean mask). For each
 model: samples/s of a full training step (forward, backward, Adam), FLOPs per step counted by
@@ -8,7 +8,9 @@ torch.utils.flop_counter on the reference attention (the counter does not see th
 both kernels do the same useful arithmetic, so the same count is used for both), the achieved GFLOP/s against a
 large float32 matmul measured in the same run (the machine's own practical limit), and the peak RSS of a separate
 process per model (ru_maxrss, PyTorch's allocations included). ConvGRU-SA runs with both attention kernels; their
-outputs are compared on the same weights and input.
+outputs are compared on the same weights and input. ``--smoke``: an 8x8 grid, batch 1, 4 hidden channels, the
+variants in this process, a small matmul: a check that the benchmark runs (tests/test_benchmarks.py), whose
+figures mean nothing.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from sstbias.neural import build_network
 
-SIZE = {"batch": 4, "sequence": 5, "channels": 2, "height": 51, "width": 51}
-HIDDEN = 32
+SIZE = {"batch": 4, "sequence": 5, "channels": 2, "height": 51, "width": 51, "hidden": 32}
+SMOKE_SIZE = {"batch": 1, "sequence": 2, "channels": 2, "height": 8, "width": 8, "hidden": 4}
 VARIANTS = [
     ("convgru", "convgru", {}),
     ("convlstm_at", "convlstm_at", {"front_channels": 16}),
@@ -75,7 +77,7 @@ def build(index: int) -> torch.nn.Module:
     """Variant ``index`` of VARIANTS with fixed weights and an attention gate of 0.5 (a trained-like state)."""
     _, name, extra = VARIANTS[index]
     torch.manual_seed(0)
-    model = build_network(name, SIZE["channels"], {"hidden_channels": HIDDEN, **extra})
+    model = build_network(name, SIZE["channels"], {"hidden_channels": SIZE["hidden"], **extra})
     for module in model.modules():
         if hasattr(module, "gamma"):
             module.gamma.data.fill_(0.5)
@@ -105,15 +107,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true", help="tiny size, one step: checks that the benchmark runs")
     parser.add_argument("--variant", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    if args.smoke:
+        SIZE.update(SMOKE_SIZE)
     if args.variant is not None:
         print(json.dumps(measure(args.variant, args.steps)))
         return
-    peak_matmul = matmul_gflops()
+    peak_matmul = matmul_gflops(256 if args.smoke else 2048)
     results = []
     for index in range(len(VARIANTS)):
+        if args.smoke:  # in this process: one torch start-up (the peak RSS figures then mean nothing)
+            results.append(measure(index, args.steps))
+            continue
         command = [
             sys.executable,
             __file__,
@@ -123,10 +131,10 @@ def main() -> None:
             str(args.threads),
             "--steps",
             str(args.steps),
-        ]
+        ] + (["--smoke"] if args.smoke else [])
         results.append(json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout))
-    print(f"size {SIZE}, hidden {HIDDEN}, threads {args.threads}, torch {torch.__version__}")
-    print(f"float32 matmul 2048^3: {peak_matmul:.1f} GFLOP/s")
+    print(f"size {SIZE}, threads {args.threads}, torch {torch.__version__}")
+    print(f"float32 matmul {256 if args.smoke else 2048}^3: {peak_matmul:.1f} GFLOP/s")
     header = ("model", "samples/s", "s/step", "GFLOP/step", "GFLOP/s", "of matmul", "peak RSS MiB")
     widths = (24, 10, 8, 12, 9, 10, 13)
     print("".join(f"{h:<{w}}" if i == 0 else f"{h:>{w}}" for i, (h, w) in enumerate(zip(header, widths, strict=True))))

@@ -31,7 +31,7 @@ def test_deep_models_match_the_networks_and_their_settings():
 
 def test_order_and_display_names_cover_every_model():
     assert list(catalog.ORDER) == [*catalog.BASELINES, *catalog.DEEP_MODELS]
-    assert set(catalog.DISPLAY_NAMES) == {*catalog.ORDER, catalog.FLOOR}
+    assert set(catalog.DISPLAY_NAMES) == {*catalog.ORDER, *catalog.ORACLES}
 
 
 def test_schema_lists_the_catalogue_models_in_order():

@@ -1,5 +1,6 @@
 """The trainer: it learns, resumes exactly, survives corrupt checkpoints, and refuses bad settings."""
 
+import dataclasses
 import json
 import logging
 import os
@@ -16,8 +17,10 @@ import pytest
 import torch
 from synthetic import aligned_dataset
 
-from sstbias.deep.api import predict_deep_model, train_deep_model
+from sstbias import catalog
+from sstbias.deep.api import FINGERPRINT_EXEMPT, predict_deep_model, run_fingerprint, train_deep_model
 from sstbias.deep.checkpoints import CorruptCheckpoint
+from sstbias.deep.settings import DeepSettings, deep_settings
 from sstbias.errors import ConfigError
 from sstbias.normalise import fit_normaliser
 from sstbias.split import chronological_split
@@ -114,6 +117,67 @@ def test_changed_settings_start_over(setup, tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="sstbias.deep"):
         history = train(setup, tmp_path, iterations=4, eval_every=4, checkpoint_every=4, lr=0.002)
     assert "starting over" in caplog.text and len(history) == 1
+
+
+@pytest.mark.parametrize(
+    "checkpoint_at", [[4], [5], []], ids=["resumes-from-kept-checkpoint", "resumes-at-the-new-end", "starts-over"]
+)
+def test_lowered_iterations_equal_a_run_of_the_new_length(setup, tmp_path, checkpoint_at, caplog):
+    """Lowering iterations truncates to a checkpoint at or below the new count (or retrains): no trace of the longer
+    run is left in the log, best.pt or last.pt."""
+    plan = {"eval_every": 3, "checkpoint_every": 4, "checkpoint_at": checkpoint_at}
+    fresh = train(setup, tmp_path / "fresh", iterations=5, **plan)
+    train(setup, tmp_path / "lowered", iterations=8, **plan)
+    with caplog.at_level(logging.INFO, logger="sstbias.deep"):
+        lowered = train(setup, tmp_path / "lowered", iterations=5, **plan)
+    assert "iterations lowered to 5: deleting" in caplog.text
+    resumed = any(f"iter_{it:06d}.pt (iteration {it})" in caplog.text for it in checkpoint_at)
+    assert resumed == bool(checkpoint_at) and ("training from the start" in caplog.text) != resumed
+    strip = [{k: v for k, v in row.items() if k != "seconds"} for row in fresh]
+    assert [{k: v for k, v in row.items() if k != "seconds"} for row in lowered] == strip
+    assert list(pd.read_csv(tmp_path / "lowered" / "training_log.csv")["iteration"]) == [3, 5]
+    assert not list((tmp_path / "lowered" / "checkpoints").glob("iter_000008.pt*"))
+    for name in ("last.pt", "best.pt"):
+        state = torch.load(tmp_path / "lowered" / name, weights_only=False)
+        expected = torch.load(tmp_path / "fresh" / name, weights_only=False)
+        assert state["iteration"] == expected["iteration"]
+        for key, value in state["model"].items():
+            torch.testing.assert_close(value, expected["model"][key], atol=1e-6, rtol=1e-5)
+
+
+def perturbed(value):
+    """A different value of the same kind (for the fingerprint test)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value * 2 + 1
+    if isinstance(value, str):
+        return value + "_other"
+    if isinstance(value, list):
+        return [*value, "other"]
+    return None if value is not None else 1
+
+
+@pytest.mark.parametrize("name", catalog.DEEP_MODELS)
+def test_run_fingerprint_covers_every_training_setting(setup, name):
+    """Every field of the model's settings dataclass (input, network, training plan, device, seed) is
+    fingerprinted unless FINGERPRINT_EXEMPT names it with a reason; a new field fails here until decided."""
+    _, split, normaliser = setup
+    settings = deep_settings(name, BASE)
+    keys = {field.name for field in dataclasses.fields(settings)}
+    reference = run_fingerprint(settings, split, normaliser)
+    for key in sorted(keys):
+        changed_settings = dataclasses.replace(settings, **{key: perturbed(getattr(settings, key))})
+        changed = run_fingerprint(changed_settings, split, normaliser)
+        if key in FINGERPRINT_EXEMPT:
+            assert changed == reference, f"{key} is exempt but changes the fingerprint"
+        else:
+            assert changed != reference, f"models.{name}.{key} is neither fingerprinted nor in FINGERPRINT_EXEMPT"
+    assert set(FINGERPRINT_EXEMPT) <= keys, "FINGERPRINT_EXEMPT names a setting that no longer exists"
+    # a default left implicit fingerprints like the same value written out
+    implicit = deep_settings(name, {k: v for k, v in BASE.items() if k != "lr"})
+    explicit = deep_settings(name, {**BASE, "lr": DeepSettings().lr})
+    assert run_fingerprint(implicit, split, normaliser) == run_fingerprint(explicit, split, normaliser)
 
 
 def test_prediction_reads_no_observation(setup, tmp_path):

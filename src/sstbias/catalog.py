@@ -11,7 +11,10 @@ FEATURE_BASELINES = ("random_forest", "lightgbm")  # shaped by the config's `fea
 DEEP_MODELS = ("convgru", "convlstm_at", "convgru_sa")
 ORDER = (*BASELINES, *DEEP_MODELS)  # the paper's order: tables and figures show models so
 SEEDED_MODELS = ("random_forest", "lightgbm", *DEEP_MODELS)  # their fit depends on a random seed
-FLOOR = "floor"  # the twin's irreducible floor: evaluated like a model, shown last
+# The twin's hindsight references, evaluated like models and shown last (static oracle, then floor): not correctors.
+STATIC_ORACLE = "static_oracle"  # per cell the least-squares line in time of the error, fitted on the test days
+FLOOR = "floor"  # the irreducible floor: observation minus the unpredictable error
+ORACLES = (STATIC_ORACLE, FLOOR)
 DISPLAY_NAMES = {
     "raw": "Uncorrected forecast",
     "climatology": "Climatological bias",
@@ -21,6 +24,7 @@ DISPLAY_NAMES = {
     "convgru": "ConvGRU",
     "convlstm_at": "3DCNN-CBAM-ConvLSTM-AT",
     "convgru_sa": "ConvGRU-SA",
+    STATIC_ORACLE: "Static oracle (twin)",
     FLOOR: "Irreducible floor (twin)",
 }
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from sstbias.catalog import DISPLAY_NAMES, FLOOR, ORDER
+from sstbias.catalog import DISPLAY_NAMES, FLOOR, ORACLES, ORDER, STATIC_ORACLE
 from sstbias.metrics import improvement_pct, skill_score
 from sstbias.netcdf import atomic_write
 
@@ -18,8 +18,8 @@ SPREAD = ["n_seeds", "rmse_sd", "rmse_min", "rmse_max"]
 
 
 def _rank(model: str) -> tuple[int, str]:
-    if model == FLOOR:
-        return (len(ORDER) + 1, model)
+    if model in ORACLES:
+        return (len(ORDER) + 1 + ORACLES.index(model), model)
     return (ORDER.index(model), model) if model in ORDER else (len(ORDER), model)
 
 
@@ -69,7 +69,8 @@ def metrics_table(records: list[dict]) -> pd.DataFrame:
 
     ``records`` are dicts with ``model``, ``mse`` (degC^2), ``rmse``, ``mae`` (degC) and ``mape`` (%), e.g. the
     metrics JSON files. Rows: raw, climatology, quantile_mapping, random_forest, lightgbm, then the deep models in
-    the paper's order (convgru, convlstm_at, convgru_sa), then any other model alphabetically, ``floor`` last.
+    the paper's order (convgru, convlstm_at, convgru_sa), then any other model alphabetically, then the twin's
+    hindsight references ``static_oracle`` and ``floor``.
     ``improvement_pct`` = 100 (RMSE_raw - RMSE) / RMSE_raw, NaN for raw. With a ``floor`` row (the twin),
     ``gap_closed`` is the share of the correctable error a model removes, (RMSE_raw - RMSE) / (RMSE_raw -
     RMSE_floor); NaN otherwise and for raw and floor. Extra keys (n, test period) are kept as further columns.
@@ -92,10 +93,10 @@ def metrics_table(records: list[dict]) -> pd.DataFrame:
         float("nan") if model == "raw" else improvement_pct(rmse_raw, rmse)
         for model, rmse in zip(table["model"], table["rmse"], strict=True)
     ]
-    floor = table.loc[table["model"] == "floor", "rmse"]
+    floor = table.loc[table["model"] == FLOOR, "rmse"]
     correctable = rmse_raw - float(floor.iloc[0]) if len(floor) else float("nan")
     table["gap_closed"] = [
-        float("nan") if model in ("raw", "floor") else (rmse_raw - rmse) / correctable
+        float("nan") if model in ("raw", FLOOR) else (rmse_raw - rmse) / correctable
         for model, rmse in zip(table["model"], table["rmse"], strict=True)
     ]
     table = table.iloc[sorted(range(len(table)), key=lambda i: _rank(table["model"].iloc[i]))]
@@ -112,7 +113,7 @@ def to_paper_markdown(table: pd.DataFrame) -> str:
     then being means over seeds. A note line follows with the number of ocean cell-days (``n``) and the test period
     (``test_start``, ``test_end``) when the table carries them.
     """
-    with_floor = "floor" in set(table["model"])
+    with_floor = FLOOR in set(table["model"])
     with_seeds = "n_seeds" in table and (table["n_seeds"] > 1).any()
     header = "| Model | MAPE (%) | MSE | RMSE (°C) | MAE (°C) | RMSE improvement (%) |"
     rule = "|---|---:|---:|---:|---:|---:|"
@@ -131,11 +132,11 @@ def to_paper_markdown(table: pd.DataFrame) -> str:
             spread = "-" if pd.isna(row.rmse_sd) else f"{row.rmse_sd:.3f}"
             line += f" {row.n_seeds} | {spread} |"
         lines.append(line)
-    note = _note(table.iloc[0], with_floor, with_seeds)
+    note = _note(table.iloc[0], with_floor, with_seeds, STATIC_ORACLE in set(table["model"]))
     return "\n".join([*lines, "", note] if note else lines) + "\n"
 
 
-def _note(first: pd.Series, with_floor: bool, with_seeds: bool) -> str:
+def _note(first: pd.Series, with_floor: bool, with_seeds: bool, with_oracle: bool = False) -> str:
     """The line under the table: test period and cell-days where known, and what the derived columns mean."""
     parts = []
     if {"test_start", "test_end"} <= set(first.index):
@@ -147,6 +148,11 @@ def _note(first: pd.Series, with_floor: bool, with_seeds: bool) -> str:
     meaning = "improvement = relative RMSE reduction against the uncorrected forecast"
     if with_floor:
         meaning += "; gap closed = share of the correctable error (raw - floor) removed"
+    if with_oracle:
+        meaning += (
+            "; static oracle = forecast + per cell the least-squares line in time of the error fitted on the test "
+            "days themselves (hindsight: the most a per-cell seasonal correction can do)"
+        )
     if with_seeds:
         meaning += "; seeded models: means over their seeds, RMSE sd = standard deviation over seeds"
     return ", ".join(parts) + "; " + meaning + "."

@@ -5,8 +5,6 @@ import os
 import sys
 from pathlib import Path
 
-from snakemake.utils import validate
-
 # The workflow always uses this checkout's library, also inside per-rule conda environments (which hold the
 # dependencies only): src/ goes first on the import path of this process and of every job (no envvars needed).
 SRC = str(Path(workflow.basedir) / "src")
@@ -16,14 +14,23 @@ os.environ.update(
 )
 
 from sstbias import catalog  # noqa: E402
-from sstbias.config import check_config, check_models, raw_box  # noqa: E402
-from sstbias.config import period_days, period_months  # noqa: E402
+from sstbias.config import (
+    period_days,
+    period_months,
+    raw_box,
+    validate_config,
+)  # noqa: E402
+from sstbias.errors import ConfigError  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
 from sstbias.runs import Run, parse_run  # noqa: E402
 
-check_models(config)  # one line for an unknown or empty `models`, before the schema
-validate(config, schema="../schemas/config.schema.yaml")
-check_config(config)
+# A config error is one line naming the key, before any job (re-raised: no library frames shown).
+try:
+    validate_config(
+        config, Path(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
+    )
+except ConfigError as err:
+    raise ConfigError(str(err)) from None
 
 ROOT = Path(config["results_root"]) / config["dataset"]
 SOURCE = config["source"]
@@ -107,11 +114,6 @@ def runs(model):
     return [Run(model, seed).name for seed in seeds]
 
 
-def first_runs(models):
-    """The first run of each model: what the figures show."""
-    return [runs(model)[0] for model in models]
-
-
 def run_pattern(models):
     """Regular expression of the run names of ``models`` (any seed)."""
     seeded = [m for m in models if m in catalog.SEEDED_MODELS]
@@ -154,4 +156,4 @@ wildcard_constraints:
     grid="lr|iterations",
     product="|".join(PRODUCTS),
     model="|".join(SELECTED_MODELS),
-    run=f'{run_pattern(SELECTED_MODELS + [catalog.FLOOR])}|{grid_pattern("lr", "it")}',
+    run=f'{run_pattern(SELECTED_MODELS + list(catalog.ORACLES))}|{grid_pattern("lr", "it")}',

@@ -23,7 +23,7 @@ from sstbias.deep.checkpoints import CorruptCheckpoint, load_checkpoint
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.device import select_device
 from sstbias.deep.model_dir import TrainedModel, describe, read_model_dir, write_description
-from sstbias.deep.settings import SCHEDULE_KEYS, DeepSettings, deep_settings
+from sstbias.deep.settings import DeepSettings, deep_settings
 from sstbias.deep.trainer import Trainer, predict_windows, seed_everything
 from sstbias.errors import InputDataError, ModelDirectoryError
 from sstbias.forecast import ForecastPreparation
@@ -33,10 +33,23 @@ from sstbias.normalise import Normaliser
 log = logging.getLogger("sstbias.deep")
 
 
+# Settings left out of the run fingerprint, and why: changing one of them resumes the same run. Every other setting
+# (every field of the model's settings dataclass) is fingerprinted, so a change of any of them discards the old
+# checkpoints (tests/test_trainer.py enumerates the fields).
+FINGERPRINT_EXEMPT = {
+    "iterations": "the run's length: a raised count continues the run, a lowered one resumes from the newest "
+    "checkpoint at or below it (Trainer._resumable_state)",
+    "checkpoint_every": "when resumable state is saved: no effect on the weights or the log",
+    "checkpoint_at": "which checkpoints are kept for export: no effect on the weights or the log",
+    "device": "where the run computes: a stopped run may resume on another machine",
+}
+
+
 def run_fingerprint(settings: DeepSettings, split: dict[str, pd.DatetimeIndex], normaliser: Normaliser) -> str:
-    """sha256 of everything that makes a training run differ, except its length and saving schedule."""
+    """sha256 of everything that makes a training run differ: the settings (defaults filled) except
+    :data:`FINGERPRINT_EXEMPT`, the training and validation days, the normaliser, the version."""
     identity = {
-        "settings": {k: v for k, v in sorted(settings.to_dict().items()) if k not in SCHEDULE_KEYS},
+        "settings": {k: v for k, v in sorted(settings.to_dict().items()) if k not in FINGERPRINT_EXEMPT},
         "days": {name: [str(d.date()) for d in days] for name, days in split.items() if name != "test"},
         "normaliser": normaliser.stats,
         "version": sstbias.__version__,
@@ -68,7 +81,7 @@ def train_deep_model(
     if not isinstance(settings, DeepSettings):
         settings = deep_settings(name, settings)
     torch.set_num_threads(threads)
-    device = select_device(settings.device)
+    device = select_device(settings.device, f"models.{name}.device")
     train_days = split["train"]
     seen = data.sel(time=data.indexes["time"][data.indexes["time"] <= split["validation"].union(train_days).max()])
     samples = _samples(seen, normaliser, settings)
@@ -100,7 +113,7 @@ def load_network(trained: TrainedModel, device: torch.device, weights: str | os.
     if not path.is_file():
         raise ModelDirectoryError(f"{path}: weights file not found")
     try:
-        state = load_checkpoint(path)["model"]
+        state = load_checkpoint(path)["model"]  # checked: the weights are under "model"
     except CorruptCheckpoint as err:
         raise ModelDirectoryError(str(err)) from err
     model = build_network(trained.name, trained.description["in_channels"], trained.settings)
@@ -151,5 +164,5 @@ def predict_deep_model(
     ``weights`` selects a checkpoint of the run (e.g. ``checkpoints/iter_000400.pt``) instead of ``best.pt``.
     """
     trained = read_model_dir(out_dir)
-    device = select_device(trained.settings.device)
+    device = select_device(trained.settings.device, f"{trained.folder / 'model_config.json'}: settings.device")
     return predict_days(load_network(trained, device, weights), trained, data, days, device)

@@ -73,9 +73,6 @@ SETTINGS: dict[str, type[DeepSettings]] = {
     "convgru_sa": ConvGRUSASettings,
 }
 
-# Settings that only say how long to train or how often to save: changing them resumes the same run.
-SCHEDULE_KEYS = ("iterations", "eval_every", "checkpoint_every", "checkpoint_at", "device")
-
 
 def deep_settings(name: str, values: Mapping) -> DeepSettings:
     """The settings of deep model ``name`` from the mapping ``values`` (config ``models.<name>`` plus the seed).

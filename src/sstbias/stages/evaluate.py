@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 import xarray as xr
 
+from sstbias.catalog import FLOOR
 from sstbias.errors import InputDataError
 from sstbias.metrics import compute_metrics, daily_error_sums
 from sstbias.netcdf import atomic_write
@@ -33,8 +34,10 @@ from sstbias.uncertainty import score_uncertainty
 log = logging.getLogger("sstbias.stages")
 
 
-def floor_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Sequence[PathLike], out: PathLike) -> None:
-    """Write the twin's best possible correction of the test days: observation - unpredictable error."""
+def test_data_and_unpredictable(
+    aligned: PathLike, split_path: PathLike, diagnostics: Sequence[PathLike]
+) -> tuple[xr.Dataset, xr.DataArray]:
+    """(aligned data on the test days, the twin diagnostics' unpredictable error on them (time, lat, lon) degC)."""
     test_days = load_split(split_path)["test"]
     data = xr.load_dataset(aligned).sel(time=test_days)
     unpredictable = xr.concat([open_field(path, "unpredictable_error") for path in diagnostics], dim="time")
@@ -45,8 +48,14 @@ def floor_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Seque
     unpredictable = unpredictable.sel(time=test_days)
     if unpredictable.shape != data["observation"].shape:
         raise InputDataError(f"twin diagnostics are not on the analysis grid: {dict(unpredictable.sizes)}")
+    return data, unpredictable
+
+
+def floor_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Sequence[PathLike], out: PathLike) -> None:
+    """Write the twin's best possible correction of the test days: observation - unpredictable error."""
+    data, unpredictable = test_data_and_unpredictable(aligned, split_path, diagnostics)
     best = data["observation"] - unpredictable.values
-    write_prediction(best.where(data["ocean_mask"] == 1), out, "floor")
+    write_prediction(best.where(data["ocean_mask"] == 1), out, FLOOR)
 
 
 def evaluate(
