@@ -76,7 +76,7 @@ def test_per_rule_entries_name_rules_of_the_workflow(site):
     rules = {
         name
         for smk in (REPO / "workflow" / "rules").glob("*.smk")
-        for name in re.findall(r"^(?:rule|checkpoint) (\w+):", smk.read_text(), re.M)
+        for name in re.findall(r"^(?:rule|checkpoint|use rule \w+ as) (\w+)", smk.read_text(), re.M)
     }
     named = {entry.split(":")[0] for entry in profile["set-resources"]} | {
         entry.split("=")[0] for entry in profile["set-threads"]
