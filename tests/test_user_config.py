@@ -32,8 +32,10 @@ def test_a_file_listing_two_models_plans_only_their_jobs(workdir):
         "predict_baseline": 1,
         "train_deep": 1,  # convgru, seed 0 (the schema's default seeds)
         "predict_deep": 1,
-        "floor_prediction": 1,  # the twin's floor row
-        "evaluate": 3,
+        "floor_prediction": 1,  # the twin's hindsight rows: floor and static oracle
+        "static_oracle_prediction": 1,
+        "error_budget": 1,  # the twin's error budget table
+        "evaluate": 4,
         "tables": 1,
         "prediction_figures": 1,
         "error_series_figure": 1,
@@ -61,7 +63,8 @@ def test_paper_config_inherits_nothing_from_the_twin_default(workdir):
     planned = planned_jobs(run.stdout + run.stderr)
     assert planned["train_baseline"] == 2 and planned["evaluate"] == 2
     assert planned["download_hycom"] == 365
-    assert not {"synthesize", "floor_prediction", "train_deep", "grid_summary", "training_figure"} & set(planned)
+    twin_only = {"synthesize", "floor_prediction", "static_oracle_prediction", "error_budget"}
+    assert not (twin_only | {"train_deep", "grid_summary", "training_figure"}) & set(planned)
 
 
 def test_config_overrides_still_apply_to_the_default(workdir):
