@@ -20,6 +20,7 @@ include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/grids.smk"
 include: "workflow/rules/correct.smk"
+include: "workflow/rules/ablation_common.smk"
 include: "workflow/rules/ablation.smk"
 
 

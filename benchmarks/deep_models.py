@@ -133,8 +133,10 @@ def compare_attention(args: argparse.Namespace) -> None:
     """The ConvGRU-SA step per grid size and attention variant, side by side, and the issue's ratios."""
     variants = attention_variants(args.pools)
     times: dict[tuple[str, int], float] = {}
-    print(f"ConvGRU-SA training step (s), B={SIZE['batch']} T={SIZE['sequence']} hidden {HIDDEN}, "
-          f"threads {args.threads}, steps {args.steps}, torch {torch.__version__}")
+    print(
+        f"ConvGRU-SA training step (s), B={SIZE['batch']} T={SIZE['sequence']} hidden {HIDDEN}, "
+        f"threads {args.threads}, steps {args.steps}, torch {torch.__version__}"
+    )
     print(f"{'attention':<16}" + "".join(f"{f'{side}x{side}':>16}" for side in args.grid_sizes))
     for label, extra in variants:
         cells = []
@@ -143,8 +145,18 @@ def compare_attention(args: argparse.Namespace) -> None:
                 weights_gib = 10 * SIZE["batch"] * side**4 * 4 / 2**30
                 cells.append(f"skip ({weights_gib:.0f} GiB)")
                 continue
-            command = [sys.executable, __file__, "--measure", json.dumps(extra), "--side", str(side),
-                       "--threads", str(args.threads), "--steps", str(args.steps)]
+            command = [
+                sys.executable,
+                __file__,
+                "--measure",
+                json.dumps(extra),
+                "--side",
+                str(side),
+                "--threads",
+                str(args.threads),
+                "--steps",
+                str(args.steps),
+            ]
             result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
             times[label, side] = result["seconds"]
             cells.append(f"{result['seconds']:.3f} ({result['peak_rss_mib']:.0f}M)")
@@ -152,18 +164,25 @@ def compare_attention(args: argparse.Namespace) -> None:
     small, large = min(args.grid_sizes), max(args.grid_sizes)
     ratios = []
     if ("reference", small) in times and ("sdpa", small) in times:
-        ratios.append(f"pool 1 (sdpa) vs reference at {small}x{small}: "
-                      f"{times['reference', small] / times['sdpa', small]:.2f}x faster (target >= 2x)")
+        ratios.append(
+            f"pool 1 (sdpa) vs reference at {small}x{small}: "
+            f"{times['reference', small] / times['sdpa', small]:.2f}x faster (target >= 2x)"
+        )
     for pool in args.pools:
         label = f"sdpa pool {pool}"
         if ("sdpa", small) in times:
-            ratios.append(f"pool {pool} vs today's sdpa at {small}x{small}: "
-                          f"{times['sdpa', small] / times[label, small]:.2f}x faster (target >= 3x for pool 2)")
-        ratios.append(f"pool {pool}: {large}x{large} step / {small}x{small} step = "
-                      f"{times[label, large] / times[label, small]:.2f}x (target <= 5x)")
+            ratios.append(
+                f"pool {pool} vs today's sdpa at {small}x{small}: "
+                f"{times['sdpa', small] / times[label, small]:.2f}x faster (target >= 3x for pool 2)"
+            )
+        ratios.append(
+            f"pool {pool}: {large}x{large} step / {small}x{small} step = "
+            f"{times[label, large] / times[label, small]:.2f}x (target <= 5x)"
+        )
     if ("sdpa", large) in times:
-        ratios.append(f"sdpa (pool 1): {large}x{large} / {small}x{small} = "
-                      f"{times['sdpa', large] / times['sdpa', small]:.2f}x")
+        ratios.append(
+            f"sdpa (pool 1): {large}x{large} / {small}x{small} = {times['sdpa', large] / times['sdpa', small]:.2f}x"
+        )
     print("(seconds per step, peak RSS of the measuring process in MiB)")
     for line in ratios:
         print(line)

@@ -53,7 +53,9 @@ def test_pooled_keys_are_max_pooled_with_partial_edge_windows():
     x = torch.randn(1, 4, 5, 3)  # 5 x 3: the last row and column of windows are partial
     keys, values = block.key(x), block.value(x)
     pooled_k = torch.stack([keys[..., r : r + 2, c : c + 2].amax(dim=(-2, -1)) for r in (0, 2, 4) for c in (0, 2)], -1)
-    pooled_v = torch.stack([values[..., r : r + 2, c : c + 2].amax(dim=(-2, -1)) for r in (0, 2, 4) for c in (0, 2)], -1)
+    pooled_v = torch.stack(
+        [values[..., r : r + 2, c : c + 2].amax(dim=(-2, -1)) for r in (0, 2, 4) for c in (0, 2)], -1
+    )
     q = block.query(x).flatten(2).transpose(1, 2)
     expected = attention_reference(q, pooled_k.transpose(1, 2), pooled_v.transpose(1, 2))
     got = block(x) - x
@@ -121,7 +123,9 @@ def test_day_of_year_channels():
     values = calendar_values(pd.DatetimeIndex(["2021-01-01", "2021-04-02", "2021-12-31"]), ["doy_cos", "doy_sin"])
     assert values.shape == (3, 2)
     np.testing.assert_allclose(values[0].numpy(), [1.0, 0.0], atol=1e-6)  # cos, sin of day 1
-    np.testing.assert_allclose(values[1].numpy(), [np.cos(2 * np.pi * 91 / 365.25), np.sin(2 * np.pi * 91 / 365.25)], atol=1e-6)
+    np.testing.assert_allclose(
+        values[1].numpy(), [np.cos(2 * np.pi * 91 / 365.25), np.sin(2 * np.pi * 91 / 365.25)], atol=1e-6
+    )
     assert values[2, 1] < 0 and values[2, 0] > 0.99  # the end of the year comes back towards the start
 
 
@@ -130,8 +134,13 @@ def test_channel_layout(setup):
     climatology = Climatology({}, {})
     climatology.fit(data, split["train"])
     samples = SequenceSamples(
-        data, normaliser, 3, ["ocean_mask", "lat", "lon"], "residual",
-        daily_channels=["doy_sin", "doy_cos", "climatology"], climatology=climatology,
+        data,
+        normaliser,
+        3,
+        ["ocean_mask", "lat", "lon"],
+        "residual",
+        daily_channels=["doy_sin", "doy_cos", "climatology"],
+        climatology=climatology,
     )
     assert samples.in_channels == 1 + 3 + 3
     batch = samples.inputs(samples.positions(split["validation"][:2], strict=True))
@@ -159,8 +168,16 @@ def test_neutral_land_fill(setup):
 
 def test_residual_over_climatology_starts_at_the_climatological_correction(setup, tmp_path):
     data, split, normaliser = setup
-    settings = {"hidden_channels": 4, "sequence_length": 3, "iterations": 2, "eval_every": 1, "lr": 1e-9,
-                "seed": 0, "device": "cpu", "residual_over": "climatology"}
+    settings = {
+        "hidden_channels": 4,
+        "sequence_length": 3,
+        "iterations": 2,
+        "eval_every": 1,
+        "lr": 1e-9,
+        "seed": 0,
+        "device": "cpu",
+        "residual_over": "climatology",
+    }
     train_deep_model("convgru", settings, data, split, normaliser, tmp_path, threads=1)
     trained = read_model_dir(tmp_path)
     assert trained.description["climatology"]["file"] == "climatology.joblib"
@@ -177,8 +194,15 @@ def test_residual_over_climatology_starts_at_the_climatological_correction(setup
 
 def test_climatology_file_must_match(setup, tmp_path):
     data, split, normaliser = setup
-    settings = {"hidden_channels": 4, "sequence_length": 3, "iterations": 1, "eval_every": 1, "seed": 0,
-                "device": "cpu", "residual_over": "climatology"}
+    settings = {
+        "hidden_channels": 4,
+        "sequence_length": 3,
+        "iterations": 1,
+        "eval_every": 1,
+        "seed": 0,
+        "device": "cpu",
+        "residual_over": "climatology",
+    }
     train_deep_model("convgru", settings, data, split, normaliser, tmp_path, threads=1)
     (tmp_path / "climatology.joblib").write_bytes(b"other")
     from sstbias.errors import ModelDirectoryError
@@ -197,10 +221,26 @@ def test_learning_rate_schedule():
 
 def test_recipe_is_logged_and_resumes_exactly(setup, tmp_path):
     data, split, normaliser = setup
-    recipe = {"hidden_channels": 4, "sequence_length": 3, "lr": 0.01, "seed": 1, "device": "cpu", "eval_every": 2,
-              "warmup_iterations": 4, "lr_schedule": "cosine", "grad_clip": 0.5}
-    full = train_deep_model("convgru", {**recipe, "iterations": 8, "checkpoint_every": 8}, data, split, normaliser,
-                            tmp_path / "full", threads=1)
+    recipe = {
+        "hidden_channels": 4,
+        "sequence_length": 3,
+        "lr": 0.01,
+        "seed": 1,
+        "device": "cpu",
+        "eval_every": 2,
+        "warmup_iterations": 4,
+        "lr_schedule": "cosine",
+        "grad_clip": 0.5,
+    }
+    full = train_deep_model(
+        "convgru",
+        {**recipe, "iterations": 8, "checkpoint_every": 8},
+        data,
+        split,
+        normaliser,
+        tmp_path / "full",
+        threads=1,
+    )
     assert [row["lr"] for row in full] == pytest.approx([learning_rate(i, 0.01, 8, 4, "cosine") for i in (2, 4, 6, 8)])
     # a run resumed from its iteration-4 checkpoint (the later one removed) follows the same schedule
     resumed = {**recipe, "iterations": 8, "checkpoint_every": 4, "checkpoint_at": [4]}

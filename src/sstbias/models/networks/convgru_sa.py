@@ -37,7 +37,8 @@ class ConvGRUSANet(nn.Module):
             SelfAttention2d(widths[i], attention_channels, attention_impl, attention_pool) for i in range(num_layers)
         )
         self.hidden_attention = nn.ModuleList(
-            SelfAttention2d(hidden_channels, attention_channels, attention_impl, attention_pool) for _ in range(num_layers)
+            SelfAttention2d(hidden_channels, attention_channels, attention_impl, attention_pool)
+            for _ in range(num_layers)
         )
         self.cells = nn.ModuleList(ConvGRUCell(widths[i], hidden_channels, kernel_size) for i in range(num_layers))
         self.head = nn.Conv2d(hidden_channels, 1, 1)
