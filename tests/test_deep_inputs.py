@@ -7,12 +7,12 @@ import torch
 from synthetic import aligned_dataset
 
 from sstbias.baselines.climatology import Climatology
-from sstbias.deep.api import resolve_settings, train_deep_model
+from sstbias.deep.api import predict_deep_model, resolve_settings, train_deep_model
 from sstbias.deep.channels import calendar_values
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.model_dir import read_model_dir
 from sstbias.deep.schedule import learning_rate
-from sstbias.errors import ConfigError
+from sstbias.errors import ConfigError, ModelDirectoryError
 from sstbias.models import build_model
 from sstbias.models.blocks.masked_norm import MaskedBatchNorm3d
 from sstbias.models.blocks.self_attention import SelfAttention2d, attention_reference
@@ -166,24 +166,21 @@ def test_neutral_land_fill(setup):
     assert zero.network_ocean is None and torch.equal(neutral.network_ocean, torch.from_numpy(ocean))
 
 
-def test_residual_over_climatology_starts_at_the_climatological_correction(setup, tmp_path):
+SMALL = {"hidden_channels": 4, "sequence_length": 3, "eval_every": 1, "seed": 0, "device": "cpu"}
+
+
+def train_over_climatology(setup, out_dir, **settings):
     data, split, normaliser = setup
-    settings = {
-        "hidden_channels": 4,
-        "sequence_length": 3,
-        "iterations": 2,
-        "eval_every": 1,
-        "lr": 1e-9,
-        "seed": 0,
-        "device": "cpu",
-        "residual_over": "climatology",
-    }
-    train_deep_model("convgru", settings, data, split, normaliser, tmp_path, threads=1)
-    trained = read_model_dir(tmp_path)
+    settings = {**SMALL, "residual_over": "climatology", **settings}
+    train_deep_model("convgru", settings, data, split, normaliser, out_dir, threads=1)
+    return read_model_dir(out_dir)
+
+
+def test_residual_over_climatology_starts_at_the_climatological_correction(setup, tmp_path):
+    data, split, _ = setup
+    trained = train_over_climatology(setup, tmp_path, iterations=2, lr=1e-9)
     assert trained.description["climatology"]["file"] == "climatology.joblib"
     assert trained.climatology().fit_days_.equals(split["train"])  # the same days as the network
-    from sstbias.deep.api import predict_deep_model
-
     days = split["test"][:5]
     baseline = Climatology({}, {})
     baseline.fit(data, split["train"])
@@ -193,22 +190,10 @@ def test_residual_over_climatology_starts_at_the_climatological_correction(setup
 
 
 def test_climatology_file_must_match(setup, tmp_path):
-    data, split, normaliser = setup
-    settings = {
-        "hidden_channels": 4,
-        "sequence_length": 3,
-        "iterations": 1,
-        "eval_every": 1,
-        "seed": 0,
-        "device": "cpu",
-        "residual_over": "climatology",
-    }
-    train_deep_model("convgru", settings, data, split, normaliser, tmp_path, threads=1)
+    trained = train_over_climatology(setup, tmp_path, iterations=1)
     (tmp_path / "climatology.joblib").write_bytes(b"other")
-    from sstbias.errors import ModelDirectoryError
-
     with pytest.raises(ModelDirectoryError, match="climatology.joblib: not the climatology the model was trained"):
-        read_model_dir(tmp_path).climatology()
+        trained.climatology()
 
 
 def test_learning_rate_schedule():
