@@ -1,11 +1,13 @@
 """Training-step throughput of the deep correctors at the paper's size, side by side, on this machine.
 
     python benchmarks/deep_models.py [--threads 2] [--steps 5]
-    python benchmarks/deep_models.py --grid-sizes 51 76 101 [--pools 2] [--steps 3]
+    python benchmarks/deep_models.py --grid-sizes 51 76 101 [--pools 2] [--steps 3] [--rounds 2]
 
 The second form times the ConvGRU-SA training step (B=4, T=5, 32 hidden channels) at each grid size with the
 reference attention, SDPA and SDPA with ``attention_pool`` p (keys and values max-pooled p x p), side by side,
-and prints the ratios the issue asks for. The reference attention holds B x N x N attention weights per call
+and prints the ratios the issue asks for. With ``--rounds R`` every (variant, size) is measured R times, the rounds
+interleaved (variant after variant, then again), and the fastest round is kept: on a loaded machine the minimum
+is the least disturbed measurement. The reference attention holds B x N x N attention weights per call
 (N = cells; 10 calls per step kept for the backward pass): above ``--reference-max-side`` it is not run and the
 table says so.
 
@@ -133,33 +135,29 @@ def compare_attention(args: argparse.Namespace) -> None:
     """The ConvGRU-SA step per grid size and attention variant, side by side, and the issue's ratios."""
     variants = attention_variants(args.pools)
     times: dict[tuple[str, int], float] = {}
+    rss: dict[tuple[str, int], float] = {}
+    for _ in range(args.rounds):
+        for label, extra in variants:
+            for side in args.grid_sizes:
+                if label == "reference" and side > args.reference_max_side:
+                    continue
+                command = [sys.executable, __file__, "--measure", json.dumps(extra), "--side", str(side)]
+                command += ["--threads", str(args.threads), "--steps", str(args.steps)]
+                result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+                times[label, side] = min(times.get((label, side), float("inf")), result["seconds"])
+                rss[label, side] = max(rss.get((label, side), 0.0), result["peak_rss_mib"])
     print(
-        f"ConvGRU-SA training step (s), B={SIZE['batch']} T={SIZE['sequence']} hidden {HIDDEN}, "
-        f"threads {args.threads}, steps {args.steps}, torch {torch.__version__}"
+        f"ConvGRU-SA training step (s), B={SIZE['batch']} T={SIZE['sequence']} hidden {HIDDEN}, threads "
+        f"{args.threads}, steps {args.steps}, fastest of {args.rounds} round(s), torch {torch.__version__}"
     )
     print(f"{'attention':<16}" + "".join(f"{f'{side}x{side}':>16}" for side in args.grid_sizes))
-    for label, extra in variants:
+    for label, _ in variants:
         cells = []
         for side in args.grid_sizes:
-            if label == "reference" and side > args.reference_max_side:
-                weights_gib = 10 * SIZE["batch"] * side**4 * 4 / 2**30
-                cells.append(f"skip ({weights_gib:.0f} GiB)")
-                continue
-            command = [
-                sys.executable,
-                __file__,
-                "--measure",
-                json.dumps(extra),
-                "--side",
-                str(side),
-                "--threads",
-                str(args.threads),
-                "--steps",
-                str(args.steps),
-            ]
-            result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-            times[label, side] = result["seconds"]
-            cells.append(f"{result['seconds']:.3f} ({result['peak_rss_mib']:.0f}M)")
+            if (label, side) in times:
+                cells.append(f"{times[label, side]:.3f} ({rss[label, side]:.0f}M)")
+            else:
+                cells.append(f"skip ({10 * SIZE['batch'] * side**4 * 4 / 2**30:.0f} GiB)")
         print(f"{label:<16}" + "".join(f"{cell:>16}" for cell in cells))
     small, large = min(args.grid_sizes), max(args.grid_sizes)
     ratios = []
@@ -195,6 +193,7 @@ def main() -> None:
     parser.add_argument("--grid-sizes", type=int, nargs="+", help="compare the ConvGRU-SA attention variants")
     parser.add_argument("--pools", type=int, nargs="+", default=[2], help="attention_pool values to compare")
     parser.add_argument("--reference-max-side", type=int, default=76, help="largest side run with the reference")
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved measurements; the fastest is kept")
     parser.add_argument("--variant", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--side", type=int, help=argparse.SUPPRESS)
