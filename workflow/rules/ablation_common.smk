@@ -9,6 +9,7 @@ Steps and their settings: sstbias.ablation. Each step's trainings are runs of th
 from sstbias import ablation  # noqa: E402
 
 ABLATION_SEEDS = config["ablation"]["seeds"]
+ABLATION_MODELS = config["ablation"].get("models", DEEP_MODELS)
 ABLATION_RUN = ("{model}", "{step}", "seed_{seed}")
 PATHS.update(
     {
@@ -57,7 +58,7 @@ def ablation_runs():
                 PATHS["ablation_log"], model=model, step=step, seed=ABLATION_SEEDS
             ),
         }
-        for model in DEEP_MODELS
+        for model in ABLATION_MODELS
         for step in ablation.training_steps()
     ]
 

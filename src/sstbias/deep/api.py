@@ -42,7 +42,7 @@ DATA_KEYS = {
     "static_channels": ["ocean_mask", "lat", "lon"],
     "daily_channels": ["doy_sin", "doy_cos"],
     "target": "residual",
-    "residual_over": "climatology",
+    "residual_over": "forecast",
     "land": "masked",
 }
 RUN_KEYS = {"device": "auto"}
