@@ -194,6 +194,8 @@ def test_climatology_file_must_match(setup, tmp_path):
     (tmp_path / "climatology.joblib").write_bytes(b"other")
     with pytest.raises(ModelDirectoryError, match="climatology.joblib: not the climatology the model was trained"):
         trained.climatology()
+    retrained = train_over_climatology(setup, tmp_path, iterations=1, residual_over="forecast")
+    assert retrained.description["climatology"] is None and not (tmp_path / "climatology.joblib").exists()
 
 
 def test_learning_rate_schedule():

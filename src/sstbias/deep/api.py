@@ -26,7 +26,14 @@ from sstbias.deep.channels import check_channels
 from sstbias.deep.checkpoints import CorruptCheckpoint, load_checkpoint
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.device import select_device
-from sstbias.deep.model_dir import TrainedModel, describe, read_model_dir, save_climatology, write_description
+from sstbias.deep.model_dir import (
+    CLIMATOLOGY_NAME,
+    TrainedModel,
+    describe,
+    read_model_dir,
+    save_climatology,
+    write_description,
+)
 from sstbias.deep.schedule import LR_SCHEDULES
 from sstbias.deep.trainer import Trainer, TrainingPlan, predict_windows, seed_everything
 from sstbias.errors import ConfigError, InputDataError, ModelDirectoryError
@@ -155,6 +162,8 @@ def train_deep_model(
     model = build_model(name, samples.in_channels, settings)
     if settings["target"] == "residual" and settings["residual_over"] == "climatology":
         zero_head(model)  # training starts from the climatological correction
+    if climatology is None:  # a climatology left by an earlier run with other settings would mislead a reader
+        (out / CLIMATOLOGY_NAME).unlink(missing_ok=True)
     recorded = save_climatology(out, climatology) if climatology is not None else None
     description = describe(name, settings, samples.in_channels, normaliser, split, data, preparation, recorded)
     write_description(out, description)
