@@ -22,6 +22,8 @@ include: "workflow/rules/budget.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/grids.smk"
 include: "workflow/rules/correct.smk"
+include: "workflow/rules/ablation_common.smk"
+include: "workflow/rules/ablation.smk"
 
 
 rule all:

@@ -1,5 +1,5 @@
 rule train_baseline:
-    """Fit a baseline corrector on the training days."""
+    """Fit a baseline corrector on the training (and, by default, validation) days: config baseline_fit_days."""
     input:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
@@ -26,6 +26,7 @@ rule train_baseline:
             else {}
         ),
         seed=run_seed,
+        fit_days=config["baseline_fit_days"],
     script:
         "../scripts/train_baseline.py"
 

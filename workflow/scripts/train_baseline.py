@@ -14,4 +14,5 @@ with job_logging(snakemake.log[0]):  # noqa: F821
         sm.input.aligned,
         sm.input.split,
         sm.output[0],
+        sm.params.fit_days,
     )

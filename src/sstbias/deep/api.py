@@ -1,7 +1,9 @@
 """The calls made for a deep corrector: train it into a folder, load it, predict days from it.
 
 A trained model folder holds ``model_config.json`` (its self-description, :mod:`sstbias.deep.model_dir`),
-``best.pt`` (best validation RMSE), ``last.pt``, ``training_log.csv`` and ``checkpoints/``.
+``best.pt`` (best validation RMSE), ``last.pt``, ``training_log.csv``, ``checkpoints/`` and, for a model that
+uses the per-cell climatology (``residual_over: climatology`` or the ``climatology`` channel),
+``climatology.joblib``: the climatology baseline fitted on the network's training days.
 """
 
 from __future__ import annotations
@@ -20,10 +22,20 @@ import xarray as xr
 from torch import nn
 
 import sstbias
+from sstbias.baselines.climatology import Climatology
+from sstbias.deep.channels import check_channels
 from sstbias.deep.checkpoints import CorruptCheckpoint, load_checkpoint
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.device import select_device
-from sstbias.deep.model_dir import TrainedModel, describe, read_model_dir, write_description
+from sstbias.deep.model_dir import (
+    CLIMATOLOGY_NAME,
+    TrainedModel,
+    describe,
+    read_model_dir,
+    save_climatology,
+    write_description,
+)
+from sstbias.deep.schedule import LR_SCHEDULES
 from sstbias.deep.trainer import Trainer, TrainingPlan, predict_windows, seed_everything
 from sstbias.errors import ConfigError, InputDataError, ModelDirectoryError
 from sstbias.forecast import ForecastPreparation
@@ -32,7 +44,15 @@ from sstbias.normalise import Normaliser
 
 log = logging.getLogger("sstbias.deep")
 
-DATA_KEYS = {"sequence_length": 5, "static_channels": ["ocean_mask"], "target": "residual"}
+# Input and target settings of every deep model and their defaults (docs/deep_models.md, "Inputs and target").
+DATA_KEYS = {
+    "sequence_length": 5,
+    "static_channels": ["ocean_mask", "lat", "lon"],
+    "daily_channels": ["doy_sin", "doy_cos"],
+    "target": "residual",
+    "residual_over": "forecast",
+    "land": "masked",
+}
 RUN_KEYS = {"device": "auto"}
 PLAN_KEYS = set(TrainingPlan.__dataclass_fields__)
 
@@ -45,7 +65,29 @@ def resolve_settings(name: str, settings: dict) -> dict:
     unknown = sorted(set(settings) - known)
     if unknown:
         raise ConfigError(f"models.{name}.{unknown[0]}: unknown setting (known: {sorted(known)})")
-    return {**DATA_KEYS, **RUN_KEYS, **settings}
+    resolved = {**DATA_KEYS, **RUN_KEYS, **settings}
+    check_channels(name, resolved["static_channels"], resolved["daily_channels"])
+    check_recipe(name, resolved)
+    return resolved
+
+
+def check_recipe(name: str, settings: dict) -> None:
+    """ConfigError naming ``models.<name>.<key>`` for a bad learning-rate schedule or gradient clipping."""
+    schedule = settings.get("lr_schedule", "constant")
+    if schedule not in LR_SCHEDULES:
+        raise ConfigError(f"models.{name}.lr_schedule: must be one of {LR_SCHEDULES}, got {schedule!r}")
+    warmup = settings.get("warmup_iterations", 0)
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
+        raise ConfigError(f"models.{name}.warmup_iterations: must be an integer >= 0, got {warmup!r}")
+    clip = settings.get("grad_clip", 0.0)
+    if isinstance(clip, bool) or not isinstance(clip, int | float) or clip < 0:
+        raise ConfigError(f"models.{name}.grad_clip: must be a number >= 0 (0: no clipping), got {clip!r}")
+
+
+def uses_climatology(settings: dict) -> bool:
+    """Whether the model reads the per-cell climatology (as its target's base or as an input channel)."""
+    over = settings["target"] == "residual" and settings["residual_over"] == "climatology"
+    return over or "climatology" in settings["daily_channels"]
 
 
 # Settings left out of the run fingerprint, and why: changing one of them resumes the same run. Every other setting
@@ -62,10 +104,14 @@ FINGERPRINT_EXEMPT = {
 
 def run_fingerprint(settings: dict, split: dict[str, pd.DatetimeIndex], normaliser: Normaliser) -> str:
     """sha256 of everything that makes a training run differ: the resolved settings (training-plan defaults
-    filled) except :data:`FINGERPRINT_EXEMPT`, the training and validation days, the normaliser, the version."""
+    filled) except :data:`FINGERPRINT_EXEMPT`, the training and validation days, the normaliser, the version.
+
+    With ``lr_schedule: cosine`` the length shapes every step's learning rate, so ``iterations`` is fingerprinted.
+    """
     resolved = dataclasses.asdict(TrainingPlan()) | settings
+    exempt = set(FINGERPRINT_EXEMPT) - ({"iterations"} if resolved.get("lr_schedule") == "cosine" else set())
     identity = {
-        "settings": {k: v for k, v in sorted(resolved.items()) if k not in FINGERPRINT_EXEMPT},
+        "settings": {k: v for k, v in sorted(resolved.items()) if k not in exempt},
         "days": {name: [str(d.date()) for d in days] for name, days in split.items() if name != "test"},
         "normaliser": normaliser.stats,
         "version": sstbias.__version__,
@@ -73,10 +119,27 @@ def run_fingerprint(settings: dict, split: dict[str, pd.DatetimeIndex], normalis
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _samples(data: xr.Dataset, normaliser: Normaliser, settings: dict) -> SequenceSamples:
+def _samples(
+    data: xr.Dataset, normaliser: Normaliser, settings: dict, climatology: Climatology | None, name: str
+) -> SequenceSamples:
     return SequenceSamples(
-        data, normaliser, settings["sequence_length"], settings["static_channels"], settings["target"]
+        data,
+        normaliser,
+        settings["sequence_length"],
+        settings["static_channels"],
+        settings["target"],
+        daily_channels=settings["daily_channels"],
+        residual_over=settings["residual_over"],
+        land=settings["land"],
+        climatology=climatology,
+        model=name,
     )
+
+
+def zero_head(model: nn.Module) -> None:
+    """Set the output layer (``model.head``) to 0: the untrained network adds nothing to its base field."""
+    nn.init.zeros_(model.head.weight)
+    nn.init.zeros_(model.head.bias)
 
 
 def train_deep_model(
@@ -99,12 +162,22 @@ def train_deep_model(
     device = select_device(settings["device"], f"models.{name}.device")
     train_days = split["train"]
     seen = data.sel(time=data.indexes["time"][data.indexes["time"] <= split["validation"].union(train_days).max()])
-    samples = _samples(seen, normaliser, settings)
+    climatology = None
+    out = Path(out_dir)
+    if uses_climatology(settings):
+        climatology = Climatology({}, {})  # the baseline's own defaults, fitted on the network's training days
+        climatology.fit(seen, train_days)
+    samples = _samples(seen, normaliser, settings, climatology, name)
     plan = TrainingPlan(**{key: settings[key] for key in PLAN_KEYS if key in settings})
     seed_everything(plan.seed)  # before the weights are initialised: the seed decides them too
     model = build_model(name, samples.in_channels, settings)
-    out = Path(out_dir)
-    write_description(out, describe(name, settings, samples.in_channels, normaliser, split, data, preparation))
+    if settings["target"] == "residual" and settings["residual_over"] == "climatology":
+        zero_head(model)  # training starts from the climatological correction
+    if climatology is None:  # a climatology left by an earlier run with other settings would mislead a reader
+        (out / CLIMATOLOGY_NAME).unlink(missing_ok=True)
+    recorded = save_climatology(out, climatology) if climatology is not None else None
+    description = describe(name, settings, samples.in_channels, normaliser, split, data, preparation, recorded)
+    write_description(out, description)
     val_windows = samples.positions(split["validation"], strict=False)
     val_observed = seen["observation"].values[val_windows[:, -1]] if len(val_windows) else None
     log.info(
@@ -159,7 +232,7 @@ def predict_days(
         grid = np.asarray(trained.description[axis])
         if inputs.sizes[axis] != grid.size or not np.allclose(inputs[axis].values, grid, rtol=0, atol=1e-6):
             raise InputDataError(f"forecast {axis}: not the analysis grid of the model in {trained.folder}")
-    samples = _samples(inputs, trained.normaliser, trained.settings)
+    samples = _samples(inputs, trained.normaliser, trained.settings, trained.climatology(), trained.name)
     windows = samples.positions(pd.DatetimeIndex(days), strict=True)
     values = predict_windows(model, samples, windows, device)
     template = inputs["forecast"].sel(time=pd.DatetimeIndex(days))

@@ -31,8 +31,17 @@ def build_model(name: str, in_channels: int, settings: dict) -> nn.Module:
     if name not in MODELS:
         raise ConfigError(f"models.{name}: unknown deep model; known: {sorted(MODELS)}")
     arguments = {key: value for key, value in settings.items() if key in architecture_keys(name)}
-    for key in ("hidden_channels", "num_layers", "attention_channels", "front_channels", "kernel_size"):
-        if key in arguments and (not isinstance(arguments[key], int) or arguments[key] < 1):
+    for key in (
+        "hidden_channels",
+        "num_layers",
+        "attention_channels",
+        "front_channels",
+        "kernel_size",
+        "attention_pool",
+    ):
+        if key in arguments and (
+            isinstance(arguments[key], bool) or not isinstance(arguments[key], int) or arguments[key] < 1
+        ):
             raise ConfigError(f"models.{name}.{key}: must be a positive integer, got {arguments[key]!r}")
     if arguments.get("kernel_size", 3) % 2 == 0:
         raise ConfigError(f"models.{name}.kernel_size: must be odd, got {arguments['kernel_size']}")

@@ -19,7 +19,8 @@ class ConvGRUNet(nn.Module):
         )
         self.head = nn.Conv2d(hidden_channels, 1, 1)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
+        """``ocean`` is accepted for the common interface and unused: no batch statistics, no attention."""
         sequence = x.unbind(dim=1)
         for cell in self.cells:
             hidden = cell.init_hidden(sequence[0])

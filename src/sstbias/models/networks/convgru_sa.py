@@ -28,26 +28,29 @@ class ConvGRUSANet(nn.Module):
         attention_channels: int = 8,
         front_channels: int = 16,
         attention_impl: str = "sdpa",
+        attention_pool: int = 1,
     ) -> None:
         super().__init__()
         self.front = Front3d(in_channels, front_channels)
         widths = [front_channels] + [hidden_channels] * num_layers
         self.input_attention = nn.ModuleList(
-            SelfAttention2d(widths[i], attention_channels, attention_impl) for i in range(num_layers)
+            SelfAttention2d(widths[i], attention_channels, attention_impl, attention_pool) for i in range(num_layers)
         )
         self.hidden_attention = nn.ModuleList(
-            SelfAttention2d(hidden_channels, attention_channels, attention_impl) for _ in range(num_layers)
+            SelfAttention2d(hidden_channels, attention_channels, attention_impl, attention_pool)
+            for _ in range(num_layers)
         )
         self.cells = nn.ModuleList(ConvGRUCell(widths[i], hidden_channels, kernel_size) for i in range(num_layers))
         self.head = nn.Conv2d(hidden_channels, 1, 1)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        sequence = self.front(x).unbind(dim=1)
+    def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
+        """``ocean`` (H, W) bool: the cells of the BatchNorm statistics and the attention keys (None: every cell)."""
+        sequence = self.front(x, ocean).unbind(dim=1)
         for cell, attend_x, attend_h in zip(self.cells, self.input_attention, self.hidden_attention, strict=True):
             hidden = cell.init_hidden(sequence[0])
             outputs = []
             for step in sequence:
-                hidden = cell(attend_x(step), attend_h(hidden))
+                hidden = cell(attend_x(step, ocean), attend_h(hidden, ocean))
                 outputs.append(hidden)
             sequence = outputs
         return self.head(sequence[-1])

@@ -33,8 +33,9 @@ class ConvLSTMATNet(nn.Module):
         self.temporal_attention = TemporalAttention(hidden_channels)
         self.head = nn.Conv2d(hidden_channels, 1, 1)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        features = self.front(x)
+    def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
+        """``ocean`` (H, W) bool: the cells of the front's BatchNorm statistics (None: every cell)."""
+        features = self.front(x, ocean)
         features = self.cbam(features.transpose(1, 2)).transpose(1, 2)
         sequence = features.unbind(dim=1)
         for cell in self.cells:
