@@ -26,6 +26,7 @@ include: "workflow/rules/budget.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/grids.smk"
 include: "workflow/rules/correct.smk"
+include: "workflow/rules/ablation.smk"
 include: "workflow/rules/inputs/targets.smk"
 
 

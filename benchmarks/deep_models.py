@@ -1,6 +1,15 @@
 """Training-step throughput of the deep correctors at the paper's size, side by side, on this machine.
 
     python benchmarks/deep_models.py [--threads 2] [--steps 5] [--smoke]
+    python benchmarks/deep_models.py --grid-sizes 51 76 101 [--pools 2] [--steps 3] [--rounds 2]
+
+The second form times the ConvGRU-SA training step (B=4, T=5, 32 hidden channels) at each grid size with the
+reference attention, SDPA and SDPA with ``attention_pool`` p (keys and values max-pooled p x p), side by side,
+and prints the ratios the issue asks for. With ``--rounds R`` every (variant, size) is measured R times, the rounds
+interleaved (variant after variant, then again), and the fastest round is kept: on a loaded machine the minimum
+is the least disturbed measurement. The reference attention holds B x N x N attention weights per call
+(N = cells; 10 calls per step kept for the backward pass): above ``--reference-max-side`` it is not run and the
+table says so.
 
 Size: 51x51 grid, batch 4, sequence 5, 32 hidden channels, 2 input channels (forecast + ocean mask). For each
 model: samples/s of a full training step (forward, backward, Adam), FLOPs per step counted by
@@ -76,6 +85,11 @@ def time_steps(model: torch.nn.Module, x: torch.Tensor, steps: int) -> float:
 def build(index: int) -> torch.nn.Module:
     """Variant ``index`` of VARIANTS with fixed weights and an attention gate of 0.5 (a trained-like state)."""
     _, name, extra = VARIANTS[index]
+    return build_variant(name, extra)
+
+
+def build_variant(name: str, extra: dict) -> torch.nn.Module:
+    """Network ``name`` with ``extra`` settings, fixed weights and an attention gate of 0.5."""
     torch.manual_seed(0)
     model = build_network(name, SIZE["channels"], {"hidden_channels": SIZE["hidden"], **extra})
     for module in model.modules():
@@ -103,18 +117,103 @@ def measure(index: int, steps: int) -> dict:
     }
 
 
+def attention_variants(pools: list[int]) -> list[tuple[str, dict]]:
+    """(label, ConvGRU-SA settings) of the attention comparison."""
+    base = {"front_channels": 16, "attention_channels": 8}
+    variants = [("reference", {**base, "attention_impl": "reference"}), ("sdpa", {**base, "attention_impl": "sdpa"})]
+    return variants + [(f"sdpa pool {p}", {**base, "attention_impl": "sdpa", "attention_pool": p}) for p in pools]
+
+
+def measure_step(extra: dict, side: int, steps: int) -> dict:
+    """Seconds per ConvGRU-SA training step at side x side and the peak RSS (run in its own process)."""
+    torch.manual_seed(1)
+    x = torch.randn(SIZE["batch"], SIZE["sequence"], SIZE["channels"], side, side)
+    model = build_variant("convgru_sa", extra)
+    seconds = time_steps(model, x, steps)
+    return {"seconds": seconds, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def compare_attention(args: argparse.Namespace) -> None:
+    """The ConvGRU-SA step per grid size and attention variant, side by side, and the issue's ratios."""
+    variants = attention_variants(args.pools)
+    times: dict[tuple[str, int], float] = {}
+    rss: dict[tuple[str, int], float] = {}
+    for _ in range(args.rounds):
+        for label, extra in variants:
+            for side in args.grid_sizes:
+                if label == "reference" and side > args.reference_max_side:
+                    continue
+                command = [sys.executable, __file__, "--measure", json.dumps(extra), "--side", str(side)]
+                command += ["--threads", str(args.threads), "--steps", str(args.steps)] + ["--smoke"] * args.smoke
+                result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+                times[label, side] = min(times.get((label, side), float("inf")), result["seconds"])
+                rss[label, side] = max(rss.get((label, side), 0.0), result["peak_rss_mib"])
+    print(
+        f"ConvGRU-SA training step (s), B={SIZE['batch']} T={SIZE['sequence']} hidden {SIZE['hidden']}, threads "
+        f"{args.threads}, steps {args.steps}, fastest of {args.rounds} round(s), torch {torch.__version__}"
+    )
+    print(f"{'attention':<16}" + "".join(f"{f'{side}x{side}':>16}" for side in args.grid_sizes))
+    for label, _ in variants:
+        cells = []
+        for side in args.grid_sizes:
+            if (label, side) in times:
+                cells.append(f"{times[label, side]:.3f} ({rss[label, side]:.0f}M)")
+            else:
+                cells.append(f"skip ({10 * SIZE['batch'] * side**4 * 4 / 2**30:.0f} GiB)")
+        print(f"{label:<16}" + "".join(f"{cell:>16}" for cell in cells))
+    small, large = min(args.grid_sizes), max(args.grid_sizes)
+    ratios = []
+    if ("reference", small) in times and ("sdpa", small) in times:
+        ratios.append(
+            f"pool 1 (sdpa) vs reference at {small}x{small}: "
+            f"{times['reference', small] / times['sdpa', small]:.2f}x faster (target >= 2x)"
+        )
+    for pool in args.pools:
+        label = f"sdpa pool {pool}"
+        if ("sdpa", small) in times:
+            ratios.append(
+                f"pool {pool} vs today's sdpa at {small}x{small}: "
+                f"{times['sdpa', small] / times[label, small]:.2f}x faster (target >= 3x for pool 2)"
+            )
+        ratios.append(
+            f"pool {pool}: {large}x{large} step / {small}x{small} step = "
+            f"{times[label, large] / times[label, small]:.2f}x (target <= 5x)"
+        )
+    if ("sdpa", large) in times:
+        ratios.append(
+            f"sdpa (pool 1): {large}x{large} / {small}x{small} = {times['sdpa', large] / times['sdpa', small]:.2f}x"
+        )
+    print("(seconds per step, peak RSS of the measuring process in MiB)")
+    for line in ratios:
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--smoke", action="store_true", help="tiny size, one step: checks that the benchmark runs")
+    parser.add_argument("--grid-sizes", type=int, nargs="+", help="compare the ConvGRU-SA attention variants")
+    parser.add_argument("--pools", type=int, nargs="+", default=[2], help="attention_pool values to compare")
+    parser.add_argument("--reference-max-side", type=int, default=76, help="largest side run with the reference")
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved measurements; the fastest is kept")
     parser.add_argument("--variant", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--side", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     if args.smoke:
         SIZE.update(SMOKE_SIZE)
+        if args.grid_sizes and args.measure is None:  # small grids of the same count, one step
+            args.grid_sizes, args.steps = [8 + 2 * i for i in range(len(args.grid_sizes))], 1
     if args.variant is not None:
         print(json.dumps(measure(args.variant, args.steps)))
+        return
+    if args.measure is not None:
+        print(json.dumps(measure_step(json.loads(args.measure), args.side, args.steps)))
+        return
+    if args.grid_sizes:
+        compare_attention(args)
         return
     peak_matmul = matmul_gflops(256 if args.smoke else 2048)
     results = []

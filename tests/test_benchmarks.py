@@ -33,6 +33,8 @@ def smoke_model(folder: Path) -> Path:
 CASES = {
     "workflow_run.py": (lambda tmp: ["--keep", str(tmp / "run2")], "no-op dry run afterwards"),
     "deep_models.py": (lambda tmp: [], "ConvGRU-SA training step, SDPA vs reference attention"),
+    "deep_models.py --grid-sizes": (lambda tmp: ["--grid-sizes", "51", "76", "101"], "(target <= 5x)"),
+    "twin.py": (lambda tmp: [], "target: a month of realistic"),
     "download.py": (lambda tmp: [], "One download against the payload size"),
     "correct.py": (lambda tmp: [], "start-up (process start -> ready)"),
     "correct.py --model": (lambda tmp: ["--model", str(smoke_model(tmp / "model"))], "start-up (process start"),

@@ -59,7 +59,14 @@ def test_schema_enums_are_the_library_choices(name):
     if name in catalog.DEEP_MODELS:
         from sstbias.deep import settings
 
-        library = {"target": settings.TARGETS, "static_channels": settings.STATIC_CHANNELS}
+        library = {
+            "target": settings.TARGETS,
+            "residual_over": settings.RESIDUAL_BASES,
+            "land": settings.LAND_HANDLING,
+            "static_channels": settings.STATIC_CHANNELS,
+            "daily_channels": settings.DAILY_CHANNELS,
+            "lr_schedule": settings.LR_SCHEDULES,
+        }
         if "attention_impl" in documented:
             library["attention_impl"] = settings.ATTENTION_IMPLS
     else:

@@ -184,3 +184,37 @@ def test_another_scenarios_twin_key_is_named(config):
 def test_realistic_switches_are_accepted(config):
     config["twin"]["realistic"] = {"cold_wakes": False, "state_error": True}
     check_config(validated(config))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        ("static_channels", ["ocean_mask", "depth"], "static_channels"),
+        ("daily_channels", ["doy"], "daily_channels"),
+        ("residual_over", "persistence", "residual_over"),
+        ("land", "nan", "land"),
+        ("lr_schedule", "step", "lr_schedule"),
+    ],
+)
+def test_bad_deep_input_settings_are_named(config, key, value, named):
+    config["models"]["convgru_sa"][key] = value
+    with pytest.raises(WorkflowError, match=named):
+        validated(config)
+
+
+def test_attention_pool_is_convgru_sa_only(config):
+    config["models"]["convgru_sa"]["attention_pool"] = 2
+    validated(config)
+    config["models"]["convgru"]["attention_pool"] = 2
+    with pytest.raises(WorkflowError, match="attention_pool"):
+        validated(config)
+
+
+def test_paper_config_is_valid_and_paper_faithful():
+    paper = validated(yaml.safe_load((REPO / "config" / "paper.yaml").read_text()))
+    check_config(paper)
+    for name in ("convgru", "convlstm_at", "convgru_sa"):
+        settings = paper["models"][name]
+        assert settings["static_channels"] == ["ocean_mask"] and settings["daily_channels"] == []
+        assert settings["target"] == "observation" and settings["land"] == "zero"
+    assert paper["models"]["convgru_sa"]["attention_pool"] == 1

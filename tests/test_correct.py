@@ -152,7 +152,7 @@ def test_cli_equals_workflow_prediction_and_writes_cf_provenance(run, tmp_path, 
 
 def test_model_folder_describes_itself(run):
     description = json.loads((run["model_dir"] / "model_config.json").read_text())
-    assert description["format_version"] == 1 and description["input_window_days"] == 5
+    assert description["format_version"] == 2 and description["input_window_days"] == 5
     preparation = description["forecast_preparation"]
     assert preparation["daily_reduction"] == {"method": "mean", "hour": 12}
     assert preparation["regrid"]["resolution"] == 0.16
@@ -266,6 +266,14 @@ def edited_model(run, tmp_path, edit) -> Path:
     return folder
 
 
+def format_1_layout(description: dict) -> None:
+    """What sstbias wrote before the input channels, residual_over, land handling and climatology (format 1)."""
+    description.update(format_version=1)
+    description.pop("climatology")
+    for key in ("daily_channels", "residual_over", "land"):
+        description["settings"].pop(key)
+
+
 def previous_layout(description: dict) -> None:
     """What sstbias wrote before format 1."""
     for key in ("format_version", "input_window_days", "validation_days", "ocean_mask", "forecast_preparation"):
@@ -279,18 +287,24 @@ def previous_layout(description: dict) -> None:
         (
             previous_layout,
             f"no format_version (written before format 1), written by sstbias {sstbias.__version__}; this sstbias "
-            f"{sstbias.__version__} reads format_version 1; missing entries: format_version, input_window_days, "
+            f"{sstbias.__version__} reads format_version 2; missing entries: format_version, input_window_days, "
             "validation_days, ocean_mask, forecast_preparation, config_hash",
         ),
-        (lambda d: d.update(format_version=2), "incompatible model folder: format_version 2, written by sstbias"),
+        (
+            format_1_layout,
+            "format_version 1, written by sstbias",
+        ),
+        (lambda d: d.update(format_version=3), "incompatible model folder: format_version 3, written by sstbias"),
         (lambda d: d["settings"].update(hidden_channels=8), "modified after training"),
     ],
-    ids=["previous-layout", "newer-format", "edited"],
+    ids=["previous-layout", "before-input-channels", "newer-format", "edited"],
 )
 def test_incompatible_model_folder(run, tmp_path, capsys, edit, expected):
     folder = edited_model(run, tmp_path, edit)
     message = fails_cleanly(capsys, tmp_path / "out.nc", "--model", str(folder), "--forecast", str(run["raw"]))
     assert "model_config.json" in message and expected in message
+    if "format_version" in expected:
+        assert str(folder) in message and "Refresh it by retraining" in message and "--forcerun train_deep" in message
 
 
 def test_weights_that_do_not_fit(run, tmp_path, capsys):

@@ -180,6 +180,15 @@ def test_run_fingerprint_covers_every_training_setting(setup, name):
     assert run_fingerprint(implicit, split, normaliser) == run_fingerprint(explicit, split, normaliser)
 
 
+def test_cosine_schedule_fingerprints_iterations(setup):
+    """Under a cosine schedule the run's length shapes every step's learning rate: iterations is fingerprinted."""
+    _, split, normaliser = setup
+    for schedule, differs in (("constant", False), ("cosine", True)):
+        short = deep_settings("convgru", {**BASE, "lr_schedule": schedule, "iterations": 8})
+        longer = dataclasses.replace(short, iterations=16)
+        assert (run_fingerprint(short, split, normaliser) != run_fingerprint(longer, split, normaliser)) is differs
+
+
 def test_prediction_reads_no_observation(setup, tmp_path):
     data, split, _ = setup
     train(setup, tmp_path, iterations=4, eval_every=4, checkpoint_every=4)

@@ -183,3 +183,52 @@ def test_corrupt_raw_file_fails_its_rule_naming_the_file(workdir: Path, complete
     log_text = (completed_run / "logs" / "daily_forecast" / "2021-01.log").read_text()
     assert "2021-01.nc: an HTML/text error page, not netCDF" in log_text
     assert not target.exists()
+
+
+def test_ablation_target(workdir: Path):
+    """The ablation target on the tiny run's data (ConvGRU-SA, one seed): a table row per step and model from the
+    runs' own metrics, the protocol step reusing the previous trainings, and a second call with nothing to do."""
+    config = tiny_config()
+    config["models"] = {
+        "raw": {},
+        "climatology": config["models"]["climatology"],
+        "convgru_sa": config["models"]["convgru_sa"] | {"iterations": 4, "eval_every": 2, "checkpoint_every": 4},
+    }
+    config["grids"] = {}
+    config["ablation"] = {"seeds": [0]}
+    (workdir / "ablation.yaml").write_text(yaml.safe_dump(config))
+    done = snakemake(workdir, "ablation", "--configfile", "ablation.yaml")
+    assert done.returncode == 0, done.stderr[-4000:]
+    planned = planned_jobs(done.stderr)
+    assert (
+        planned["train_deep"] == 6
+    )  # ordinary runs ablation/convgru_sa/<step>/seed_0; the protocol step trains nothing
+    assert planned["train_baseline"] == 2  # the climatology of each protocol: ablation/climatology/<step>
+    results = workdir / "results" / "twin"
+    table = pd.read_csv(results / "tables" / "ablation.csv")
+    assert list(table["step"]) == [
+        "before",
+        "position",
+        "day_of_year",
+        "fair_protocol",
+        "residual_over_climatology",
+        "land_masked",
+        "attention_pool_recipe",
+    ]
+    rows = table.set_index("step")
+    assert rows.loc["fair_protocol", "trained_as"] == "day_of_year"
+    assert rows.loc["fair_protocol", "rmse_mean"] == rows.loc["day_of_year", "rmse_mean"]
+    assert rows.loc["fair_protocol", "climatology_rmse"] != rows.loc["day_of_year", "climatology_rmse"]
+    for step, trained_as in zip(rows.index, rows["trained_as"], strict=True):
+        metrics = json.loads((results / "metrics" / "ablation" / "convgru_sa" / trained_as / "seed_0.json").read_text())
+        assert rows.loc[step, "rmse_mean"] == pytest.approx(metrics["rmse"])
+    settings = json.loads(
+        (
+            results / "models" / "ablation" / "convgru_sa" / "attention_pool_recipe" / "seed_0" / "model_config.json"
+        ).read_text()
+    )["settings"]
+    assert settings["attention_pool"] == 2 and settings["lr_schedule"] == "cosine" and settings["land"] == "masked"
+    markdown = (results / "tables" / "ablation.md").read_text()
+    assert f"{rows.loc['before', 'rmse_mean']:.3f}" in markdown and "attention_pool_recipe" in markdown
+    again = snakemake(workdir, "ablation", "--configfile", "ablation.yaml", "-n")
+    assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr

@@ -113,6 +113,9 @@ def check_config(config: dict) -> None:
             f"split: {len(days)} days with train_fraction={split['train_fraction']} and "
             f"validation_fraction={split['validation_fraction']} leave {n_train} training and {n_test} test days"
         )
+    for model in config.get("ablation", {}).get("models", []):
+        if model not in config["models"]:
+            raise ConfigError(f"ablation.models: {model!r} is not configured under models")
     grid_model = config["grids"].get("model")
     if grid_model is not None and grid_model not in config["models"]:
         raise ConfigError(f"grids.model: {grid_model!r} is not configured under models")

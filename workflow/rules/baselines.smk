@@ -1,5 +1,5 @@
 rule train_baseline:
-    """Fit a baseline corrector on the training days."""
+    """Fit a baseline corrector on the training (and, by default, validation) days: config baseline_fit_days."""
     input:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
@@ -10,7 +10,7 @@ rule train_baseline:
     benchmark:
         bench("train_baseline", "{run}")
     wildcard_constraints:
-        run=run_pattern(SELECTED_BASELINES),
+        run=f"{run_pattern(SELECTED_BASELINES)}|{ablation_pattern([ABLATION_BASELINE])}",
     conda:
         "../../envs/baselines.yaml"
     threads: 2
@@ -19,13 +19,15 @@ rule train_baseline:
         runtime=30,
     params:
         model=run_model,
-        settings=lambda wildcards: config["models"][run_model(wildcards)],
+        # the ablation's climatology takes its defaults when the config has no climatology entry
+        settings=lambda wildcards: config["models"].get(run_model(wildcards), {}),
         features=lambda wildcards: (
             config["features"]
             if run_model(wildcards) in catalog.FEATURE_BASELINES
             else {}
         ),
         seed=run_seed,
+        fit_days=run_fit_days,
     script:
         "../scripts/train_baseline.py"
 
@@ -43,7 +45,7 @@ rule predict_baseline:
     benchmark:
         bench("predict_baseline", "{run}")
     wildcard_constraints:
-        run=run_pattern(SELECTED_BASELINES),
+        run=f"{run_pattern(SELECTED_BASELINES)}|{ablation_pattern([ABLATION_BASELINE])}",
     conda:
         "../../envs/baselines.yaml"
     threads: 2

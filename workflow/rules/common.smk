@@ -22,7 +22,7 @@ from sstbias.config import (
 )  # noqa: E402
 from sstbias.errors import ConfigError  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
-from sstbias.runs import Run, parse_run  # noqa: E402
+from sstbias.runs import ABLATION_BASELINE, Run, parse_run  # noqa: E402
 
 # A config error is one line naming the key, before any job (re-raised: no library frames shown).
 try:
@@ -100,6 +100,8 @@ PATHS = {
     "fig_error_series": out("figures", "error_series.png"),
     "fig_training": out("figures", "training_curves.png"),
     "corrected": out("corrected", "{run}", "{name}.nc"),
+    "ablation_csv": out("tables", "ablation.csv"),
+    "ablation_md": out("tables", "ablation.md"),
 }
 
 
@@ -129,6 +131,16 @@ def grid_pattern(*kinds):
     return rf"grid/({models})/({kinds})/seed_\d+" if models else "$^"
 
 
+def ablation_pattern(models):
+    """Regular expression of the ablation runs of ``models`` (any step, and seed for a seeded model):
+    sstbias.runs checks the step, naming a bad one."""
+    seeded = [m for m in models if m in catalog.SEEDED_MODELS]
+    single = [m for m in models if m not in catalog.SEEDED_MODELS]
+    patterns = [rf"ablation/({'|'.join(seeded)})/[a-z_]+/seed_\d+"] if seeded else []
+    patterns += [rf"ablation/({'|'.join(single)})/[a-z_]+"] if single else []
+    return "|".join(patterns) or "$^"
+
+
 def run_of(wildcards):
     """The run of the ``run`` wildcard (a ConfigError naming it if it does not parse)."""
     return parse_run(wildcards.run)
@@ -145,9 +157,14 @@ def run_seed(wildcards):
 
 
 def run_settings(wildcards):
-    """A run's settings: its model's config entry, overridden by the run (seed, grid point)."""
+    """A deep run's settings: its model's config entry, overridden by the run (seed, grid point, ablation step)."""
     run = run_of(wildcards)
-    return config["models"][run.model] | run.overrides(GRID_ITERATIONS)
+    return run.settings(config["models"][run.model], GRID_ITERATIONS)
+
+
+def run_fit_days(wildcards):
+    """The days a baseline run fits on: config baseline_fit_days, or its ablation step's."""
+    return run_of(wildcards).fit_days(config["baseline_fit_days"])
 
 
 wildcard_constraints:
@@ -156,4 +173,4 @@ wildcard_constraints:
     grid="lr|iterations",
     product="|".join(PRODUCTS),
     model="|".join(SELECTED_MODELS),
-    run=f'{run_pattern(SELECTED_MODELS + list(catalog.ORACLES))}|{grid_pattern("lr", "it")}',
+    run=f'{run_pattern(SELECTED_MODELS + list(catalog.ORACLES))}|{grid_pattern("lr", "it")}|{ablation_pattern(SELECTED_DEEP_MODELS + [ABLATION_BASELINE])}',

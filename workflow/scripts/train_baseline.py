@@ -14,4 +14,5 @@ with job_logging(snakemake.log[0]):  # noqa: F821
         aligned=sm.input.aligned,
         split_path=sm.input.split,
         out=sm.output[0],
+        fit_days=sm.params.fit_days,
     )

@@ -54,13 +54,24 @@ class Climatology(Corrector):
 
     def _correct(self, data: xr.Dataset, days: pd.DatetimeIndex) -> np.ndarray:
         forecast = data["forecast"].sel(time=days).transpose("time", "lat", "lon").values.astype("float64")
+        return forecast + self.correction(days)
+
+    def correction(self, days: pd.DatetimeIndex) -> np.ndarray:
+        """The climatological correction (mean observation - forecast, degC) of each of ``days``: (n, H, W) float64.
+
+        Also the input of the deep models' ``residual_over: climatology`` and ``climatology`` channel.
+        """
+        if self.fit_days_ is None:
+            raise RuntimeError(f"{self.name}: correction asked before fit")
+        days = pd.DatetimeIndex(days)
+        out = np.empty((len(days), *self.bias_.shape[1:]))
         fallbacks = 0
         for i, day in enumerate(days):
             chosen = self._group(day)
             if not chosen.any():
                 fallbacks += 1
                 chosen = self._nearest(day)
-            forecast[i] += self.bias_[chosen].mean(axis=0, dtype="float64")
+            out[i] = self.bias_[chosen].mean(axis=0, dtype="float64")
         if fallbacks:
             log.info(
                 "climatology (by %s): %d of %d target days had no fit days in their %s; used the mean over the %d "
@@ -71,7 +82,7 @@ class Climatology(Corrector):
                 "month" if self.settings["by"] == "month" else "window",
                 self.settings["window_days"],
             )
-        return forecast
+        return out
 
     def _group(self, day: pd.Timestamp) -> np.ndarray:
         """Boolean mask (n_fit_days,) of the fit days in ``day``'s group."""

@@ -1,7 +1,9 @@
 """The calls made for a deep corrector: train it into a folder, load it, predict days from it.
 
 A trained model folder holds ``model_config.json`` (its self-description, :mod:`sstbias.deep.model_dir`),
-``best.pt`` (best validation RMSE), ``last.pt``, ``training_log.csv`` and ``checkpoints/``.
+``best.pt`` (best validation RMSE), ``last.pt``, ``training_log.csv``, ``checkpoints/`` and, for a model that
+uses the per-cell climatology (``residual_over: climatology`` or the ``climatology`` channel),
+``climatology.joblib``: the climatology baseline fitted on the network's training days.
 """
 
 from __future__ import annotations
@@ -19,10 +21,18 @@ import xarray as xr
 from torch import nn
 
 import sstbias
+from sstbias.baselines.climatology import Climatology
 from sstbias.deep.checkpoints import CorruptCheckpoint, load_checkpoint
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.device import select_device
-from sstbias.deep.model_dir import TrainedModel, describe, read_model_dir, write_description
+from sstbias.deep.model_dir import (
+    CLIMATOLOGY_NAME,
+    TrainedModel,
+    describe,
+    read_model_dir,
+    save_climatology,
+    write_description,
+)
 from sstbias.deep.settings import DeepSettings, deep_settings
 from sstbias.deep.trainer import Trainer, predict_windows, seed_everything
 from sstbias.errors import InputDataError, ModelDirectoryError
@@ -47,9 +57,13 @@ FINGERPRINT_EXEMPT = {
 
 def run_fingerprint(settings: DeepSettings, split: dict[str, pd.DatetimeIndex], normaliser: Normaliser) -> str:
     """sha256 of everything that makes a training run differ: the settings (defaults filled) except
-    :data:`FINGERPRINT_EXEMPT`, the training and validation days, the normaliser, the version."""
+    :data:`FINGERPRINT_EXEMPT`, the training and validation days, the normaliser, the version.
+
+    With ``lr_schedule: cosine`` the length shapes every step's learning rate, so ``iterations`` is fingerprinted.
+    """
+    exempt = set(FINGERPRINT_EXEMPT) - ({"iterations"} if settings.lr_schedule == "cosine" else set())
     identity = {
-        "settings": {k: v for k, v in sorted(settings.to_dict().items()) if k not in FINGERPRINT_EXEMPT},
+        "settings": {k: v for k, v in sorted(settings.to_dict().items()) if k not in exempt},
         "days": {name: [str(d.date()) for d in days] for name, days in split.items() if name != "test"},
         "normaliser": normaliser.stats,
         "version": sstbias.__version__,
@@ -57,8 +71,10 @@ def run_fingerprint(settings: DeepSettings, split: dict[str, pd.DatetimeIndex], 
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _samples(data: xr.Dataset, normaliser: Normaliser, settings: DeepSettings) -> SequenceSamples:
-    return SequenceSamples(data, normaliser, settings.sequence_length, settings.static_channels, settings.target)
+def zero_head(model: nn.Module) -> None:
+    """Set the output layer (``model.head``) to 0: the untrained network adds nothing to its base field."""
+    nn.init.zeros_(model.head.weight)
+    nn.init.zeros_(model.head.bias)
 
 
 def train_deep_model(
@@ -84,11 +100,21 @@ def train_deep_model(
     device = select_device(settings.device, f"models.{name}.device")
     train_days = split["train"]
     seen = data.sel(time=data.indexes["time"][data.indexes["time"] <= split["validation"].union(train_days).max()])
-    samples = _samples(seen, normaliser, settings)
+    climatology = None
+    out = Path(out_dir)
+    if settings.uses_climatology:
+        climatology = Climatology({}, {})  # the baseline's own defaults, fitted on the network's training days
+        climatology.fit(seen, train_days)
+    samples = SequenceSamples(seen, normaliser, settings, climatology)
     seed_everything(settings.seed)  # before the weights are initialised: the seed decides them too
     model = build_network(name, samples.in_channels, settings)
-    out = Path(out_dir)
-    write_description(out, describe(name, settings, samples.in_channels, normaliser, split, data, preparation))
+    if settings.residual_over_climatology:
+        zero_head(model)  # training starts from the climatological correction
+    if climatology is None:  # a climatology left by an earlier run with other settings would mislead a reader
+        (out / CLIMATOLOGY_NAME).unlink(missing_ok=True)
+    recorded = save_climatology(out, climatology) if climatology is not None else None
+    description = describe(name, settings, samples.in_channels, normaliser, split, data, preparation, recorded)
+    write_description(out, description)
     val_windows = samples.positions(split["validation"], strict=False)
     val_observed = seen["observation"].values[val_windows[:, -1]] if len(val_windows) else None
     log.info(
@@ -143,7 +169,7 @@ def predict_days(
         grid = np.asarray(trained.description[axis])
         if inputs.sizes[axis] != grid.size or not np.allclose(inputs[axis].values, grid, rtol=0, atol=1e-6):
             raise InputDataError(f"forecast {axis}: not the analysis grid of the model in {trained.folder}")
-    samples = _samples(inputs, trained.normaliser, trained.settings)
+    samples = SequenceSamples(inputs, trained.normaliser, trained.settings, trained.climatology())
     windows = samples.positions(pd.DatetimeIndex(days), strict=True)
     values = predict_windows(model, samples, windows, device)
     template = inputs["forecast"].sel(time=pd.DatetimeIndex(days))

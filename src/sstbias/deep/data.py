@@ -1,10 +1,16 @@
-"""Samples of the deep correctors: windows of normalised daily forecasts and the normalised target day.
+"""Samples of the deep correctors: windows of normalised daily inputs and the normalised target day.
 
-A sample for target day d is the forecast of days d-L+1 .. d (L = ``sequence_length``) as channel 0, plus static
-channels (``ocean_mask``, ``lat``, ``lon``, the last two scaled to [0, 1] over the grid), shaped (L, C, H, W);
-NaN (land) inputs are 0. The target (1, H, W) is the normalised observation of day d (``target: observation``,
-the paper) or the normalised residual observation - forecast (``target: residual``). Windows may reach into days
-before the subset (forecasts only are read for inputs).
+A sample for target day d holds, for each day of d-L+1 .. d (L = ``sequence_length``), the normalised forecast
+(channel 0), the static channels (``static_channels``) and the daily channels (``daily_channels``), shaped
+(L, C, H, W) (:mod:`sstbias.deep.channels`). Land inputs of the forecast are 0 (``land: zero``, the minimum of
+the min-max range) or the day's mean over ocean cells (``land: masked``, a neutral value; the networks then also
+take their BatchNorm statistics and attention keys over ocean cells only).
+
+The network's output is added to a base field of day d: the target (1, H, W) is the normalised observation minus
+the base. Base: none (``target: observation``, the paper), the normalised forecast (``target: residual``,
+``residual_over: forecast``: the network learns obs - forecast) or the normalised climatologically corrected
+forecast (``residual_over: climatology``: it learns what the per-cell climatology leaves). Windows may reach
+into days before the subset (forecasts only are read for inputs).
 """
 
 from __future__ import annotations
@@ -16,24 +22,40 @@ import pandas as pd
 import torch
 import xarray as xr
 
+from sstbias.baselines.climatology import Climatology
+from sstbias.deep.channels import calendar_values, static_layers
+from sstbias.deep.settings import DeepSettings
 from sstbias.errors import ConfigError, InputDataError
 from sstbias.normalise import Normaliser
 
 log = logging.getLogger("sstbias.deep")
 
-STATIC_CHANNELS = ("ocean_mask", "lat", "lon")
-TARGETS = ("observation", "residual")
+
+def fill_land(values: np.ndarray, ocean: np.ndarray, land: str) -> np.ndarray:
+    """(T, H, W) normalised values with land (and any NaN) set to 0 (``zero``) or the day's ocean mean (``masked``)."""
+    if land == "zero":
+        return np.nan_to_num(values, nan=0.0)
+    day_mean = np.nanmean(np.where(ocean, values, np.nan).reshape(len(values), -1), axis=1)
+    return np.where(np.isfinite(values), values, np.nan_to_num(day_mean)[:, None, None])
 
 
 class SequenceSamples:
-    """Normalised arrays of an aligned dataset and the windows of its target days."""
+    """Normalised arrays of an aligned dataset and the windows of its target days.
 
-    def __init__(self, data: xr.Dataset, normaliser: Normaliser, sequence_length: int, static_channels, target: str):
-        if target not in TARGETS:
-            raise ConfigError(f"target: must be one of {TARGETS}, got {target!r}")
-        unknown = sorted(set(static_channels) - set(STATIC_CHANNELS))
-        if unknown:
-            raise ConfigError(f"static_channels: unknown {unknown}; known {STATIC_CHANNELS}")
+    ``climatology`` (a fitted :class:`~sstbias.baselines.climatology.Climatology`) is required by
+    ``residual_over: climatology`` and the ``climatology`` daily channel.
+    """
+
+    def __init__(
+        self,
+        data: xr.Dataset,
+        normaliser: Normaliser,
+        settings: DeepSettings,
+        climatology: Climatology | None = None,
+    ):
+        """``settings`` (checked by :func:`sstbias.deep.settings.deep_settings`) give the window length, the
+        channels, the target and its base, and the land handling."""
+        sequence_length, target, land = settings.sequence_length, settings.target, settings.land
         self.days = pd.DatetimeIndex(data["time"].values)
         if not 1 <= sequence_length <= len(self.days):
             raise ConfigError(
@@ -42,34 +64,48 @@ class SequenceSamples:
         self.sequence_length = sequence_length
         self.target = target
         self.normaliser = normaliser
-        self.mask = torch.from_numpy(data["ocean_mask"].values.astype("float32"))[None]  # (1, H, W)
-        forecast = normaliser.transform(data["forecast"].values.astype("float64"), "forecast")
-        self.forecast = torch.from_numpy(np.nan_to_num(forecast, nan=0.0).astype("float32"))  # (T, H, W)
-        self.forecast_degc = data["forecast"].values
+        ocean = data["ocean_mask"].values == 1
+        self.mask = torch.from_numpy(ocean.astype("float32"))[None]  # (1, H, W)
+        self.network_ocean = torch.from_numpy(ocean) if land == "masked" else None  # (H, W) bool or None
+        forecast_degc = data["forecast"].values.astype("float64")
+        forecast = normaliser.transform(forecast_degc, "forecast")
+        self.forecast = torch.from_numpy(fill_land(forecast, ocean, land).astype("float32"))  # (T, H, W)
         self.observation = None
         if "observation" in data:
             observed = normaliser.transform(data["observation"].values.astype("float64"), "observation")
             self.observation = torch.from_numpy(np.nan_to_num(observed, nan=0.0).astype("float32"))
-        self.static = self._static(data, list(static_channels))  # (S, H, W)
+        self.static = static_layers(data, list(settings.static_channels))  # (S, H, W)
+        if settings.uses_climatology and climatology is None:
+            raise ValueError("residual_over: climatology and the climatology channel need a fitted climatology")
+        correction = climatology.correction(self.days) if settings.uses_climatology else None  # (T, H, W) degC
+        self.base = self._base(forecast_degc, correction, target, settings.residual_over)  # (T, H, W) or None
+        self.daily = self._daily(list(settings.daily_channels), correction, forecast.shape)  # (T, D, H, W)
 
-    @staticmethod
-    def _static(data: xr.Dataset, names: list[str]) -> torch.Tensor:
-        height, width = data.sizes["lat"], data.sizes["lon"]
-        layers = []
+    def _base(self, forecast_degc: np.ndarray, correction, target: str, residual_over: str) -> torch.Tensor | None:
+        """The normalised field the network's output is added to, per day (None: the output is the observation)."""
+        if target == "observation":
+            return None
+        if residual_over == "forecast":
+            return self.forecast
+        corrected = self.normaliser.transform(forecast_degc + correction, "observation")
+        return torch.from_numpy(np.nan_to_num(corrected, nan=0.0).astype("float32"))
+
+    def _daily(self, names: list[str], correction, shape: tuple[int, int, int]) -> torch.Tensor:
+        calendar = calendar_values(self.days, names)  # (T, K)
+        layers, k = [], 0
         for name in names:
-            if name == "ocean_mask":
-                layers.append(data["ocean_mask"].values.astype("float32"))
+            if name == "climatology":
+                scaled = correction / self.normaliser.stats["observation"]["scale"]
+                layers.append(torch.from_numpy(np.nan_to_num(scaled, nan=0.0).astype("float32")))
             else:
-                axis = data[name].values
-                scaled = (axis - axis.min()) / max(axis.max() - axis.min(), 1e-12)
-                grid = scaled[:, None] if name == "lat" else scaled[None, :]
-                layers.append(np.broadcast_to(grid, (height, width)).astype("float32"))
-        return torch.from_numpy(np.stack(layers)) if layers else torch.zeros(0, height, width)
+                layers.append(calendar[:, k, None, None].expand(shape))
+                k += 1
+        return torch.stack(layers, dim=1) if layers else torch.zeros(shape[0], 0, *shape[1:])
 
     @property
     def in_channels(self) -> int:
-        """Channels C of a sample: the forecast plus the static channels."""
-        return 1 + self.static.shape[0]
+        """Channels C of a sample: the forecast plus the static and daily channels."""
+        return 1 + self.static.shape[0] + self.daily.shape[1]
 
     def positions(self, days: pd.DatetimeIndex, strict: bool) -> np.ndarray:
         """Index windows (n, L) into the dataset's days for the ``days`` whose L consecutive days exist.
@@ -97,9 +133,10 @@ class SequenceSamples:
 
     def inputs(self, windows: np.ndarray) -> torch.Tensor:
         """Input batch (B, L, C, H, W) for index windows (B, L)."""
-        forecast = self.forecast[torch.from_numpy(windows)].unsqueeze(2)  # (B, L, 1, H, W)
+        index = torch.from_numpy(windows)
+        forecast = self.forecast[index].unsqueeze(2)  # (B, L, 1, H, W)
         static = self.static.expand(*windows.shape, *self.static.shape)  # (B, L, S, H, W)
-        return torch.cat([forecast, static], dim=2)
+        return torch.cat([forecast, static, self.daily[index]], dim=2)
 
     def targets(self, windows: np.ndarray) -> torch.Tensor:
         """Target batch (B, 1, H, W) for the last day of each window."""
@@ -107,14 +144,14 @@ class SequenceSamples:
             raise InputDataError("no observation in the data: targets are unavailable")
         last = torch.from_numpy(windows[:, -1])
         target = self.observation[last]
-        if self.target == "residual":
-            target = target - self.forecast[last]
+        if self.base is not None:
+            target = target - self.base[last]
         return target.unsqueeze(1)
 
     def to_celsius(self, output: np.ndarray, windows: np.ndarray) -> np.ndarray:
         """Network outputs (B, 1, H, W) as corrected SST (B, H, W) in degC, NaN off the ocean mask."""
         values = output[:, 0].astype("float64")
-        if self.target == "residual":
-            values = values + self.forecast[torch.from_numpy(windows[:, -1])].numpy()
+        if self.base is not None:
+            values = values + self.base[torch.from_numpy(windows[:, -1])].numpy()
         corrected = self.normaliser.inverse(values, "observation")
         return np.where(self.mask.numpy()[0] == 1, corrected, np.nan)

@@ -3,8 +3,10 @@
 ``model_config.json`` (format :data:`FORMAT_VERSION`) holds everything needed to apply the model to new raw
 forecast files, so ``sstbias correct`` needs nothing else than the folder:
 
-- ``model``, ``settings`` (network, input window ``sequence_length``, static channels, target, training plan),
-  ``in_channels``, ``input_window_days``;
+- ``model``, ``settings`` (network, input window ``sequence_length``, static and daily input channels, target
+  and its base ``residual_over``, land handling, training plan), ``in_channels``, ``input_window_days``;
+- ``climatology``: null, or the file (``climatology.joblib``, the per-cell climatology fitted on the training
+  days, for ``residual_over: climatology`` or the ``climatology`` channel) and its sha256;
 - ``normaliser``: the normalisation statistics (degC) fitted on the training days;
 - ``lat``, ``lon`` (the analysis grid, ascending, degrees) and ``ocean_mask``: one string of ``0``/``1`` per
   latitude row (south to north, west to east; 1 = ocean cell the model was trained on);
@@ -36,7 +38,9 @@ from sstbias.forecast import ForecastPreparation
 from sstbias.netcdf import atomic_write
 from sstbias.normalise import Normaliser
 
-FORMAT_VERSION = 1
+# 2: input channels (position, day of year, climatology), residual_over, land handling and the climatology file.
+FORMAT_VERSION = 2
+CLIMATOLOGY_NAME = "climatology.joblib"
 CONFIG_NAME = "model_config.json"
 WEIGHTS_NAME = "best.pt"
 REQUIRED_KEYS = (
@@ -52,6 +56,7 @@ REQUIRED_KEYS = (
     "lon",
     "ocean_mask",
     "forecast_preparation",
+    "climatology",
     "sstbias_version",
     "config_hash",
 )
@@ -85,6 +90,7 @@ def describe(
     split: dict[str, pd.DatetimeIndex],
     data: xr.Dataset,
     preparation: ForecastPreparation | None,
+    climatology: dict | None = None,
 ) -> dict:
     """The ``model_config.json`` content of a model trained on the aligned ``data`` with ``split``."""
     description = {
@@ -100,6 +106,7 @@ def describe(
         "lon": data["lon"].values.tolist(),
         "ocean_mask": mask_rows(data["ocean_mask"].values == 1),
         "forecast_preparation": preparation.to_dict() if preparation is not None else None,
+        "climatology": climatology,
         "sstbias_version": sstbias.__version__,
     }
     description["config_hash"] = config_hash(description)
@@ -110,6 +117,14 @@ def write_description(out_dir: str | os.PathLike, description: dict) -> Path:
     """Write ``model_config.json`` into ``out_dir`` atomically."""
     text = json.dumps(description, indent=1) + "\n"
     return atomic_write(Path(out_dir) / CONFIG_NAME, lambda tmp: tmp.write_text(text))
+
+
+def save_climatology(out_dir: str | os.PathLike, climatology) -> dict:
+    """Write the fitted climatology into ``out_dir`` atomically; its ``climatology`` description entry."""
+    path = Path(out_dir) / CLIMATOLOGY_NAME
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    climatology.save(path)
+    return {"file": CLIMATOLOGY_NAME, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
 @dataclass(frozen=True)
@@ -154,6 +169,21 @@ class TrainedModel:
         """How raw forecast files become the model's inputs (None: trained outside the workflow)."""
         entry = self.description["forecast_preparation"]
         return ForecastPreparation.from_dict(entry) if entry is not None else None
+
+    def climatology(self):
+        """The climatology the model was trained with (None if it uses none); ModelDirectoryError if absent or
+        not the recorded file."""
+        entry = self.description["climatology"]
+        if entry is None:
+            return None
+        from sstbias.baselines.climatology import Climatology
+
+        path = self.folder / entry["file"]
+        if not path.is_file():
+            raise ModelDirectoryError(f"{path}: climatology file not found (the model was trained with it)")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+            raise ModelDirectoryError(f"{path}: not the climatology the model was trained with (sha256 differs)")
+        return Climatology.load(path)
 
     @property
     def weights(self) -> Path:
@@ -207,8 +237,10 @@ def _check_format(path: Path, description: dict) -> None:
         listing = f"; missing entries: {', '.join(missing)}" if missing else ""
         raise ModelDirectoryError(
             f"{path}: incompatible model folder: {shown}, written by sstbias {written_by}; this sstbias "
-            f"{sstbias.__version__} reads format_version {FORMAT_VERSION}{listing}. Rerun its training with this "
-            "version (snakemake --forcerun train_deep: it resumes from the folder's checkpoints when they match)"
+            f"{sstbias.__version__} reads format_version {FORMAT_VERSION}{listing} (format 2 records the input "
+            "channels, residual_over, land handling and climatology: a folder written before them cannot be "
+            "corrected with consistent inputs). Refresh it by retraining with this version: snakemake "
+            "--forcerun train_deep <folder>/best.pt (or sstbias's train_deep_model into a new folder)"
         )
     missing = [key for key in REQUIRED_KEYS if key not in description]
     if missing:

@@ -10,13 +10,17 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from sstbias.deep.schedule import LR_SCHEDULES
 from sstbias.errors import ConfigError
 
 TARGETS = ("residual", "observation")
-STATIC_CHANNELS = ("ocean_mask", "lat", "lon")
+RESIDUAL_BASES = ("forecast", "climatology")
+LAND_HANDLING = ("zero", "masked")
+STATIC_CHANNELS = ("ocean_mask", "lat", "lon")  # described in sstbias.deep.channels
+DAILY_CHANNELS = ("doy_sin", "doy_cos", "climatology")
 ATTENTION_IMPLS = ("sdpa", "reference")
 POSITIVE = ("sequence_length", "hidden_channels", "num_layers", "kernel_size", "batch_size", "iterations",
-            "eval_every", "checkpoint_every", "front_channels", "attention_channels")  # fmt: skip
+            "eval_every", "checkpoint_every", "front_channels", "attention_channels", "attention_pool")  # fmt: skip
 
 
 @dataclass
@@ -27,8 +31,11 @@ class DeepSettings:
     """
 
     sequence_length: int = 5  # days of forecast in each input window (L)
-    static_channels: list[str] = field(default_factory=lambda: ["ocean_mask"])
-    target: str = "residual"  # the normalised obs - forecast (residual) or the observation (paper)
+    static_channels: list[str] = field(default_factory=lambda: ["ocean_mask", "lat", "lon"])  # paper: ocean_mask
+    daily_channels: list[str] = field(default_factory=lambda: ["doy_sin", "doy_cos"])  # paper: none
+    target: str = "residual"  # the normalised obs - base (residual) or the observation (paper)
+    residual_over: str = "forecast"  # base of the residual: the forecast or the climatology-corrected forecast
+    land: str = "masked"  # land cells: zero (paper) or masked (out of the BatchNorm statistics and attention keys)
     hidden_channels: int = 32
     num_layers: int = 1
     kernel_size: int = 3  # odd
@@ -38,12 +45,25 @@ class DeepSettings:
     eval_every: int = 50  # iterations between validation RMSE measurements
     checkpoint_every: int = 200  # iterations between resumable checkpoints
     checkpoint_at: list[int] = field(default_factory=list)  # iterations whose weights are kept
+    warmup_iterations: int = 0  # linear learning-rate warm-up from 0 (0: none)
+    lr_schedule: str = "constant"  # after the warm-up: constant or cosine decay to 0 at ``iterations``
+    grad_clip: float = 0.0  # maximum global gradient norm (0: no clipping)
     device: str = "auto"  # auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps
     seed: int = 0
 
     def to_dict(self) -> dict:
         """The settings as plain JSON values (recorded in a trained model folder)."""
         return dataclasses.asdict(self)
+
+    @property
+    def residual_over_climatology(self) -> bool:
+        """Whether the target is the residual over the climatology-corrected forecast."""
+        return self.target == "residual" and self.residual_over == "climatology"
+
+    @property
+    def uses_climatology(self) -> bool:
+        """Whether the model reads the per-cell climatology (as its target's base or as an input channel)."""
+        return self.residual_over_climatology or "climatology" in self.daily_channels
 
 
 @dataclass
@@ -65,6 +85,7 @@ class ConvGRUSASettings(DeepSettings):
     front_channels: int = 16
     attention_channels: int = 8
     attention_impl: str = "sdpa"  # same math; sdpa is faster
+    attention_pool: int = 1  # keys and values max-pooled over p x p windows (1: the paper's attention exactly)
 
 
 SETTINGS: dict[str, type[DeepSettings]] = {
@@ -106,7 +127,26 @@ def _check(name: str, settings: DeepSettings) -> None:
         fail("lr", "must be a number > 0")
     if settings.target not in TARGETS:
         fail("target", f"must be one of {list(TARGETS)}")
-    if not set(settings.static_channels) <= set(STATIC_CHANNELS):
-        fail("static_channels", f"must be among {list(STATIC_CHANNELS)}")
+    if settings.residual_over not in RESIDUAL_BASES:
+        fail("residual_over", f"must be one of {list(RESIDUAL_BASES)}")
+    if settings.land not in LAND_HANDLING:
+        fail("land", f"must be one of {list(LAND_HANDLING)}")
+    for key, known in (("static_channels", STATIC_CHANNELS), ("daily_channels", DAILY_CHANNELS)):
+        names = getattr(settings, key)
+        if isinstance(names, str) or not isinstance(names, list | tuple):
+            fail(key, "must be a list of channel names")
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            fail(key, f"unknown channel {unknown[0]!r}; known {list(known)}")
+        if len(set(names)) != len(names):
+            fail(key, "lists a channel twice")
+    if settings.lr_schedule not in LR_SCHEDULES:
+        fail("lr_schedule", f"must be one of {list(LR_SCHEDULES)}")
+    warmup = settings.warmup_iterations
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
+        fail("warmup_iterations", "must be an integer >= 0")
+    clip = settings.grad_clip
+    if isinstance(clip, bool) or not isinstance(clip, int | float) or clip < 0:
+        fail("grad_clip", "must be a number >= 0 (0: no clipping)")
     if getattr(settings, "attention_impl", "sdpa") not in ATTENTION_IMPLS:
         fail("attention_impl", f"must be one of {list(ATTENTION_IMPLS)}")

@@ -28,6 +28,7 @@ from tqdm import tqdm
 from sstbias.deep.checkpoints import load_checkpoint, newest_valid_checkpoint, save_checkpoint
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.loss import masked_mse
+from sstbias.deep.schedule import learning_rate
 from sstbias.deep.settings import DeepSettings
 from sstbias.deep.stopping import StopRequests, TrainingInterrupted
 from sstbias.netcdf import atomic_write
@@ -55,10 +56,11 @@ def predict_windows(
     """Corrected SST (n, H, W) in degC for the index windows (n, L), in evaluation mode."""
     model.eval()
     out = []
+    ocean = samples.network_ocean.to(device) if samples.network_ocean is not None else None
     with torch.no_grad():
         for start in range(0, len(windows), EVAL_BATCH):
             chunk = windows[start : start + EVAL_BATCH]
-            output = model(samples.inputs(chunk).to(device)).cpu().numpy()
+            output = model(samples.inputs(chunk).to(device), ocean).cpu().numpy()
             out.append(samples.to_celsius(output, chunk))
     model.train()
     return np.concatenate(out) if out else np.empty((0, *samples.mask.shape[1:]))
@@ -141,6 +143,8 @@ class Trainer:
                 # this length does at its last iteration
                 running, best = self._evaluate(start, history, running, best, val_windows, val_observed, clock)
                 self._checkpoint(start, history, running, best)
+        ocean = self.samples.network_ocean
+        ocean = ocean.to(self.device) if ocean is not None else None
         progress = tqdm(
             range(start + 1, plan.iterations + 1),
             initial=start,
@@ -155,9 +159,14 @@ class Trainer:
                 windows = train_windows[rows]
                 inputs = self.samples.inputs(windows).to(self.device)
                 targets = self.samples.targets(windows).to(self.device)
-                loss = masked_mse(self.model(inputs), targets, self.samples.mask.to(self.device))
+                loss = masked_mse(self.model(inputs, ocean), targets, self.samples.mask.to(self.device))
+                lr = self.learning_rate(iteration)
+                for group in self.optimizer.param_groups:
+                    group["lr"] = lr
                 self.optimizer.zero_grad()
                 loss.backward()
+                if plan.grad_clip > 0:
+                    nn.utils.clip_grad_norm_(self.model.parameters(), plan.grad_clip)
                 self.optimizer.step()
                 running.append(loss.item())
                 if iteration % plan.eval_every == 0 or iteration == plan.iterations:
@@ -184,6 +193,11 @@ class Trainer:
         self._write_log(history)
         return history
 
+    def learning_rate(self, iteration: int) -> float:
+        """The plan's learning rate at ``iteration`` (1-based): warm-up, then constant or cosine decay."""
+        plan = self.plan
+        return learning_rate(iteration, plan.lr, plan.iterations, plan.warmup_iterations, plan.lr_schedule)
+
     def _evaluate(
         self,
         iteration: int,
@@ -201,7 +215,7 @@ class Trainer:
             "iteration": iteration,
             "train_loss": float(np.mean(running)) if running else float("nan"),
             "val_rmse": val,
-            "lr": self.plan.lr,
+            "lr": self.learning_rate(iteration),
             "seconds": round(time.perf_counter() - clock, 3),
         }
         history.append(row)

@@ -23,6 +23,7 @@ from sstbias.twin.fields import days_since_epoch
 STORM_SLOTS_DOY = (170.0, 205.0, 235.0, 262.0, 290.0, 312.0, 333.0, 352.0)
 SLOT_JITTER_DAYS = 6.0
 ONSET_DAYS = 0.5  # e-folding time of the cooling after the passage (mixing takes about a day)
+STORM_INSET_DEG = 0.5  # a track's reference point lies this far inside the box (degrees)
 RECOVERED_E_FOLDINGS = 12.0  # a wake ends this many recovery times after the passage (below 1e-5 of its depth)
 
 
@@ -41,7 +42,13 @@ class Storms:
 
 
 def storm_catalogue(seed: int, box: Box, years: range) -> Storms:
-    """One storm per slot of :data:`STORM_SLOTS_DOY` in each year, each year from its own seeded stream."""
+    """One storm per slot of :data:`STORM_SLOTS_DOY` in each year, each year from its own seeded stream.
+
+    Each track passes through a reference point drawn inside the box, 0.5 degrees from its edges (a quarter of
+    the box's span from them when the box is narrower than 2 degrees).
+    """
+    inset_lat = min(STORM_INSET_DEG, (box.lat_max - box.lat_min) / 4)
+    inset_lon = min(STORM_INSET_DEG, (box.lon_max - box.lon_min) / 4)
     parts = []
     n = len(STORM_SLOTS_DOY)
     for year in years:
@@ -50,8 +57,8 @@ def storm_catalogue(seed: int, box: Box, years: range) -> Storms:
         parts.append(
             {
                 "passage": new_year + np.array(STORM_SLOTS_DOY) + rng.uniform(-SLOT_JITTER_DAYS, SLOT_JITTER_DAYS, n),
-                "lat0": rng.uniform(box.lat_min + 0.5, box.lat_max - 0.5, n),
-                "lon0": rng.uniform(box.lon_min + 0.5, box.lon_max - 0.5, n),
+                "lat0": rng.uniform(box.lat_min + inset_lat, box.lat_max - inset_lat, n),
+                "lon0": rng.uniform(box.lon_min + inset_lon, box.lon_max - inset_lon, n),
                 "heading": np.deg2rad(rng.uniform(150.0, 200.0, n)),  # west-north-west to west-south-west
                 "speed": rng.uniform(3.0, 5.0, n),  # ~4-6.5 m/s
                 "depth": rng.uniform(1.0, 3.0, n),

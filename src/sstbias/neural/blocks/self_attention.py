@@ -8,6 +8,14 @@ Two implementations of the same math: ``reference`` (explicit matmul-softmax-mat
 (torch.nn.functional.scaled_dot_product_attention). SDPA's fast CPU kernel runs only when Q, K and V share the
 head size; with a narrower Q/K it silently takes the slow math path. Zero-padding Q and K to V's width leaves
 Q K^T unchanged (the extra products are 0) and lets the fast kernel run (benchmarks/deep_models.py).
+
+**Pooled keys** (``pool`` p > 1, as in the SAGAN/BigGAN reference implementations): K and V are max-pooled over
+p x p windows (stride p) before the product, so every one of the H*W queries attends to ceil(H/p)*ceil(W/p)
+keys (p^2 fewer). A side not divisible by p ends with a partial window (``ceil_mode``: the max over the cells it
+covers); nothing is padded with values. p = 1 is exactly the unpooled block (the same operations).
+
+**Ocean keys** (``ocean``, an (H, W) bool mask): only keys and values of ocean cells take part (pooled windows:
+the max over their ocean cells; windows without ocean are left out), so land never draws attention.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ IMPLEMENTATIONS = ("sdpa", "reference")
 
 
 def attention_reference(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-    """softmax(Q K^T) V for q, k (B, N, d) and v (B, N, C): (B, N, C)."""
+    """softmax(Q K^T) V for q (B, N, d), k (B, M, d) and v (B, M, C): (B, N, C)."""
     return torch.softmax(q @ k.transpose(1, 2), dim=-1) @ v
 
 
@@ -32,24 +40,50 @@ def attention_sdpa(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.T
     return F.scaled_dot_product_attention(q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1), scale=1.0).squeeze(1)
 
 
-class SelfAttention2d(nn.Module):
-    """Y(x) = x + gamma * softmax(Q K^T) V on (B, C, H, W) feature maps."""
+def pooled_keys(
+    keys: torch.Tensor, values: torch.Tensor, pool: int, ocean: torch.Tensor | None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Keys (B, M, d) and values (B, M, C) from the (B, d, H, W) and (B, C, H, W) maps.
 
-    def __init__(self, channels: int, attention_channels: int, implementation: str = "sdpa") -> None:
+    ``pool`` > 1 max-pools both over pool x pool windows (partial windows at the far edges); ``ocean`` (H, W)
+    bool keeps only ocean cells (or windows holding one, pooled over their ocean cells only).
+    """
+    if ocean is not None and pool > 1:
+        land = ~ocean
+        keys = keys.masked_fill(land, float("-inf"))
+        values = values.masked_fill(land, float("-inf"))
+        ocean = F.max_pool2d(ocean[None, None].float(), pool, ceil_mode=True)[0, 0] > 0
+    if pool > 1:
+        keys = F.max_pool2d(keys, pool, ceil_mode=True)
+        values = F.max_pool2d(values, pool, ceil_mode=True)
+    k = keys.flatten(2).transpose(1, 2)  # (B, M, d)
+    v = values.flatten(2).transpose(1, 2)  # (B, M, C)
+    if ocean is not None:
+        kept = ocean.flatten().nonzero().squeeze(1)
+        k, v = k[:, kept], v[:, kept]
+    return k, v.contiguous()  # SDPA's fast kernel needs a contiguous V
+
+
+class SelfAttention2d(nn.Module):
+    """Y(x) = x + gamma * softmax(Q K^T) V on (B, C, H, W) feature maps (keys pooled by ``pool``)."""
+
+    def __init__(self, channels: int, attention_channels: int, implementation: str = "sdpa", pool: int = 1) -> None:
         super().__init__()
         if implementation not in IMPLEMENTATIONS:
             raise ValueError(f"attention implementation must be one of {IMPLEMENTATIONS}, got {implementation!r}")
+        if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
+            raise ValueError(f"attention pool must be a positive integer, got {pool!r}")
         self.query = nn.Conv2d(channels, attention_channels, 1)
         self.key = nn.Conv2d(channels, attention_channels, 1)
         self.value = nn.Conv2d(channels, channels, 1)
         self.gamma = nn.Parameter(torch.zeros(1))
+        self.pool = pool
         self.attend = attention_sdpa if implementation == "sdpa" else attention_reference
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, C, H, W) -> (B, C, H, W)."""
+    def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
+        """(B, C, H, W) -> (B, C, H, W); ``ocean`` (H, W) bool restricts the keys to ocean cells."""
         batch, channels, height, width = x.shape
         q = self.query(x).flatten(2).transpose(1, 2)  # (B, N, d)
-        k = self.key(x).flatten(2).transpose(1, 2)
-        v = self.value(x).flatten(2).transpose(1, 2).contiguous()  # (B, N, C); SDPA's fast kernel needs it
+        k, v = pooled_keys(self.key(x), self.value(x), self.pool, ocean)
         attended = self.attend(q, k, v).transpose(1, 2).reshape(batch, channels, height, width)
         return x + self.gamma * attended

@@ -22,5 +22,6 @@ class ConvGRUNet(nn.Module):
         )
         self.head = nn.Conv2d(hidden_channels, 1, 1)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
+        """``ocean`` is accepted for the common interface and unused: no batch statistics, no attention."""
         return self.head(run_stacked(self.cells, x.unbind(dim=1))[-1])

@@ -25,20 +25,23 @@ class ConvGRUSANet(nn.Module):
         super().__init__()
         hidden_channels, num_layers, kernel_size = settings.hidden_channels, settings.num_layers, settings.kernel_size
         front_channels, attention_channels = settings.front_channels, settings.attention_channels
-        attention_impl = settings.attention_impl
+        attention_impl, attention_pool = settings.attention_impl, settings.attention_pool
         self.front = Front3d(in_channels, front_channels)
         widths = [front_channels] + [hidden_channels] * num_layers
         self.input_attention = nn.ModuleList(
-            SelfAttention2d(widths[i], attention_channels, attention_impl) for i in range(num_layers)
+            SelfAttention2d(widths[i], attention_channels, attention_impl, attention_pool) for i in range(num_layers)
         )
         self.hidden_attention = nn.ModuleList(
-            SelfAttention2d(hidden_channels, attention_channels, attention_impl) for _ in range(num_layers)
+            SelfAttention2d(hidden_channels, attention_channels, attention_impl, attention_pool)
+            for _ in range(num_layers)
         )
         self.cells = nn.ModuleList(ConvGRUCell(widths[i], hidden_channels, kernel_size) for i in range(num_layers))
         self.head = nn.Conv2d(hidden_channels, 1, 1)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        def attended_step(layer: int, cell: nn.Module, step: torch.Tensor, hidden: torch.Tensor) -> torch.Tensor:
-            return cell(self.input_attention[layer](step), self.hidden_attention[layer](hidden))
+    def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
+        """``ocean`` (H, W) bool: the cells of the BatchNorm statistics and the attention keys (None: every cell)."""
 
-        return self.head(run_stacked(self.cells, self.front(x).unbind(dim=1), attended_step)[-1])
+        def attended_step(layer: int, cell: nn.Module, step: torch.Tensor, hidden: torch.Tensor) -> torch.Tensor:
+            return cell(self.input_attention[layer](step, ocean), self.hidden_attention[layer](hidden, ocean))
+
+        return self.head(run_stacked(self.cells, self.front(x, ocean).unbind(dim=1), attended_step)[-1])
