@@ -72,3 +72,12 @@ def test_schema_enums_are_the_library_choices(name):
     else:
         library = REGISTRY[name].choices
     assert {key: list(values) for key, values in library.items()} == enums
+
+
+def test_protocol_and_ablation_keys_are_the_library_choices():
+    """baseline_fit_days (no default in the library: the schema's) and the ablation's models."""
+    from sstbias.stages.baselines import FIT_DAYS
+
+    assert SCHEMA["properties"]["baseline_fit_days"]["enum"] == list(FIT_DAYS)
+    assert SCHEMA["properties"]["baseline_fit_days"]["default"] in FIT_DAYS
+    assert SCHEMA["properties"]["ablation"]["properties"]["models"]["items"]["enum"] == list(catalog.DEEP_MODELS)
