@@ -41,17 +41,21 @@ class Storms:
 
 
 def storm_catalogue(seed: int, box: Box, years: range) -> Storms:
-    """One storm per slot of :data:`STORM_SLOTS_DOY` in each year, each year from its own seeded stream."""
+    """One storm per slot of :data:`STORM_SLOTS_DOY` in each year, each year from its own seeded stream, on tracks
+    through seeded points inside ``box``."""
     parts = []
     n = len(STORM_SLOTS_DOY)
+    # Reference points 0.5 deg inside the box (a quarter of its size inside a box smaller than 2 deg)
+    lat_inset = min(0.5, (box.lat_max - box.lat_min) / 4)
+    lon_inset = min(0.5, (box.lon_max - box.lon_min) / 4)
     for year in years:
         rng = np.random.default_rng([seed, 4, year])
         new_year = days_since_epoch([pd.Timestamp(year=year, month=1, day=1)])[0]
         parts.append(
             {
                 "passage": new_year + np.array(STORM_SLOTS_DOY) + rng.uniform(-SLOT_JITTER_DAYS, SLOT_JITTER_DAYS, n),
-                "lat0": rng.uniform(box.lat_min + 0.5, box.lat_max - 0.5, n),
-                "lon0": rng.uniform(box.lon_min + 0.5, box.lon_max - 0.5, n),
+                "lat0": rng.uniform(box.lat_min + lat_inset, box.lat_max - lat_inset, n),
+                "lon0": rng.uniform(box.lon_min + lon_inset, box.lon_max - lon_inset, n),
                 "heading": np.deg2rad(rng.uniform(150.0, 200.0, n)),  # west-north-west to west-south-west
                 "speed": rng.uniform(3.0, 5.0, n),  # ~4-6.5 m/s
                 "depth": rng.uniform(1.0, 3.0, n),
