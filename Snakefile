@@ -17,6 +17,8 @@ include: "workflow/rules/prepare.smk"
 include: "workflow/rules/baselines.smk"
 include: "workflow/rules/deep.smk"
 include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/budget_common.smk"
+include: "workflow/rules/budget.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/grids.smk"
 include: "workflow/rules/correct.smk"
@@ -28,3 +30,4 @@ rule all:
     default_target: True
     input:
         all_targets(),
+        budget_targets(),

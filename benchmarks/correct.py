@@ -1,6 +1,6 @@
 """Speed of `sstbias correct` with ConvGRU-SA at the default config's size on this CPU, against the issue's targets.
 
-    python benchmarks/correct.py [--model DIR] [--repeats 5] [--threads 2]
+    python benchmarks/correct.py [--model DIR] [--repeats 5] [--threads 2] [--smoke]
 
 Measured, side by side with the targets:
 - start-up: from just before the process is spawned until the corrector is ready (Python start, every import,
@@ -14,7 +14,14 @@ Measured, side by side with the targets:
 Without ``--model``, a model folder is built in ``benchmarks/out/correct/`` with the workflow's own stage
 functions on January 2021 of the twin at the default config's size (0.08 deg grid, 51x51; ConvGRU-SA with 16
 hidden, 16 front and 8 attention channels, a 5-day window), TRAINED FOR 3 ITERATIONS ONLY: the time of a
-correction does not depend on the weights' values, but its corrected values are meaningless.
+correction does not depend on the weights' values, but its corrected values are meaningless. With ``--model``,
+the raw forecast file of the window is the twin's January at the default config's box (written into
+``benchmarks/out/correct/work/`` when absent), so the model must be trained on that box (the default run's is).
+
+``--smoke`` runs everything at a tiny size (an 11x11 grid at 0.16 deg, 12 days, 4 hidden channels, 2 iterations,
+one correction) in a new temporary folder, removed at the end: a check that the benchmark runs
+(tests/test_benchmarks.py),
+whose figures mean nothing.
 """
 
 from __future__ import annotations
@@ -22,42 +29,76 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-OUT = REPO / "benchmarks" / "out" / "correct"
 MODEL = "convgru_sa"
 MONTH = "2021-01"
-WINDOW_DAYS = ("2021-01-27", "2021-01-31")  # the 5-day window of the corrected day 2021-01-31
+WINDOW = 5  # days of the default ConvGRU-SA's input window: the corrected day is the period's last
 TARGETS = {"startup_s": 5.0, "one_day_s": 2.0}
 TRAINING_ITERATIONS = 3
 
 
-def default_config() -> dict:
+@dataclass(frozen=True)
+class Setup:
+    """Where the benchmark works and on what: the twin config, the period's last ``WINDOW`` days corrected."""
+
+    out: Path
+    config: dict
+    iterations: int
+
+    @property
+    def window_days(self) -> tuple[str, str]:
+        """First and last day of the corrected day's input window (the period's last ``WINDOW`` days)."""
+        import pandas as pd
+
+        end = pd.Timestamp(self.config["period"]["end"])
+        return str((end - pd.Timedelta(days=WINDOW - 1)).date()), str(end.date())
+
+
+def make_setup(smoke: bool) -> Setup:
+    """The default config on January 2021 in benchmarks/out/correct/, or the tiny smoke-test size."""
     import yaml
 
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     config["period"] = {"start": f"{MONTH}-01", "end": f"{MONTH}-31"}
-    return config
+    if not smoke:
+        return Setup(REPO / "benchmarks" / "out" / "correct", config, TRAINING_ITERATIONS)
+    config["period"]["end"] = f"{MONTH}-12"
+    config["box"] = {"lat_min": 12.0, "lat_max": 13.6, "lon_min": 109.6, "lon_max": 111.2}  # the coast at its west
+    config["grid"]["resolution"] = 0.16
+    config["models"][MODEL].update(hidden_channels=4, front_channels=4, attention_channels=2)
+    return Setup(Path(tempfile.mkdtemp(prefix="sstbias-correct-smoke-")), config, 2)
 
 
-def build_model_folder(threads: int) -> Path:
-    """Train ConvGRU-SA (default size, 3 iterations) on one twin month through the workflow's stage functions."""
+def raw_forecast(setup: Setup) -> Path:
+    """The twin's raw HYCOM file of the month (genuine layout), written by the workflow's stage if absent."""
+    from sstbias.stages import data
+
+    work = setup.out / "work"
+    if not (work / "hycom.nc").exists():
+        data.synthesize(MONTH, setup.config, work / "hycom.nc", work / "oisst.nc", work / "diagnostics.nc")
+    return work / "hycom.nc"
+
+
+def build_model_folder(setup: Setup, threads: int) -> Path:
+    """Train ConvGRU-SA (``setup.iterations`` iterations) on the twin month through the workflow's stage functions."""
     from sstbias.grid import AnalysisGrid
     from sstbias.regrid import resolve_engine
     from sstbias.stages import data, deep, prepare, regrid
 
-    config = default_config()
+    config = setup.config
     paths = {
-        name: OUT / "work" / f"{name}.{suffix}"
+        name: setup.out / "work" / f"{name}.{suffix}"
         for name, suffix in [
-            ("hycom", "nc"),
             ("oisst", "nc"),
-            ("diagnostics", "nc"),
             ("daily", "nc"),
             ("forecast", "nc"),
             ("observation", "nc"),
@@ -67,15 +108,15 @@ def build_model_folder(threads: int) -> Path:
             ("normalisation", "json"),
         ]
     }
-    model_dir = OUT / "models" / MODEL
+    model_dir = setup.out / "models" / MODEL
     if (model_dir / "best.pt").exists():
         return model_dir
     engine = resolve_engine(config["grid"]["regrid_engine"])
     grid = AnalysisGrid.from_config(config)
-    data.synthesize(MONTH, config, paths["hycom"], paths["oisst"], paths["diagnostics"])
+    hycom = raw_forecast(setup)
     daily = config["daily_reduction"]
-    january = {"first": f"{MONTH}-01", "last": f"{MONTH}-31"}
-    data.daily_forecast([paths["hycom"]], paths["daily"], config["box"], january, daily["method"], daily["hour"])
+    window = {"first": config["period"]["start"], "last": config["period"]["end"]}
+    data.daily_forecast([hycom], paths["daily"], config["box"], window, daily["method"], daily["hour"])
     regrid.regrid_product("forecast", [paths["daily"]], paths["forecast"], grid, engine, config["period"])
     regrid.regrid_product("observation", [paths["oisst"]], paths["observation"], grid, engine, config["period"])
     prepare.align(paths["forecast"], paths["observation"], paths["aligned"], config["period"], config["missing_days"])
@@ -89,9 +130,9 @@ def build_model_folder(threads: int) -> Path:
     )
     settings = config["models"][MODEL] | {
         "seed": 0,
-        "iterations": TRAINING_ITERATIONS,
-        "eval_every": TRAINING_ITERATIONS,
-        "checkpoint_every": TRAINING_ITERATIONS,
+        "iterations": setup.iterations,
+        "eval_every": setup.iterations,
+        "checkpoint_every": setup.iterations,
     }
     preparation = {
         "box": config["box"],
@@ -112,25 +153,26 @@ def build_model_folder(threads: int) -> Path:
     return model_dir
 
 
-def window_file(model_dir: Path) -> Path:
-    """A raw HYCOM file (genuine layout) holding the 40 3-hourly steps of one day's 5-day input window."""
+def window_file(setup: Setup) -> Path:
+    """A raw HYCOM file (genuine layout) holding the 3-hourly steps of the corrected day's input window."""
     import numpy as np
     import pandas as pd
 
     from sstbias.io import read_hycom
     from sstbias.twin.formats import write_hycom
 
-    target = OUT / "forecast_window.nc"
+    target = setup.out / "forecast_window.nc"
     if not target.exists():
-        hourly = read_hycom([OUT / "work" / "hycom.nc"]).sel(
-            time=slice(pd.Timestamp(WINDOW_DAYS[0]), pd.Timestamp(WINDOW_DAYS[1]) + pd.Timedelta(hours=21))
+        first, last = setup.window_days
+        hourly = read_hycom([raw_forecast(setup)]).sel(
+            time=slice(pd.Timestamp(first), pd.Timestamp(last) + pd.Timedelta(hours=21))
         )
         lon360 = np.mod(hourly["lon"].values, 360.0)
         write_hycom(target, pd.DatetimeIndex(hourly["time"].values), hourly["lat"].values, lon360, hourly.values)
     return target
 
 
-def child(model_dir: str, forecast: str, repeats: int, threads: int) -> None:
+def child(model_dir: str, forecast: str, repeats: int, threads: int, out: Path) -> None:
     """Runs in its own process: start-up, then ``repeats`` corrections of the window's last day; prints JSON."""
     from sstbias.correct import ForecastCorrector, write_corrected
 
@@ -140,14 +182,14 @@ def child(model_dir: str, forecast: str, repeats: int, threads: int) -> None:
     for repeat in range(repeats):
         start = time.perf_counter()
         corrected = corrector.correct([forecast])
-        write_corrected(corrected, OUT / f"corrected_{repeat}.nc", corrector.provenance([forecast]), "benchmark")
+        write_corrected(corrected, out / f"corrected_{repeat}.nc", corrector.provenance([forecast]), "benchmark")
         seconds.append(time.perf_counter() - start)
     if corrected.sizes["time"] != 1:
         raise RuntimeError(f"one corrected day expected, got {corrected.sizes['time']}")
-    print(json.dumps({"ready": ready, "seconds": seconds, "breakdown": breakdown(corrector, forecast)}))
+    print(json.dumps({"ready": ready, "seconds": seconds, "breakdown": breakdown(corrector, forecast, out)}))
 
 
-def breakdown(corrector, forecast: str) -> dict[str, float]:
+def breakdown(corrector, forecast: str, out: Path) -> dict[str, float]:
     """Seconds of each step of one more correction (the same calls as ForecastCorrector.correct)."""
     import pandas as pd
 
@@ -166,15 +208,15 @@ def breakdown(corrector, forecast: str) -> dict[str, float]:
     day = pd.DatetimeIndex(inputs["time"].values[-1:])
     corrected = predict_days(corrector.network, corrector.trained, inputs, day, corrector.device)
     steps["normalisation + network"], clock = time.perf_counter() - clock, time.perf_counter()
-    write_corrected(corrected, OUT / "corrected_breakdown.nc", corrector.provenance([forecast]), "benchmark")
+    write_corrected(corrected, out / "corrected_breakdown.nc", corrector.provenance([forecast]), "benchmark")
     steps["netCDF write"] = time.perf_counter() - clock
     return steps
 
 
-def run_child(model_dir: Path, forecast: Path, repeats: int, threads: int) -> dict:
+def run_child(model_dir: Path, forecast: Path, repeats: int, threads: int, out: Path) -> dict:
     spawned = time.time()
     done = subprocess.run(
-        [sys.executable, __file__, "--child", str(model_dir), str(forecast), str(repeats), str(threads)],
+        [sys.executable, __file__, "--child", str(model_dir), str(forecast), str(repeats), str(threads), str(out)],
         capture_output=True,
         text=True,
         check=True,
@@ -185,7 +227,7 @@ def run_child(model_dir: Path, forecast: Path, repeats: int, threads: int) -> di
     return result
 
 
-def whole_command(model_dir: Path, forecast: Path, threads: int) -> float:
+def whole_command(model_dir: Path, forecast: Path, threads: int, out: Path) -> float:
     """Wall seconds of one `sstbias correct` command (the installed entry point) on the window file."""
     command = [
         str(Path(sys.executable).parent / "sstbias"),
@@ -195,7 +237,7 @@ def whole_command(model_dir: Path, forecast: Path, threads: int) -> float:
         "--forecast",
         str(forecast),
         "--out",
-        str(OUT / "corrected_cli.nc"),
+        str(out / "corrected_cli.nc"),
         "--device",
         "cpu",
         "--threads",
@@ -212,18 +254,21 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="a trained ConvGRU-SA folder (default: build a 3-iteration one)")
     parser.add_argument("--repeats", type=int, default=5, help="corrections timed in the process (default 5)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--smoke", action="store_true", help="tiny size, one correction: checks that it runs")
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        model_dir, forecast, repeats, threads = args.child
-        child(model_dir, forecast, int(repeats), int(threads))
+        model_dir, forecast, repeats, threads, out = args.child
+        child(model_dir, forecast, int(repeats), int(threads), Path(out))
         return
-    OUT.mkdir(parents=True, exist_ok=True)
-    model_dir = args.model or build_model_folder(args.threads)
-    forecast = window_file(model_dir)
+    setup = make_setup(args.smoke)
+    repeats = 1 if args.smoke else args.repeats
+    setup.out.mkdir(parents=True, exist_ok=True)
+    model_dir = args.model or build_model_folder(setup, args.threads)
+    forecast = window_file(setup)
     load_before = os.getloadavg()[0]
-    result = run_child(model_dir, forecast, args.repeats, args.threads)
-    command_s = whole_command(model_dir, forecast, args.threads)
+    result = run_child(model_dir, forecast, repeats, args.threads, setup.out)
+    command_s = whole_command(model_dir, forecast, args.threads, setup.out)
     load_after = os.getloadavg()[0]
 
     description = json.loads((model_dir / "model_config.json").read_text())
@@ -233,9 +278,10 @@ def main() -> None:
         f"  {description['model']}: hidden {settings['hidden_channels']}, front {settings['front_channels']}, "
         f"attention {settings['attention_channels']}, window {description['input_window_days']} days, grid "
         f"{len(description['lat'])}x{len(description['lon'])}"
-        + ("" if args.model else f"; trained {TRAINING_ITERATIONS} iterations only (timing, not skill)")
+        + ("" if args.model else f"; trained {setup.iterations} iterations only (timing, not skill)")
     )
-    print(f"forecast: {forecast.name} ({WINDOW_DAYS[0]}..{WINDOW_DAYS[1]}, 40 steps) -> 1 corrected day")
+    first_day, last_day = setup.window_days
+    print(f"forecast: {forecast.name} ({first_day}..{last_day}, {8 * WINDOW} steps) -> 1 corrected day")
     print(
         f"CPU: {os.cpu_count()} cores, torch threads {args.threads}; load average {load_before:.2f} -> {load_after:.2f}"
     )
@@ -254,6 +300,8 @@ def main() -> None:
     print("\nbreakdown of one correction (s):")
     for step, seconds in result["breakdown"].items():
         print(f"  {step:<28} {seconds:.3f}")
+    if args.smoke:
+        shutil.rmtree(setup.out)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Training-step throughput of the deep correctors at the paper's size, side by side, on this machine.
 
-    python benchmarks/deep_models.py [--threads 2] [--steps 5]
+    python benchmarks/deep_models.py [--threads 2] [--steps 5] [--smoke]
     python benchmarks/deep_models.py --grid-sizes 51 76 101 [--pools 2] [--steps 3] [--rounds 2]
 
 The second form times the ConvGRU-SA training step (B=4, T=5, 32 hidden channels) at each grid size with the
@@ -17,7 +17,9 @@ torch.utils.flop_counter on the reference attention (the counter does not see th
 both kernels do the same useful arithmetic, so the same count is used for both), the achieved GFLOP/s against a
 large float32 matmul measured in the same run (the machine's own practical limit), and the peak RSS of a separate
 process per model (ru_maxrss, PyTorch's allocations included). ConvGRU-SA runs with both attention kernels; their
-outputs are compared on the same weights and input.
+outputs are compared on the same weights and input. ``--smoke``: an 8x8 grid, batch 1, 4 hidden channels, the
+variants in this process, a small matmul: a check that the benchmark runs (tests/test_benchmarks.py), whose
+figures mean nothing.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from sstbias.models import build_model
 
-SIZE = {"batch": 4, "sequence": 5, "channels": 2, "height": 51, "width": 51}
-HIDDEN = 32
+SIZE = {"batch": 4, "sequence": 5, "channels": 2, "height": 51, "width": 51, "hidden": 32}
+SMOKE_SIZE = {"batch": 1, "sequence": 2, "channels": 2, "height": 8, "width": 8, "hidden": 4}
 VARIANTS = [
     ("convgru", "convgru", {}),
     ("convlstm_at", "convlstm_at", {"front_channels": 16}),
@@ -89,7 +91,7 @@ def build(index: int) -> torch.nn.Module:
 def build_variant(name: str, extra: dict) -> torch.nn.Module:
     """Network ``name`` with ``extra`` settings, fixed weights and an attention gate of 0.5."""
     torch.manual_seed(0)
-    model = build_model(name, SIZE["channels"], {"hidden_channels": HIDDEN, **extra})
+    model = build_model(name, SIZE["channels"], {"hidden_channels": SIZE["hidden"], **extra})
     for module in model.modules():
         if hasattr(module, "gamma"):
             module.gamma.data.fill_(0.5)
@@ -142,12 +144,12 @@ def compare_attention(args: argparse.Namespace) -> None:
                 if label == "reference" and side > args.reference_max_side:
                     continue
                 command = [sys.executable, __file__, "--measure", json.dumps(extra), "--side", str(side)]
-                command += ["--threads", str(args.threads), "--steps", str(args.steps)]
+                command += ["--threads", str(args.threads), "--steps", str(args.steps)] + ["--smoke"] * args.smoke
                 result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
                 times[label, side] = min(times.get((label, side), float("inf")), result["seconds"])
                 rss[label, side] = max(rss.get((label, side), 0.0), result["peak_rss_mib"])
     print(
-        f"ConvGRU-SA training step (s), B={SIZE['batch']} T={SIZE['sequence']} hidden {HIDDEN}, threads "
+        f"ConvGRU-SA training step (s), B={SIZE['batch']} T={SIZE['sequence']} hidden {SIZE['hidden']}, threads "
         f"{args.threads}, steps {args.steps}, fastest of {args.rounds} round(s), torch {torch.__version__}"
     )
     print(f"{'attention':<16}" + "".join(f"{f'{side}x{side}':>16}" for side in args.grid_sizes))
@@ -190,6 +192,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true", help="tiny size, one step: checks that the benchmark runs")
     parser.add_argument("--grid-sizes", type=int, nargs="+", help="compare the ConvGRU-SA attention variants")
     parser.add_argument("--pools", type=int, nargs="+", default=[2], help="attention_pool values to compare")
     parser.add_argument("--reference-max-side", type=int, default=76, help="largest side run with the reference")
@@ -199,6 +202,10 @@ def main() -> None:
     parser.add_argument("--side", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    if args.smoke:
+        SIZE.update(SMOKE_SIZE)
+        if args.grid_sizes and args.measure is None:  # small grids of the same count, one step
+            args.grid_sizes, args.steps = [8 + 2 * i for i in range(len(args.grid_sizes))], 1
     if args.variant is not None:
         print(json.dumps(measure(args.variant, args.steps)))
         return
@@ -208,9 +215,12 @@ def main() -> None:
     if args.grid_sizes:
         compare_attention(args)
         return
-    peak_matmul = matmul_gflops()
+    peak_matmul = matmul_gflops(256 if args.smoke else 2048)
     results = []
     for index in range(len(VARIANTS)):
+        if args.smoke:  # in this process: one torch start-up (the peak RSS figures then mean nothing)
+            results.append(measure(index, args.steps))
+            continue
         command = [
             sys.executable,
             __file__,
@@ -220,10 +230,10 @@ def main() -> None:
             str(args.threads),
             "--steps",
             str(args.steps),
-        ]
+        ] + (["--smoke"] if args.smoke else [])
         results.append(json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout))
-    print(f"size {SIZE}, hidden {HIDDEN}, threads {args.threads}, torch {torch.__version__}")
-    print(f"float32 matmul 2048^3: {peak_matmul:.1f} GFLOP/s")
+    print(f"size {SIZE}, threads {args.threads}, torch {torch.__version__}")
+    print(f"float32 matmul {256 if args.smoke else 2048}^3: {peak_matmul:.1f} GFLOP/s")
     header = ("model", "samples/s", "s/step", "GFLOP/step", "GFLOP/s", "of matmul", "peak RSS MiB")
     widths = (24, 10, 8, 12, 9, 10, 13)
     print("".join(f"{h:<{w}}" if i == 0 else f"{h:>{w}}" for i, (h, w) in enumerate(zip(header, widths, strict=True))))

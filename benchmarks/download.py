@@ -1,6 +1,9 @@
 """Downloads (source: remote) from a loopback server answering in the genuine formats: speed and memory.
 
-    python benchmarks/download.py [--cores 2]
+    python benchmarks/download.py [--cores 2] [--smoke]
+
+``--smoke``: 6 days (one run) on a 1-degree box and one 1 MB payload, a check that the benchmark runs
+(tests/test_benchmarks.py); its figures mean nothing.
 
 1. Wall time of downloading a month of both products through the workflow (31 HYCOM days, one ERDDAP month and
    the NCEI file of the day ERDDAP lacks), paper box, from an empty raw folder (target < 60 s), and the
@@ -39,11 +42,22 @@ from sstbias.twin.server import Archive, LoopbackServer
 REPO = Path(__file__).resolve().parents[1]
 TARGET_MONTH_S = 60.0
 PAYLOAD_MB = (4, 32, 256)
+RUN_DAYS = (7, 14, 31)
+SMOKE_DAYS = 6  # the fewest days the default split and lags accept
+SMOKE_BOX = {"lat_min": 12.0, "lat_max": 13.04, "lon_min": 110.0, "lon_max": 111.04}  # 13 x 13 cells at 0.08 deg
 
 
-def month_config(server: LoopbackServer, days: int) -> dict:
-    """The default config (paper box) on the first ``days`` of January 2021, downloading from ``server``."""
+def base_config(smoke: bool) -> dict:
+    """The default config (paper box), or with the smoke test's 1-degree box."""
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    if smoke:
+        config["box"] = SMOKE_BOX
+    return config
+
+
+def month_config(server: LoopbackServer, days: int, smoke: bool) -> dict:
+    """The default config (paper box) on the first ``days`` of January 2021, downloading from ``server``."""
+    config = base_config(smoke)
     config.update(
         dataset=f"bench_{days}",
         source="remote",
@@ -62,10 +76,10 @@ def month_config(server: LoopbackServer, days: int) -> dict:
     return config
 
 
-def download_run(workdir: Path, server: LoopbackServer, days: int, cores: str) -> dict:
+def download_run(workdir: Path, server: LoopbackServer, days: int, cores: str, smoke: bool) -> dict:
     """Wall time, chunks and the largest process's peak RSS of the download rules for ``days`` days from an empty
     raw folder."""
-    config = month_config(server, days)
+    config = month_config(server, days, smoke)
     name = f"bench_{days}.yaml"
     (workdir / name).write_text(yaml.safe_dump(config))
     command = [sys.executable, "-m", "snakemake", "raw_data", "--cores", cores, "--configfile", name]
@@ -139,7 +153,9 @@ def payload_peak_rss(folder: Path, size_mb: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cores", default="2")
+    parser.add_argument("--smoke", action="store_true", help="tiny size: checks that the benchmark runs")
     args = parser.parse_args()
+    run_days, payload_mb = ((SMOKE_DAYS,), (1,)) if args.smoke else (RUN_DAYS, PAYLOAD_MB)
     os.environ.update(no_proxy="127.0.0.1,localhost", NO_PROXY="127.0.0.1,localhost")  # loopback only
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp) / "repo"
@@ -148,13 +164,15 @@ def main() -> None:
             source = REPO / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, workdir / name)
         start = time.perf_counter()
-        config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-        config["period"] = {"start": "2021-01-01", "end": "2021-01-31"}
-        archive = Archive.from_twin(config, Path(tmp) / "archive", erddap_gaps={date(2021, 1, 13)})
+        config = base_config(args.smoke)
+        config["period"] = {"start": "2021-01-01", "end": f"2021-01-{max(run_days):02d}"}
+        archive = Archive.from_twin(
+            config, Path(tmp) / "archive", erddap_gaps={date(2021, 1, SMOKE_DAYS if args.smoke else 13)}
+        )
         print(f"archive (twin January, paper box) prepared in {time.perf_counter() - start:.1f} s (not counted)")
         with LoopbackServer(archive) as server:
-            runs = [download_run(workdir, server, days, args.cores) for days in (7, 14, 31)]
-        payloads = [payload_peak_rss(Path(tmp), size) for size in PAYLOAD_MB]
+            runs = [download_run(workdir, server, days, args.cores, args.smoke) for days in run_days]
+        payloads = [payload_peak_rss(Path(tmp), size) for size in payload_mb]
     print(f"\n1. Downloads through the workflow (--cores {args.cores}, loopback server, from an empty raw folder)")
     print(f"{'days':>5}{'chunks':>8}{'MB':>8}{'wall s':>9}{'largest process RSS MiB':>25}")
     for run in runs:
@@ -162,7 +180,8 @@ def main() -> None:
     month = runs[-1]
     ratio = month["s"] / TARGET_MONTH_S
     print(f"a month of both products: {month['s']:.1f} s against the target {TARGET_MONTH_S:.0f} s ({ratio:.2f})")
-    print(f"largest process RSS, 31 days / 7 days: {month['rss_mib'] / runs[0]['rss_mib']:.2f} (flat = 1)")
+    ratio_rss = month["rss_mib"] / runs[0]["rss_mib"]
+    print(f"largest process RSS, {month['days']} days / {runs[0]['days']} days: {ratio_rss:.2f} (flat = 1)")
     print("\n2. One download against the payload size (streamed to disk, validated one time step at a time)")
     print(f"{'payload MB':>11}{'peak RSS MiB':>14}")
     for size, rss in payloads:

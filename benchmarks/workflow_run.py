@@ -2,9 +2,11 @@
 
 Runs in a temporary copy of the repository so the checkout's results/ is untouched:
 
-    python benchmarks/workflow_run.py [--configfile config/config.yaml] [--cores 2] [--keep DIR]
+    python benchmarks/workflow_run.py [--configfile config/config.yaml] [--cores 2] [--keep DIR] [--smoke]
 
-``--keep DIR`` runs in DIR (created, must not exist) and keeps it, results included.
+``--keep DIR`` runs in DIR (created, must not exist) and keeps it, results included. ``--smoke`` runs the config
+shrunk to a tiny size (a 1-degree box, 12 days) up to the raw baseline's metrics only (SMOKE_TARGET): a check
+that the benchmark runs (tests/test_benchmarks.py), whose figures mean nothing.
 
 Prints one table: the measured figures beside the targets (full run with the grids <= 20 min, the tables and
 figures together < 1 min of job time, peak memory < 4 GiB, no-op dry run < 5 s), then the job time per rule and the
@@ -23,9 +25,11 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 # Rules that summarise results into tables and figures (the issue's "under 1 minute together").
+SMOKE_TARGET = "results/twin/metrics/raw.json"  # a command-line config cannot remove the default's models
 SUMMARY_RULES = {"tables", "grid_summary", "prediction_figures", "error_series_figure", "training_figure"}
 
 
@@ -36,11 +40,19 @@ def run(workdir: Path, *args: str) -> float:
     return time.perf_counter() - start
 
 
+def shrink(config: dict) -> dict:
+    """``config`` at the smoke test's tiny size: a 13x13 box on 12 days."""
+    config["box"] = {"lat_min": 12.0, "lat_max": 13.04, "lon_min": 111.0, "lon_max": 112.04}
+    config["period"] = {"start": "2021-01-01", "end": "2021-01-12"}
+    return config
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configfile", default="config/config.yaml")
     parser.add_argument("--cores", default="2")
     parser.add_argument("--keep", type=Path, help="run in this new folder and keep it (default: a temporary one)")
+    parser.add_argument("--smoke", action="store_true", help="tiny size: checks that the benchmark runs")
     args = parser.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True)
@@ -50,9 +62,15 @@ def main() -> None:
             source = REPO / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, workdir / name)
         config = str((REPO / args.configfile).resolve())
-        full = run(workdir, "--cores", args.cores, "--configfile", config)
+        if args.smoke:
+            config = str(workdir / "smoke.yaml")
+            (workdir / "smoke.yaml").write_text(
+                yaml.safe_dump(shrink(yaml.safe_load((REPO / args.configfile).read_text())))
+            )
+        targets = [SMOKE_TARGET] if args.smoke else []
+        full = run(workdir, *targets, "--cores", args.cores, "--configfile", config)
         peak_job_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        noop = run(workdir, "-n", "--cores", args.cores, "--configfile", config)
+        noop = run(workdir, *targets, "-n", "--cores", args.cores, "--configfile", config)
         rows = []
         for root in (workdir / "results").glob("*/benchmarks"):
             for tsv in root.rglob("*.tsv"):

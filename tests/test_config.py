@@ -1,6 +1,7 @@
 """The config schema and the semantic checks reject bad configs, naming the key."""
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from sstbias.config import check_config, period_months
+from sstbias.config import check_config, period_months, schema_error
 from sstbias.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -110,6 +111,59 @@ def test_grid_model_must_be_configured(config):
     del config["models"]["convgru_sa"]
     with pytest.raises(ConfigError, match="grids.model"):
         check_config(validated(config))
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda c: c["models"]["convgru"].update(dropout=0.1), "models.convgru.dropout: unknown key (known here: "),
+        (lambda c: c.update(boxx=1), "boxx: unknown key"),
+        (lambda c: c["grid"].update(resolution="fine"), "grid.resolution: 'fine' is not of type 'number'"),
+    ],
+)
+def test_schema_errors_are_one_line_naming_the_key(config, change, expected):
+    change(config)
+    with pytest.raises(WorkflowError) as caught:
+        validated(config)
+    message = str(schema_error(caught.value))
+    assert message.startswith(expected) and "\n" not in message and len(message) < 400
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda c: c["models"]["convlstm_at"].update(kernel_size=4), "models.convlstm_at.kernel_size: must be odd"),
+        (lambda c: c["models"]["convgru_sa"].update(device="gpu0"), "models.convgru_sa.device: 'gpu0' is not a"),
+        (lambda c: c["models"]["convgru"].update(sequence_length=300), "models.convgru.sequence_length: an input"),
+        (
+            lambda c: c.update(box={"lat_min": 12.0, "lat_max": 16.0, "lon_min": -180.0, "lon_max": -176.0}),
+            "box: lon_min=-180.0, lon_max=-176.0 with raw_margin_deg=0.5 reaches beyond the antimeridian",
+        ),
+    ],
+)
+def test_deep_settings_and_antimeridian_fail_at_config_check(config, change, expected):
+    change(config)
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        check_config(validated(config))
+
+
+def test_unknown_twin_scenario_is_named(config):
+    config["twin"]["scenario"] = "hurricane_season"
+    with pytest.raises(WorkflowError, match="scenario"):
+        validated(config)
+    with pytest.raises(ConfigError, match="twin.scenario"):
+        check_config({**config, "twin": {"scenario": "hurricane_season"}})
+
+
+def test_another_scenarios_twin_key_is_named(config):
+    config["twin"] = {"scenario": "bias_dominated", "realistic": {"cold_wakes": False}}
+    with pytest.raises(ConfigError, match=r"twin\.realistic.*bias_dominated"):
+        check_config(validated(config))
+
+
+def test_realistic_switches_are_accepted(config):
+    config["twin"]["realistic"] = {"cold_wakes": False, "state_error": True}
+    check_config(validated(config))
 
 
 @pytest.mark.parametrize(

@@ -28,24 +28,38 @@ pytestmark = pytest.mark.integration
 ALIGNED = Path("interim", "aligned.nc")
 
 
-def snakemake(workdir: Path, config: dict, *args: str, background: bool = False):
-    """Run (or start) snakemake on ``config`` (written beside the workflow) for its aligned.nc."""
+def snakemake(workdir: Path, config: dict, *args: str, output: Path | None = None):
+    """Run snakemake on ``config`` (written beside the workflow) for its aligned.nc; with ``output``, start it in a
+    session of its own (Ctrl-C reaches its whole process group) with its stdout and stderr going to that file, and
+    return the process without waiting."""
     name = f"{config['dataset']}.yaml"
     (workdir / name).write_text(yaml.safe_dump(config))
     target = str(Path(config["results_root"], config["dataset"], ALIGNED))
     command = [sys.executable, "-m", "snakemake", target, "--configfile", name, *args]
     env = {**os.environ, "PYTHONPATH": ""}
-    if background:
-        return subprocess.Popen(
-            command,
-            cwd=workdir,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
+    if output is not None:
+        with output.open("w") as sink:
+            return subprocess.Popen(
+                command, cwd=workdir, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+            )
     return subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, timeout=600)
+
+
+def finished_outputs(output: str) -> set[Path]:
+    """The outputs of the jobs Snakemake reports finished in its ``output`` so far.
+
+    Snakemake reports a job finished ("Finished jobid: N") after its post-processing: from then on an interruption
+    no longer touches the job's outputs. A file merely existing is not enough: a job renames its output into place
+    before it exits, and Snakemake still counts that output incomplete until it has seen the job end.
+    """
+    outputs: dict[str, list[str]] = {}
+    for block in re.split(r"\n\s*\n", output):
+        jobid = re.search(r"^\s*jobid: (\d+)\s*$", block, flags=re.M)
+        files = re.search(r"^\s*output: (.+)$", block, flags=re.M)
+        if jobid and files:
+            outputs[jobid.group(1)] = [name.strip() for name in files.group(1).split(",")]
+    done = re.findall(r"Finished jobid: (\d+) ", output)
+    return {Path(name) for jobid in done for name in outputs.get(jobid, [])}
 
 
 def remote_config(server, dataset: str, start: str, end: str, timeout_s: float = 20.0) -> dict:
@@ -124,20 +138,30 @@ def test_full_month_download_through_the_rules(loopback, workdir, twin_aligned):
 def test_interrupted_run_resumes_without_downloading_finished_chunks(loopback, workdir, twin_aligned):
     """Across a month boundary: two ERDDAP months (checkpoints), each with a gap that NCEI fills."""
     hanging_day = "2021-01-30"
-    loopback.faults.append(Fault(f"time_start={hanging_day}", "delay", times=1, seconds=120))
-    config = remote_config(loopback, "remote_resume", "2021-01-28", "2021-02-03", timeout_s=300)
+    # the answer stays away until long after the interruption (the client waits longer still: no retry)
+    loopback.faults.append(Fault(f"time_start={hanging_day}", "delay", times=1, seconds=600))
+    config = remote_config(loopback, "remote_resume", "2021-01-28", "2021-02-03", timeout_s=900)
     raw = workdir / "results" / "remote_resume" / "raw"
     days = [f"2021-01-{d}" for d in (28, 29, 31)] + [f"2021-02-0{d}" for d in (1, 2, 3)]
     done = [raw / "hycom" / "days" / f"{day}.nc" for day in days]
     done += [raw / "oisst" / "erddap" / f"{month}.nc" for month in ("2021-01", "2021-02")]
     done += [raw / "oisst" / "ncei" / f"{day}.nc" for day in (FEBRUARY_GAP,)]  # 01-13 is outside the period
-    process = snakemake(workdir, config, "--cores", "2", background=True)
+    log = workdir / "remote_resume.out"
+    process = snakemake(workdir, config, "--cores", "2", output=log)
+
+    def hanging_request_in_flight() -> bool:
+        return any(hanging_day in r["target"] and "end" not in r for r in list(loopback.requests))
+
+    def ready_to_interrupt() -> bool:
+        finished = finished_outputs(log.read_text())
+        return all(path.relative_to(workdir) in finished for path in done) and hanging_request_in_flight()
+
     deadline = time.time() + 240
-    while not all(path.exists() for path in done) and time.time() < deadline and process.poll() is None:
+    while not ready_to_interrupt() and time.time() < deadline and process.poll() is None:
         time.sleep(0.5)
-    assert all(path.exists() for path in done), process.communicate()[0][-3000:] if process.poll() else "timeout"
-    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C while the hanging day downloads
-    process.communicate(timeout=120)
+    assert ready_to_interrupt(), log.read_text()[-3000:]
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C while the hanging day downloads, every other chunk finished
+    process.wait(timeout=120)
     assert process.returncode != 0 and not (raw / "hycom" / "days" / f"{hanging_day}.nc").exists()
     finished = {path: path.stat().st_mtime_ns for path in done}
     before = len(loopback.requests)

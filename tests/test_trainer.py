@@ -1,5 +1,6 @@
 """The trainer: it learns, resumes exactly, survives corrupt checkpoints, and refuses bad settings."""
 
+import dataclasses
 import json
 import logging
 import os
@@ -16,9 +17,19 @@ import pytest
 import torch
 from synthetic import aligned_dataset
 
-from sstbias.deep.api import predict_deep_model, train_deep_model
+from sstbias.deep.api import (
+    DATA_KEYS,
+    FINGERPRINT_EXEMPT,
+    RUN_KEYS,
+    predict_deep_model,
+    resolve_settings,
+    run_fingerprint,
+    train_deep_model,
+)
 from sstbias.deep.checkpoints import CorruptCheckpoint
+from sstbias.deep.trainer import TrainingPlan
 from sstbias.errors import ConfigError
+from sstbias.models.registry import MODELS, architecture_keys
 from sstbias.normalise import fit_normaliser
 from sstbias.split import chronological_split
 
@@ -114,6 +125,65 @@ def test_changed_settings_start_over(setup, tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="sstbias.deep"):
         history = train(setup, tmp_path, iterations=4, eval_every=4, checkpoint_every=4, lr=0.002)
     assert "starting over" in caplog.text and len(history) == 1
+
+
+@pytest.mark.parametrize(
+    "checkpoint_at", [[4], [5], []], ids=["resumes-from-kept-checkpoint", "resumes-at-the-new-end", "starts-over"]
+)
+def test_lowered_iterations_equal_a_run_of_the_new_length(setup, tmp_path, checkpoint_at, caplog):
+    """Lowering iterations truncates to a checkpoint at or below the new count (or retrains): no trace of the longer
+    run is left in the log, best.pt or last.pt."""
+    plan = {"eval_every": 3, "checkpoint_every": 4, "checkpoint_at": checkpoint_at}
+    fresh = train(setup, tmp_path / "fresh", iterations=5, **plan)
+    train(setup, tmp_path / "lowered", iterations=8, **plan)
+    with caplog.at_level(logging.INFO, logger="sstbias.deep"):
+        lowered = train(setup, tmp_path / "lowered", iterations=5, **plan)
+    assert "iterations lowered to 5: deleting" in caplog.text
+    resumed = any(f"iter_{it:06d}.pt (iteration {it})" in caplog.text for it in checkpoint_at)
+    assert resumed == bool(checkpoint_at) and ("training from the start" in caplog.text) != resumed
+    strip = [{k: v for k, v in row.items() if k != "seconds"} for row in fresh]
+    assert [{k: v for k, v in row.items() if k != "seconds"} for row in lowered] == strip
+    assert list(pd.read_csv(tmp_path / "lowered" / "training_log.csv")["iteration"]) == [3, 5]
+    assert not list((tmp_path / "lowered" / "checkpoints").glob("iter_000008.pt*"))
+    for name in ("last.pt", "best.pt"):
+        state = torch.load(tmp_path / "lowered" / name, weights_only=False)
+        expected = torch.load(tmp_path / "fresh" / name, weights_only=False)
+        assert state["iteration"] == expected["iteration"]
+        for key, value in state["model"].items():
+            torch.testing.assert_close(value, expected["model"][key], atol=1e-6, rtol=1e-5)
+
+
+def perturbed(value):
+    """A different value of the same kind (for the fingerprint test)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value * 2 + 1
+    if isinstance(value, str):
+        return value + "_other"
+    if isinstance(value, list):
+        return [*value, "other"]
+    return None if value is not None else 1
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_run_fingerprint_covers_every_training_setting(setup, name):
+    """Every training setting (the TrainingPlan dataclass fields, the data and run keys, the network's architecture
+    keys) is fingerprinted unless FINGERPRINT_EXEMPT names it with a reason; a new field fails here until decided."""
+    _, split, normaliser = setup
+    settings = resolve_settings(name, {**BASE, **dataclasses.asdict(TrainingPlan())})
+    keys = {f.name for f in dataclasses.fields(TrainingPlan)} | set(DATA_KEYS) | set(RUN_KEYS) | architecture_keys(name)
+    reference = run_fingerprint(settings, split, normaliser)
+    for key in sorted(keys):
+        changed = run_fingerprint({**settings, key: perturbed(settings.get(key))}, split, normaliser)
+        if key in FINGERPRINT_EXEMPT:
+            assert changed == reference, f"{key} is exempt but changes the fingerprint"
+        else:
+            assert changed != reference, f"models.{name}.{key} is neither fingerprinted nor in FINGERPRINT_EXEMPT"
+    assert set(FINGERPRINT_EXEMPT) <= keys, "FINGERPRINT_EXEMPT names a setting that no longer exists"
+    # a default left implicit fingerprints like the same value written out
+    implicit = {k: v for k, v in settings.items() if k != "lr"}
+    assert run_fingerprint(implicit, split, normaliser) == reference
 
 
 def test_prediction_reads_no_observation(setup, tmp_path):

@@ -35,12 +35,19 @@ def test_metrics_table(completed_run: Path):
         "convgru",
         "convlstm_at",
         "convgru_sa",
+        "static_oracle",
         "floor",
     }
     rows = table.set_index("model")
     assert rows[["mse", "rmse", "mae", "mape"]].notna().all().all()
     assert 0.1 < rows.loc["raw", "rmse"] < 1.5
-    assert rows.loc["floor", "rmse"] < rows.loc["raw", "rmse"]
+    assert rows.loc["floor", "rmse"] < rows.loc["static_oracle", "rmse"] < rows.loc["raw", "rmse"]
+    assert list(table["model"].iloc[-2:]) == ["static_oracle", "floor"]  # the hindsight references, last
+    budget = pd.read_csv(completed_run / "tables" / "error_budget.csv").set_index("quantity")["value"]
+    assert budget["scenario"] == "realistic"
+    for name in ("raw", "static_oracle", "floor"):  # the budget and the table score the same predictions
+        assert float(budget[f"{name}_rmse"]) == pytest.approx(rows.loc[name, "rmse"], rel=1e-5)
+    assert "Static oracle" in (completed_run / "tables" / "error_budget.md").read_text()
     expected = 100 * (rows.loc["raw", "rmse"] - rows["rmse"]) / rows.loc["raw", "rmse"]
     pd.testing.assert_series_equal(
         rows["improvement_pct"].drop("raw"), expected.drop("raw"), check_names=False, rtol=1e-5

@@ -82,7 +82,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="HYCOM forecast files, folders (their *.nc) or quoted glob patterns; together they must cover "
         "consecutive whole UTC days",
     )
-    correct.add_argument("--out", required=True, metavar="FILE", help="output netCDF file (written atomically)")
+    correct.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="output netCDF file (written atomically); never inside the model folder; an existing file is replaced "
+        "only if sstbias correct wrote it, or with --overwrite",
+    )
+    correct.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing --out file even if sstbias correct did not write it",
+    )
     correct.add_argument("--days", type=_days, metavar="DAYS", help=DAYS_HELP)
     correct.add_argument(
         "--device", default="auto", help="torch device: auto (CUDA, then MPS, then CPU; default), cpu, cuda[:N], mps"
@@ -94,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
         "describe",
         help="show what a trained model folder holds and check that this sstbias can use it",
         description="Print a trained model folder's description (network, input window, training period, grid, "
-        "preprocessing, versions) after the same compatibility checks as `correct`.",
+        "preprocessing, versions) after the same compatibility checks as `correct`, the weights included (best.pt "
+        "against its sha256 sidecar and the described network).",
     )
     describe.add_argument("--model", required=True, metavar="DIR", help="trained model folder")
     _add_verbosity(describe)
@@ -111,13 +123,20 @@ def _run_correct(args: argparse.Namespace, argv: Sequence[str]) -> None:
     from sstbias.correct import correct_files
 
     command = "sstbias " + " ".join(shlex.quote(arg) for arg in argv)
-    correct_files(args.model, args.forecast, args.out, args.days, args.device, args.threads, command)
+    correct_files(
+        args.model, args.forecast, args.out, args.days, args.device, args.threads, command, overwrite=args.overwrite
+    )
 
 
 def _run_describe(args: argparse.Namespace) -> None:
+    import torch
+
+    from sstbias.deep.api import load_network
     from sstbias.deep.model_dir import read_model_dir
 
     trained = read_model_dir(args.model)
+    network = load_network(trained, torch.device("cpu"))  # the same weights checks as correct
+    weights_sidecar = trained.weights.with_name(trained.weights.name + ".sha256")
     d = trained.description
     preparation = trained.preparation
     mask = trained.ocean_mask.values
@@ -139,6 +158,8 @@ def _run_describe(args: argparse.Namespace) -> None:
             f"regridding         bilinear ({preparation.regrid_engine}), {preparation.resolution} degree",
         ]
     lines += [
+        f"weights            {trained.weights.name}: sha256 {weights_sidecar.read_text().strip()[:16]}..., "
+        f"{sum(p.numel() for p in network.parameters())} parameters, fit the network",
         f"written by         sstbias {d['sstbias_version']}, format {d['format_version']}",
         f"config hash        {d['config_hash']}",
     ]

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from sstbias.box import Box
+from sstbias.catalog import DEEP_MODELS
 from sstbias.download.hycom import east_west_360
 from sstbias.errors import ConfigError
 from sstbias.grid import AnalysisGrid
 from sstbias.split import split_sizes
+from sstbias.twin.scenarios import check_twin
+
+DEVICE_NAMES = "auto, cpu, cuda, cuda:N or mps"
+_DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+
+
+def check_device_name(name: object, key: str) -> None:
+    """ConfigError naming ``key`` unless ``name`` is a torch device name sstbias accepts (checked without torch;
+    whether the device exists on the machine that trains is known only there)."""
+    if not isinstance(name, str) or not _DEVICE_PATTERN.fullmatch(name):
+        raise ConfigError(f"{key}: {name!r} is not a device name (expected {DEVICE_NAMES})")
 
 
 def period_days(period: dict) -> pd.DatetimeIndex:
@@ -29,16 +43,35 @@ def period_months(period: dict) -> list[str]:
 
 
 def raw_box(config: dict) -> Box:
-    """The box that raw files cover: the analysis box grown by ``raw_margin_deg`` (degrees, rounded to 1e-6)."""
-    grown = Box.from_config(config["box"]).expanded(config["raw_margin_deg"])
+    """The box that raw files cover: the analysis box grown by ``raw_margin_deg`` (degrees, rounded to 1e-6).
+
+    ConfigError quoting the box as written when the grown box would cross the antimeridian (+-180 deg), which no
+    reader or server request handles in one piece.
+    """
+    box, margin = Box.from_config(config["box"]), config["raw_margin_deg"]
+    if box.lon_min - margin < -180.0 or box.lon_max + margin > 180.0:
+        raise ConfigError(
+            f"box: lon_min={config['box']['lon_min']}, lon_max={config['box']['lon_max']} with raw_margin_deg="
+            f"{margin} reaches beyond the antimeridian (+-180 deg), which is not supported: keep the box within "
+            f"lon {-180.0 + margin:g}..{180.0 - margin:g}"
+        )
+    grown = box.expanded(margin)
     return Box(*(round(edge, 6) for edge in (grown.lat_min, grown.lat_max, grown.lon_min, grown.lon_max)))
 
 
 def check_config(config: dict) -> None:
-    """Raise ConfigError naming the key if the (schema-validated) config is inconsistent."""
+    """Raise ConfigError naming the key if the (schema-validated) config is inconsistent.
+
+    Every check that the config alone decides runs here, before any job: the box (and its raw margin), the
+    period against the split, the grids, the lags, and each deep model's settings (:func:`check_deep_settings`).
+    """
     AnalysisGrid.from_config(config)
+    box = raw_box(config)
+    check_twin(config["twin"])
     if config["source"] == "remote":
-        east_west_360(raw_box(config))
+        east_west_360(box)
+    if config["source"] == "twin":
+        check_twin_ocean(config)
     if config["source"] == "local":
         for key in ("hycom", "oisst"):
             if not config["local"][key]:
@@ -60,3 +93,68 @@ def check_config(config: dict) -> None:
     lags = config["features"]["lagged_forecast_days"]
     if lags >= n_train:
         raise ConfigError(f"features.lagged_forecast_days: {lags} is not shorter than the {n_train} training days")
+    for name in DEEP_MODELS:
+        if name in config["models"]:
+            check_deep_settings(name, config["models"][name], n_train)
+
+
+def check_deep_settings(name: str, settings: dict, n_train: int) -> None:
+    """ConfigError naming ``models.<name>.<key>`` for deep settings that would fail only in training: an even
+    ``kernel_size`` (the cells pad by kernel_size // 2 to keep the grid), an input window ``sequence_length``
+    longer than the ``n_train`` training days (no training day would have its whole window), a ``device``
+    that is no device name."""
+    kernel = settings.get("kernel_size")
+    if isinstance(kernel, int) and kernel % 2 == 0:
+        raise ConfigError(f"models.{name}.kernel_size: must be odd (the cells keep the grid size), got {kernel}")
+    window = settings.get("sequence_length")
+    if isinstance(window, int) and window > n_train:
+        raise ConfigError(
+            f"models.{name}.sequence_length: an input window of {window} days is longer than the period's "
+            f"{n_train} training days, so no training day has its whole window; lengthen the period or shorten it"
+        )
+    if "device" in settings:
+        check_device_name(settings["device"], f"models.{name}.device")
+
+
+def check_twin_ocean(config: dict) -> None:
+    """ConfigError quoting the box if the twin (source: twin) has no ocean cell on one of the grids a run reads
+    over it (native HYCOM 0.04 x 0.08 deg, OISST 0.25 deg, the analysis grid): every product would be all land."""
+    from sstbias.twin.generate import HYCOM_DLAT, HYCOM_DLON, OISST_STEP, axis, is_land
+    from sstbias.twin.scenarios import TwinParameters
+
+    box = Box.from_config(config["box"])
+    grid = AnalysisGrid.from_config(config)
+    island = TwinParameters().island
+    grids = {
+        "HYCOM": (axis(box.lat_min, box.lat_max, HYCOM_DLAT), axis(box.lon_min, box.lon_max, HYCOM_DLON)),
+        "OISST": (axis(box.lat_min, box.lat_max, OISST_STEP, 0.125), axis(box.lon_min, box.lon_max, OISST_STEP, 0.125)),
+        "analysis": (grid.lat, grid.lon),
+    }
+    for product, (lat, lon) in grids.items():
+        if lat.size and lon.size and is_land(lat, lon, island).all():
+            raise ConfigError(
+                f"box: lat {config['box']['lat_min']}..{config['box']['lat_max']}, lon {config['box']['lon_min']}.."
+                f"{config['box']['lon_max']} is all land in the twin's {product} grid: move the box onto the twin's "
+                "sea (docs/twin.md)"
+            )
+
+
+def schema_error(error: Exception) -> ConfigError:
+    """A one-line ConfigError naming the key, from the error of the config's JSON schema validation (Snakemake's
+    WorkflowError wrapping a jsonschema ValidationError): without the schema and config that it prints."""
+    chain = [error.__cause__, error.__context__, *getattr(error, "args", ())]  # raised while handling it
+    found = [cause for cause in chain if hasattr(cause, "absolute_path") and hasattr(cause, "validator")]
+    if not found:
+        return ConfigError(f"config: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
+    invalid = found[0]
+    path = ".".join(str(part) for part in invalid.absolute_path)
+    if invalid.validator == "additionalProperties" and isinstance(invalid.instance, dict):
+        known = set(invalid.schema.get("properties", {}))
+        unknown = sorted(str(key) for key in set(invalid.instance) - known)
+        where = f"{path}." if path else ""
+        return ConfigError(
+            f"{where}{unknown[0] if unknown else '?'}: unknown key (known here: {', '.join(sorted(known))}; every key "
+            "is documented in workflow/schemas/config.schema.yaml)"
+        )
+    message = invalid.message if len(invalid.message) <= 200 else invalid.message[:200] + " ..."
+    return ConfigError(f"{path or 'config'}: {message}")

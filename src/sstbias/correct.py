@@ -99,8 +99,10 @@ class ForecastCorrector:
     """
 
     def __init__(self, model_dir: str | os.PathLike, device: str = "auto", threads: int | None = None) -> None:
+        from sstbias.config import check_device_name
         from sstbias.deep.model_dir import read_model_dir
 
+        check_device_name(device, "--device")
         self.trained = read_model_dir(model_dir)
         self.preparation = self.trained.preparation
         if self.preparation is None:
@@ -117,7 +119,7 @@ class ForecastCorrector:
 
         if threads is not None:
             torch.set_num_threads(threads)
-        self.device = select_device(device)
+        self.device = select_device(device, "--device")
         self.network = load_network(self.trained, self.device)
         log.info(
             "%s from %s (trained on %s, input window %d days) on %s",
@@ -282,6 +284,38 @@ def write_corrected(corrected: xr.DataArray, out: str | os.PathLike, provenance:
     return write_dataset(ds, out, history=f"{stamp}: {command} (sstbias {sstbias.__version__})")
 
 
+def is_corrected_output(path: Path) -> bool:
+    """True if ``path`` is a netCDF file written by `sstbias correct` (variable sst_corrected and the model's
+    config hash among its global attributes)."""
+    import netCDF4
+
+    try:
+        with netCDF4.Dataset(path) as ds:
+            return PREDICTION in ds.variables and "model_config_hash" in ds.ncattrs()
+    except Exception:  # netCDF4 raises many types for files that are not netCDF
+        return False
+
+
+def check_output_path(out: str | os.PathLike, model_dir: str | os.PathLike, overwrite: bool = False) -> None:
+    """InputDataError unless ``out`` may be written: never inside the model folder (its files are the trained
+    model); an existing file only if an earlier `sstbias correct` wrote it, or with ``overwrite`` (even then never
+    a forecast file, checked by :func:`correct_files`)."""
+    target = Path(out).resolve()
+    folder = Path(model_dir).resolve()
+    if target == folder or folder in target.parents:
+        raise InputDataError(
+            f"{out}: inside the model folder {model_dir} (its files are the trained model); write the corrected "
+            "file elsewhere"
+        )
+    if target.is_dir():
+        raise InputDataError(f"{out}: is a folder; give the output file's name")
+    if target.exists() and not overwrite and not is_corrected_output(target):
+        raise InputDataError(
+            f"{out}: exists and is not an output of sstbias correct; choose another name, or pass --overwrite to "
+            "replace it"
+        )
+
+
 def correct_files(
     model_dir: str | os.PathLike,
     forecasts: Sequence[str | os.PathLike],
@@ -290,15 +324,17 @@ def correct_files(
     device: str = "auto",
     threads: int | None = None,
     command: str = "sstbias correct",
+    overwrite: bool = False,
 ) -> xr.DataArray:
     """Correct the forecast files (or folders, or glob patterns) ``forecasts`` with the model in ``model_dir``.
 
-    Writes ``out`` only when everything succeeded; returns the corrected SST (time, lat, lon) degC.
+    Writes ``out`` only when everything succeeded; returns the corrected SST (time, lat, lon) degC. ``out`` is
+    checked first (:func:`check_output_path`; ``overwrite`` allows replacing an existing file of another kind).
     """
+    check_output_path(out, model_dir, overwrite)
     corrector = ForecastCorrector(model_dir, device=device, threads=threads)
     paths = find_forecast_files(forecasts)
-    target = Path(out).resolve()
-    if any(path.resolve() == target for path in paths):
+    if any(path.resolve() == Path(out).resolve() for path in paths):
         raise InputDataError(f"{out}: the output would overwrite one of the forecast files")
     corrected = corrector.correct(paths, days)
     write_corrected(corrected, out, corrector.provenance(paths), command)

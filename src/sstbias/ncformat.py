@@ -173,26 +173,35 @@ def _classic_expected_size(handle: BinaryIO, version: int) -> int | None:
 
 
 def _hdf5_expected_size(handle: BinaryIO) -> int | None:
-    """End-of-file address of an HDF5 superblock found at offset 0 (versions 0 to 3)."""
-    version = handle.read(1)[0]
+    """End-of-file address of an HDF5 superblock found at offset 0 (versions 0 to 3).
+
+    Every field is read with :func:`_exact`, so a file cut inside the superblock (even right after the 8-byte
+    signature) raises EOFError, reported by :func:`expected_size` as a truncated header.
+    """
+    version = _exact(handle, 1)[0]
     if version in (0, 1):
-        handle.read(4)  # free-space, root symbol table, reserved, shared header versions
-        offset_size = handle.read(1)[0]
-        handle.read(1 + 1 + 4 + 4)  # length size, reserved, leaf/internal node K, consistency flags
+        _exact(handle, 4)  # free-space, root symbol table, reserved, shared header versions
+        offset_size = _exact(handle, 1)[0]
+        _exact(handle, 1 + 1 + 4 + 4)  # length size, reserved, leaf/internal node K, consistency flags
         if version == 1:
-            handle.read(4)  # indexed storage K, reserved
+            _exact(handle, 4)  # indexed storage K, reserved
         base, _free_space, eof = (_unsigned(handle, offset_size) for _ in range(3))
     elif version in (2, 3):
-        offset_size = handle.read(1)[0]
-        handle.read(2)  # length size, consistency flags
+        offset_size = _exact(handle, 1)[0]
+        _exact(handle, 2)  # length size, consistency flags
         base, _extension, eof = (_unsigned(handle, offset_size) for _ in range(3))
     else:
         return None
     return base + eof
 
 
-def _unsigned(handle: BinaryIO, size: int) -> int:
+def _exact(handle: BinaryIO, size: int) -> bytes:
+    """The next ``size`` bytes of ``handle``; EOFError when the file ends before."""
     data = handle.read(size)
     if len(data) != size:
         raise EOFError("HDF5 superblock cut short")
-    return int.from_bytes(data, "little")
+    return data
+
+
+def _unsigned(handle: BinaryIO, size: int) -> int:
+    return int.from_bytes(_exact(handle, size), "little")

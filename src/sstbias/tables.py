@@ -24,13 +24,16 @@ DISPLAY_NAMES = {
     "convgru": "ConvGRU",
     "convlstm_at": "3DCNN-CBAM-ConvLSTM-AT",
     "convgru_sa": "ConvGRU-SA",
+    "static_oracle": "Static oracle (twin)",
     "floor": "Irreducible floor (twin)",
 }
+# Hindsight references of the twin, listed last (static oracle, then floor): not correctors.
+ORACLES = ["static_oracle", "floor"]
 
 
 def _rank(model: str) -> tuple[int, str]:
-    if model == "floor":
-        return (len(ORDER) + 1, model)
+    if model in ORACLES:
+        return (len(ORDER) + 1 + ORACLES.index(model), model)
     return (ORDER.index(model), model) if model in ORDER else (len(ORDER), model)
 
 
@@ -80,7 +83,8 @@ def metrics_table(records: list[dict]) -> pd.DataFrame:
 
     ``records`` are dicts with ``model``, ``mse`` (degC^2), ``rmse``, ``mae`` (degC) and ``mape`` (%), e.g. the
     metrics JSON files. Rows: raw, climatology, quantile_mapping, random_forest, lightgbm, then the deep models in
-    the paper's order (convgru, convlstm_at, convgru_sa), then any other model alphabetically, ``floor`` last.
+    the paper's order (convgru, convlstm_at, convgru_sa), then any other model alphabetically, then the twin's
+    hindsight references ``static_oracle`` and ``floor``.
     ``improvement_pct`` = 100 (RMSE_raw - RMSE) / RMSE_raw, NaN for raw. With a ``floor`` row (the twin),
     ``gap_closed`` is the share of the correctable error a model removes, (RMSE_raw - RMSE) / (RMSE_raw -
     RMSE_floor); NaN otherwise and for raw and floor. Extra keys (n, test period) are kept as further columns.
@@ -142,11 +146,11 @@ def to_paper_markdown(table: pd.DataFrame) -> str:
             spread = "-" if pd.isna(row.rmse_sd) else f"{row.rmse_sd:.3f}"
             line += f" {row.n_seeds} | {spread} |"
         lines.append(line)
-    note = _note(table.iloc[0], with_floor, with_seeds)
+    note = _note(table.iloc[0], with_floor, with_seeds, "static_oracle" in set(table["model"]))
     return "\n".join([*lines, "", note] if note else lines) + "\n"
 
 
-def _note(first: pd.Series, with_floor: bool, with_seeds: bool) -> str:
+def _note(first: pd.Series, with_floor: bool, with_seeds: bool, with_oracle: bool = False) -> str:
     """The line under the table: test period and cell-days where known, and what the derived columns mean."""
     parts = []
     if {"test_start", "test_end"} <= set(first.index):
@@ -158,6 +162,11 @@ def _note(first: pd.Series, with_floor: bool, with_seeds: bool) -> str:
     meaning = "improvement = relative RMSE reduction against the uncorrected forecast"
     if with_floor:
         meaning += "; gap closed = share of the correctable error (raw - floor) removed"
+    if with_oracle:
+        meaning += (
+            "; static oracle = forecast + per cell the least-squares line in time of the error fitted on the test "
+            "days themselves (hindsight: the most a per-cell seasonal correction can do)"
+        )
     if with_seeds:
         meaning += "; seeded models: means over their seeds, RMSE sd = standard deviation over seeds"
     return ", ".join(parts) + "; " + meaning + "."

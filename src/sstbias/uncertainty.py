@@ -84,8 +84,8 @@ def score_uncertainty(
     days, ``raw`` included. The scored statistic is the mean over seeds of the RMSE (the tables' point value); the
     bootstrap resamples the same days for every run, so seed spread and day sampling are kept apart (the seed
     spread is the tables' ``rmse_sd``). The DM test compares the seed-mean daily MSE. The best baseline is the
-    baseline (``sstbias.catalog.BASELINES`` other than raw) with the lowest RMSE; it and the twin's ``floor`` get
-    no test.
+    baseline (``sstbias.catalog.BASELINES`` other than raw) with the lowest RMSE; it and the twin's hindsight
+    references (``static_oracle``, ``floor``) get no test.
     """
     reference_days = daily["raw"][0]["date"].tolist()
     for name, runs in daily.items():
@@ -102,7 +102,7 @@ def score_uncertainty(
         rmse_low, rmse_high = percentile_interval(samples[name], confidence)
         improvement = 100 * (samples["raw"] - samples[name]) / samples["raw"]
         gain_low, gain_high = (np.nan, np.nan) if name == "raw" else percentile_interval(improvement, confidence)
-        tested = name not in (best, "floor")
+        tested = name not in (best, "static_oracle", "floor")
         statistic, p_value = diebold_mariano(losses[name], losses[best], block_length - 1) if tested else (np.nan,) * 2
         rows.append(
             {

@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from snakemake.exceptions import IncompleteCheckpointException
+from snakemake.exceptions import IncompleteCheckpointException, WorkflowError
 from snakemake.utils import validate
 
 # The workflow always uses this checkout's library, also inside per-rule conda environments
@@ -23,12 +23,21 @@ from sstbias.config import (
     period_days,
     period_months,
     raw_box,
+    schema_error,
 )  # noqa: E402
 from sstbias.download.oisst import chunk_days  # noqa: E402
+from sstbias.errors import ConfigError  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
 
-validate(config, schema="../schemas/config.schema.yaml")
-check_config(config)
+# A config error is one line naming the key (re-raised here: Snakemake then shows no library frames).
+try:
+    validate(config, schema="../schemas/config.schema.yaml")
+except WorkflowError as err:
+    raise schema_error(err) from None
+try:
+    check_config(config)
+except ConfigError as err:
+    raise ConfigError(str(err)) from None
 
 ROOT = Path(config["results_root"]) / config["dataset"]
 SOURCE = config["source"]
@@ -183,7 +192,7 @@ wildcard_constraints:
     grid="lr|iterations",
     product="|".join(PRODUCTS),
     model="|".join(MODELS),
-    run=run_pattern(MODELS + ["floor"]),
+    run=run_pattern(MODELS + ["static_oracle", "floor"]),
 
 
 def twin_settings(wildcards):
@@ -395,8 +404,8 @@ def grid_metric_files(wildcards):
 
 
 def evaluated_models():
-    """Models whose metrics enter the tables; the twin adds its irreducible floor."""
-    return MODELS + (["floor"] if config["source"] == "twin" else [])
+    """Models whose metrics enter the tables; the twin adds its static oracle and irreducible floor."""
+    return MODELS + (["static_oracle", "floor"] if config["source"] == "twin" else [])
 
 
 def evaluated_runs():

@@ -8,6 +8,7 @@ uses the per-cell climatology (``residual_over: climatology`` or the ``climatolo
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -89,18 +90,28 @@ def uses_climatology(settings: dict) -> bool:
     return over or "climatology" in settings["daily_channels"]
 
 
-# Settings that only say how long to train or how often to save: changing them resumes the same run.
-SCHEDULE_KEYS = {"iterations", "eval_every", "checkpoint_every", "checkpoint_at", "device"}
+# Settings left out of the run fingerprint, and why: changing one of them resumes the same run. Every other setting
+# (the training plan's fields, the data keys, the network's architecture keys) is fingerprinted, so a change of any
+# of them discards the old checkpoints (tests/test_trainer.py enumerates the fields).
+FINGERPRINT_EXEMPT = {
+    "iterations": "the run's length: a raised count continues the run, a lowered one resumes from the newest "
+    "checkpoint at or below it (Trainer._resumable_state)",
+    "checkpoint_every": "when resumable state is saved: no effect on the weights or the log",
+    "checkpoint_at": "which checkpoints are kept for export: no effect on the weights or the log",
+    "device": "where the run computes: a stopped run may resume on another machine",
+}
 
 
 def run_fingerprint(settings: dict, split: dict[str, pd.DatetimeIndex], normaliser: Normaliser) -> str:
-    """sha256 of everything that makes a training run differ, except its length and saving schedule.
+    """sha256 of everything that makes a training run differ: the resolved settings (training-plan defaults
+    filled) except :data:`FINGERPRINT_EXEMPT`, the training and validation days, the normaliser, the version.
 
-    With ``lr_schedule: cosine`` the length shapes every step's learning rate, so it is part of the fingerprint.
+    With ``lr_schedule: cosine`` the length shapes every step's learning rate, so ``iterations`` is fingerprinted.
     """
-    ignored = SCHEDULE_KEYS - ({"iterations"} if settings.get("lr_schedule") == "cosine" else set())
+    resolved = dataclasses.asdict(TrainingPlan()) | settings
+    exempt = set(FINGERPRINT_EXEMPT) - ({"iterations"} if resolved.get("lr_schedule") == "cosine" else set())
     identity = {
-        "settings": {k: v for k, v in sorted(settings.items()) if k not in ignored},
+        "settings": {k: v for k, v in sorted(resolved.items()) if k not in exempt},
         "days": {name: [str(d.date()) for d in days] for name, days in split.items() if name != "test"},
         "normaliser": normaliser.stats,
         "version": sstbias.__version__,
@@ -148,7 +159,7 @@ def train_deep_model(
     """
     settings = resolve_settings(name, settings)
     torch.set_num_threads(threads)
-    device = select_device(settings["device"])
+    device = select_device(settings["device"], f"models.{name}.device")
     train_days = split["train"]
     seen = data.sel(time=data.indexes["time"][data.indexes["time"] <= split["validation"].union(train_days).max()])
     climatology = None
@@ -191,7 +202,7 @@ def load_network(trained: TrainedModel, device: torch.device, weights: str | os.
     if not path.is_file():
         raise ModelDirectoryError(f"{path}: weights file not found")
     try:
-        state = load_checkpoint(path)["model"]
+        state = load_checkpoint(path)["model"]  # checked: the weights are under "model"
     except CorruptCheckpoint as err:
         raise ModelDirectoryError(str(err)) from err
     model = build_model(trained.name, trained.description["in_channels"], trained.settings)
@@ -242,5 +253,5 @@ def predict_deep_model(
     ``weights`` selects a checkpoint of the run (e.g. ``checkpoints/iter_000400.pt``) instead of ``best.pt``.
     """
     trained = read_model_dir(out_dir)
-    device = select_device(trained.settings["device"])
+    device = select_device(trained.settings["device"], f"{trained.folder / 'model_config.json'}: settings.device")
     return predict_days(load_network(trained, device, weights), trained, data, days, device)

@@ -40,9 +40,21 @@ def load_checkpoint(path: Path) -> dict:
     if hashlib.sha256(payload).hexdigest() != sidecar.read_text().strip():
         raise CorruptCheckpoint(f"{path}: sha256 does not match {sidecar.name} (truncated or modified)")
     try:
-        return torch.load(io.BytesIO(payload), map_location="cpu", weights_only=False)
+        state = torch.load(io.BytesIO(payload), map_location="cpu", weights_only=False)
     except Exception as err:
         raise CorruptCheckpoint(f"{path}: unreadable ({type(err).__name__}: {err})") from err
+    weights = state.get("model") if isinstance(state, dict) else None
+    if not (
+        isinstance(weights, dict)
+        and all(isinstance(value, torch.Tensor) for value in weights.values())
+        and isinstance(state.get("iteration"), int)
+    ):
+        found = f"a dict with keys {sorted(map(str, state))[:5]}" if isinstance(state, dict) else type(state).__name__
+        raise CorruptCheckpoint(
+            f"{path}: not an sstbias checkpoint (expected the network's weights under 'model' and an 'iteration'; "
+            f"found {found})"
+        )
+    return state
 
 
 def newest_valid_checkpoint(folder: Path) -> dict | None:

@@ -257,7 +257,46 @@ def _check_content(path: Path, description: dict) -> None:
         raise ModelDirectoryError(
             f"{path}: model {description['model']!r} is unknown to this sstbias (known: {sorted(MODELS)})"
         )
+    _check_entry_types(path, description)
     rows = description["ocean_mask"]
     shape = (len(description["lat"]), len(description["lon"]))
     if len(rows) != shape[0] or any(len(row) != shape[1] or set(row) - {"0", "1"} for row in rows):
         raise ModelDirectoryError(f"{path}: ocean_mask is not {shape[0]} rows of {shape[1]} characters 0/1")
+    entry = description["forecast_preparation"]
+    if entry is not None:
+        try:
+            ForecastPreparation.from_dict(entry)
+        except KeyError as err:
+            raise ModelDirectoryError(f"{path}: forecast_preparation lacks the entry {err.args[0]!r}") from err
+        except (TypeError, ValueError, AttributeError) as err:
+            raise ModelDirectoryError(f"{path}: forecast_preparation is malformed ({err})") from err
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_entry_types(path: Path, description: dict) -> None:
+    """ModelDirectoryError naming the first entry whose type is not what sstbias writes (a hand edit whose
+    config_hash was recomputed, or another program's file): what the loaders below would otherwise trip on."""
+    checks = (
+        ("model", lambda v: isinstance(v, str)),
+        ("settings", lambda v: isinstance(v, dict)),
+        ("in_channels", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1),
+        ("input_window_days", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1),
+        ("normaliser", lambda v: isinstance(v, dict) and {"method", "scope", "days", "stats"} <= set(v)),
+        ("train_days", lambda v: isinstance(v, list) and len(v) == 2 and all(isinstance(d, str) for d in v)),
+        ("validation_days", lambda v: isinstance(v, list) and len(v) in (0, 2) and all(isinstance(d, str) for d in v)),
+        ("lat", lambda v: isinstance(v, list) and len(v) > 1 and all(_is_number(x) for x in v)),
+        ("lon", lambda v: isinstance(v, list) and len(v) > 1 and all(_is_number(x) for x in v)),
+        ("ocean_mask", lambda v: isinstance(v, list) and all(isinstance(row, str) for row in v)),
+        ("forecast_preparation", lambda v: v is None or isinstance(v, dict)),
+    )
+    for key, valid in checks:
+        if not valid(description[key]):
+            raise ModelDirectoryError(f"{path}: entry {key} has an unexpected value {description[key]!r:.60}")
+    for key in ("train_days", "validation_days"):
+        try:
+            pd.DatetimeIndex(description[key])
+        except (ValueError, TypeError) as err:
+            raise ModelDirectoryError(f"{path}: entry {key} holds no dates ({err})") from err

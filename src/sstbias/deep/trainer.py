@@ -55,6 +55,11 @@ class TrainingPlan:
     grad_clip: float = 0.0  # maximum global gradient norm (0: no clipping)
 
 
+def _iteration_of(path: Path) -> int:
+    """The iteration of a checkpoint or exported weights file ``iter_NNNNNN.pt``."""
+    return int(path.stem.split("_")[1])
+
+
 def seed_everything(seed: int) -> None:
     """Seed torch (weights initialisation; batches use their own generator) and ask for deterministic kernels."""
     torch.manual_seed(seed)
@@ -145,17 +150,17 @@ class Trainer:
         seed_everything(plan.seed)
         start, history, running, best = 0, [], [], float("inf")
         self.best_snapshot = None
-        state = newest_valid_checkpoint(self.checkpoint_dir) if self.checkpoint_dir.exists() else None
-        if state is not None and state.get("fingerprint") != self.fingerprint:
-            log.warning("checkpoints in %s come from other settings or data: starting over", self.checkpoint_dir)
-            for path in self.checkpoint_dir.glob("iter_*"):
-                path.unlink()
-            state = None
+        clock = time.perf_counter()
+        state = self._resumable_state()
         if state is not None:
             start, history, running, best = self._restore(state)
+            if start == plan.iterations and not (history and history[-1]["iteration"] == start):
+                # a checkpoint of a longer run that stopped exactly at the new end: evaluate there, as a run of
+                # this length does at its last iteration
+                running, best = self._evaluate(start, history, running, best, val_windows, val_observed, clock)
+                self._checkpoint(start, history, running, best)
         ocean = self.samples.network_ocean
         ocean = ocean.to(self.device) if ocean is not None else None
-        clock = time.perf_counter()
         progress = tqdm(
             range(start + 1, plan.iterations + 1),
             initial=start,
@@ -171,7 +176,7 @@ class Trainer:
                 inputs = self.samples.inputs(windows).to(self.device)
                 targets = self.samples.targets(windows).to(self.device)
                 loss = masked_mse(self.model(inputs, ocean), targets, self.samples.mask.to(self.device))
-                lr = learning_rate(iteration, plan.lr, plan.iterations, plan.warmup_iterations, plan.lr_schedule)
+                lr = self.learning_rate(iteration)
                 for group in self.optimizer.param_groups:
                     group["lr"] = lr
                 self.optimizer.zero_grad()
@@ -181,24 +186,9 @@ class Trainer:
                 self.optimizer.step()
                 running.append(loss.item())
                 if iteration % plan.eval_every == 0 or iteration == plan.iterations:
-                    val = validation_rmse(self.model, self.samples, val_windows, self.device, val_observed)
-                    row = {
-                        "iteration": iteration,
-                        "train_loss": float(np.mean(running)),
-                        "val_rmse": val,
-                        "lr": lr,
-                        "seconds": round(time.perf_counter() - clock, 3),
-                    }
-                    history.append(row)
-                    running = []
-                    progress.set_postfix(loss=f"{row['train_loss']:.4g}", val_rmse=f"{val:.4f}")
-                    log.info(
-                        "iteration %d: train loss %.5g, validation RMSE %.4f degC", iteration, row["train_loss"], val
-                    )
-                    if not val >= best:  # also true for NaN validation (no validation days): keep the latest
-                        best = val if np.isfinite(val) else best
-                        self.best_snapshot = self._snapshot(iteration)
-                    self._write_log(history)
+                    running, best = self._evaluate(iteration, history, running, best, val_windows, val_observed, clock)
+                    row = history[-1]
+                    progress.set_postfix(loss=f"{row['train_loss']:.4g}", val_rmse=f"{row['val_rmse']:.4f}")
                 scheduled = (
                     iteration % plan.checkpoint_every == 0
                     or iteration in plan.checkpoint_at
@@ -218,6 +208,76 @@ class Trainer:
         self._export_requested_weights()
         self._write_log(history)
         return history
+
+    def learning_rate(self, iteration: int) -> float:
+        """The plan's learning rate at ``iteration`` (1-based): warm-up, then constant or cosine decay."""
+        plan = self.plan
+        return learning_rate(iteration, plan.lr, plan.iterations, plan.warmup_iterations, plan.lr_schedule)
+
+    def _evaluate(
+        self,
+        iteration: int,
+        history: list,
+        running: list,
+        best: float,
+        val_windows: np.ndarray,
+        val_observed: np.ndarray,
+        clock: float,
+    ) -> tuple[list, float]:
+        """Append the log row of ``iteration`` (mean training loss since the last row, validation RMSE degC) to
+        ``history``, keep the best snapshot and rewrite the log; returns the emptied running losses and the best."""
+        val = validation_rmse(self.model, self.samples, val_windows, self.device, val_observed)
+        row = {
+            "iteration": iteration,
+            "train_loss": float(np.mean(running)) if running else float("nan"),
+            "val_rmse": val,
+            "lr": self.learning_rate(iteration),
+            "seconds": round(time.perf_counter() - clock, 3),
+        }
+        history.append(row)
+        log.info("iteration %d: train loss %.5g, validation RMSE %.4f degC", iteration, row["train_loss"], val)
+        if not val >= best:  # also true for NaN validation (no validation days): keep the latest
+            best = val if np.isfinite(val) else best
+            self.best_snapshot = self._snapshot(iteration)
+        self._write_log(history)
+        return [], best
+
+    def _resumable_state(self) -> dict | None:
+        """The newest valid checkpoint of this run at or below ``plan.iterations``, or None to start over.
+
+        Checkpoints of other settings or data (another fingerprint) are deleted. When ``iterations`` was lowered,
+        the checkpoints (and exported weights) beyond the new count are deleted first, so the run resumes from the
+        newest one at or below it (the same state an uninterrupted run of the new length passes through), or
+        starts over when none is left; the log, best.pt and last.pt are then rewritten for the new length.
+        """
+        if not self.checkpoint_dir.exists():
+            return None
+        beyond = [
+            path
+            for folder in (self.checkpoint_dir, self.out_dir / "weights")
+            for path in folder.glob("iter_*.pt")
+            if _iteration_of(path) > self.plan.iterations
+        ]
+        if beyond:
+            log.warning(
+                "iterations lowered to %d: deleting %d checkpoint(s) beyond it (%s); resuming from the newest at or "
+                "below it, if any",
+                self.plan.iterations,
+                len(beyond),
+                ", ".join(sorted(path.name for path in beyond)),
+            )
+            for path in beyond:
+                path.unlink(missing_ok=True)
+                path.with_name(path.name + ".sha256").unlink(missing_ok=True)
+        state = newest_valid_checkpoint(self.checkpoint_dir)
+        if state is not None and state.get("fingerprint") != self.fingerprint:
+            log.warning("checkpoints in %s come from other settings or data: starting over", self.checkpoint_dir)
+            for path in self.checkpoint_dir.glob("iter_*"):
+                path.unlink()
+            return None
+        if state is None:
+            log.info("no checkpoint to resume from in %s: training from the start", self.checkpoint_dir)
+        return state
 
     def _export_requested_weights(self) -> None:
         """The weights at each ``checkpoint_at`` iteration as ``weights/iter_NNNNNN.pt``.
@@ -240,7 +300,7 @@ class Trainer:
     def _prune(self, kept: list[int], keep: int) -> None:
         """Remove periodic checkpoints older than the newest, except those requested in ``checkpoint_at``."""
         for path in self.checkpoint_dir.glob("iter_*.pt"):
-            iteration = int(path.stem.split("_")[1])
+            iteration = _iteration_of(path)
             if iteration < keep and iteration not in kept:
                 path.unlink(missing_ok=True)
                 path.with_name(path.name + ".sha256").unlink(missing_ok=True)

@@ -3,11 +3,13 @@
 Documented repairs (each logged as a WARNING naming the file):
 - temperatures in Kelvin (units K/kelvin/degK, or a median above 200) are converted to degC;
 - values outside the variable's valid_min/valid_max are set to NaN;
-- a time step repeated with identical values across files (HYCOM hindcasts overlap) is kept once.
+- a time step repeated with identical values across files (HYCOM hindcasts overlap) is kept once;
+- time steps out of order are sorted.
 Everything else that is wrong (not netCDF, truncated (netCDF-3 too, by the length its header announces), a
 missing variable or coordinate, unknown units, a box the file does not cover, a time step with no valid value,
-conflicting duplicate steps) raises InputDataError. Files may spell the horizontal dimensions lat/lon or
-latitude/longitude (ERDDAP).
+conflicting duplicate steps (naming both files), a value outside the physical SST range (an undeclared fill value),
+a row of zero bytes (a zeroed file, see :func:`sstbias.io.validate.check_zeroed_rows`)) raises InputDataError.
+Files may spell the horizontal dimensions lat/lon or latitude/longitude (ERDDAP).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ LAT_NAMES = ("lat", "latitude")
 LON_NAMES = ("lon", "longitude")
 _TOLERANCE = 1e-6
 ZERO_CELSIUS_IN_KELVIN = 273.15
+# Decoded SSTs (degC) outside this range are no sea surface temperature (sea water freezes near -1.9 degC).
+PHYSICAL_RANGE_C = (-5.0, 45.0)
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,9 @@ def _read_file(
     values = _mask_invalid_range(ds[spec.variable], da, path)
     values = _to_celsius(values, ds[spec.variable].attrs.get("units", ""), path)
     times = pd.DatetimeIndex(da["time"].values)
+    if not times.is_monotonic_increasing:
+        log.warning("%s: time steps not in increasing order: sorted", path)
+    _check_physical_range(values, times, ds[spec.variable], path)
     empty = ~np.isfinite(values).any(axis=(1, 2))
     if empty.any():
         raise InputDataError(f"{path}: no valid {spec.variable} value at {times[empty][0]} (UTC) over the box")
@@ -113,6 +120,36 @@ def _read_file(
         values.astype("float32"),
         dims=("time", "lat", "lon"),
         coords={"time": times, "lat": lat_coord(da["lat"].values), "lon": lon_coord(da["lon"].values)},
+        attrs={"source_file": str(path)},
+    )
+
+
+def _check_physical_range(
+    values: np.ndarray, times: pd.DatetimeIndex, raw: xr.DataArray, path: str | os.PathLike
+) -> None:
+    """InputDataError if a decoded value (degC) lies outside :data:`PHYSICAL_RANGE_C`, naming the first one.
+
+    Sea water freezes near -1.9 degC and no sea surface reaches 40 degC; a value far outside is an undeclared
+    fill value (e.g. HYCOM's packed -30000, decoding to -10.0 degC when a file lacks _FillValue/missing_value).
+    """
+    low, high = PHYSICAL_RANGE_C
+    outside = np.isfinite(values) & ((values < low) | (values > high))
+    if not outside.any():
+        return
+    step, *_ = np.unravel_index(int(np.flatnonzero(outside)[0]), values.shape)
+    example = float(values[outside][0])
+    encoding = raw.encoding
+    hint = ""
+    if np.dtype(encoding.get("dtype", "float64")).kind in "iu" and not (
+        {"_FillValue", "missing_value"} & (set(encoding) | set(raw.attrs))
+    ):
+        hint = (
+            f"; {raw.name} is packed {np.dtype(encoding['dtype']).name} without _FillValue or missing_value, so its "
+            "fill (land) value decodes as a temperature: declare the fill value in the file"
+        )
+    raise InputDataError(
+        f"{path}: {int(outside.sum())} {raw.name} values outside the physical SST range [{low:g}, {high:g}] degC "
+        f"(first {example:.3f} degC at {times[step]} UTC){hint}"
     )
 
 
@@ -212,15 +249,23 @@ def _to_celsius(values: np.ndarray, units: str, path: str | os.PathLike) -> np.n
 
 
 def _concat_unique_times(fields: list[xr.DataArray], spec: ProductSpec) -> xr.DataArray:
+    """The fields joined along time, sorted; a step repeated with identical values is kept once, one repeated
+    with other values raises InputDataError naming the files that hold it."""
+    origin = np.concatenate([[field.attrs["source_file"]] * field.sizes["time"] for field in fields])
     combined = xr.concat(fields, dim="time", join="exact") if len(fields) > 1 else fields[0]
-    combined = combined.sortby("time")
+    order = np.argsort(combined["time"].values, kind="stable")
+    combined, origin = combined.isel(time=order), origin[order]
     times = pd.DatetimeIndex(combined["time"].values)
     repeated = times.duplicated()
     if repeated.any():
         for stamp in times[repeated].unique():
-            copies = combined.sel(time=stamp).values
+            where = np.flatnonzero(times == stamp)
+            copies = combined.values[where]
             if not all(np.array_equal(copies[0], c, equal_nan=True) for c in copies[1:]):
-                raise InputDataError(f"{spec.name}: conflicting values for the repeated time step {stamp}")
+                files = " and ".join(dict.fromkeys(origin[where]))
+                raise InputDataError(
+                    f"{spec.name}: conflicting values for the repeated time step {stamp} (UTC) in {files}"
+                )
         log.warning("%s: %d repeated time steps kept once", spec.name, int(repeated.sum()))
         combined = combined.isel(time=np.flatnonzero(~repeated))
     return combined

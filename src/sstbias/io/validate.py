@@ -7,14 +7,17 @@ from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import xarray as xr
 
 from sstbias.errors import InputDataError
 from sstbias.ncformat import NETCDF_MAGIC, check_netcdf_bytes
 
-__all__ = ["NETCDF_MAGIC", "check_netcdf_file", "open_variable"]
+__all__ = ["NETCDF_MAGIC", "check_netcdf_file", "check_zeroed_rows", "open_variable"]
 
 Indexers = Mapping[Hashable, Any]
+# Fewest cells of a row (the last, longitude axis) for an all-zero row to count as zeroed bytes.
+MIN_ZEROED_ROW = 8
 
 
 def check_netcdf_file(path: str | os.PathLike) -> Path:
@@ -24,6 +27,34 @@ def check_netcdf_file(path: str | os.PathLike) -> Path:
     zeros in place of the missing bytes.
     """
     return check_netcdf_bytes(path)
+
+
+def check_zeroed_rows(path: str | os.PathLike, raw: xr.DataArray) -> None:
+    """InputDataError naming ``path`` if a row of ``raw`` (stored values, not yet decoded; rows along the last,
+    longitude axis) is all zero bytes: the mark of a file whose data bytes were zeroed (a netCDF-4 file written
+    uncompressed and preallocated, then cut short by a failed copy or download, keeps its length and its header).
+
+    A stored 0 decodes to ``add_offset`` (20.0 degC for HYCOM's int16) or to 0.0 degC, both plausible SSTs, and
+    land cells (the fill value) read as that value too. A whole row of W >= :data:`MIN_ZEROED_ROW` identical
+    stored zeros, land included, does not occur in real SST fields (HYCOM packs 0.001 degC steps; land is the
+    fill value), so it is reported instead of decoded. Not detectable this way: zeroed runs shorter than a row of
+    the box, bytes replaced by other values, a 0 fill value (then the zeros are masked and reported as missing).
+    """
+    fill = raw.attrs.get("_FillValue", raw.attrs.get("missing_value"))
+    if raw.ndim < 2 or raw.shape[-1] < MIN_ZEROED_ROW or raw.dtype.kind not in "iuf":
+        return
+    if fill is not None and np.any(np.asarray(fill) == 0):
+        return
+    zeroed = (raw.values == 0).all(axis=-1)
+    if zeroed.any():
+        position = np.unravel_index(int(np.flatnonzero(zeroed)[0]), zeroed.shape)
+        where = ", ".join(f"{dim} index {int(i)}" for dim, i in zip(raw.dims[:-1], position, strict=True))
+        count = int(zeroed.sum())
+        decoded = float(raw.attrs.get("add_offset", 0.0))
+        raise InputDataError(
+            f"{path}: {count} row(s) of {raw.name} hold only zero bytes (first at {where}; {raw.shape[-1]} cells, "
+            f"land included, would read as {decoded:g} {raw.attrs.get('units', '')}): a damaged or zeroed file"
+        )
 
 
 def open_variable(
@@ -52,11 +83,13 @@ def open_variable(
                 if indexers is None:
                     return None
                 selected = selected.isel(indexers)
+            selected = selected.load()
             attrs = selected[variable].attrs
             for key in ("scale_factor", "add_offset"):
                 if key in attrs:
                     attrs[key] = float(attrs[key])  # a float64 factor makes xarray unpack in float64
-            return xr.decode_cf(selected).load()
+            check_zeroed_rows(path, selected[variable])
+            return xr.decode_cf(selected)
     except InputDataError:
         raise
     except Exception as err:  # netCDF4/HDF5 raise many types for corrupt files

@@ -33,8 +33,10 @@ from sstbias.uncertainty import score_uncertainty
 log = logging.getLogger("sstbias.stages")
 
 
-def floor_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Sequence[PathLike], out: PathLike) -> None:
-    """Write the twin's best possible correction of the test days: observation - unpredictable error."""
+def test_data_and_unpredictable(
+    aligned: PathLike, split_path: PathLike, diagnostics: Sequence[PathLike]
+) -> tuple[xr.Dataset, xr.DataArray]:
+    """(aligned data on the test days, the twin diagnostics' unpredictable error on them (time, lat, lon) degC)."""
     test_days = load_split(split_path)["test"]
     data = xr.load_dataset(aligned).sel(time=test_days)
     unpredictable = xr.concat([open_field(path, "unpredictable_error") for path in diagnostics], dim="time")
@@ -45,6 +47,12 @@ def floor_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Seque
     unpredictable = unpredictable.sel(time=test_days)
     if unpredictable.shape != data["observation"].shape:
         raise InputDataError(f"twin diagnostics are not on the analysis grid: {dict(unpredictable.sizes)}")
+    return data, unpredictable
+
+
+def floor_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Sequence[PathLike], out: PathLike) -> None:
+    """Write the twin's best possible correction of the test days: observation - unpredictable error."""
+    data, unpredictable = test_data_and_unpredictable(aligned, split_path, diagnostics)
     best = data["observation"] - unpredictable.values
     write_prediction(best.where(data["ocean_mask"] == 1), out, "floor")
 

@@ -1,14 +1,17 @@
 """Statistics of the twin through the workflow's own chain, for calibrating and checking the generator.
 
-    python -m sstbias.twin.calibration [config.yaml]
+    python -m sstbias.twin.calibration [config.yaml] [--mechanisms]
 
 generates the test-period months into a temporary folder, reads, reduces, regrids and aligns them with the
-library functions the workflow uses, and prints the uncorrected forecast's RMSE, MAE and mean SST on the test
-days together with the irreducible floor.
+library functions the workflow uses, and prints the error budget of the test days (sstbias.twin.budget: raw,
+static oracle, floor, shares; the same numbers as the workflow's tables/error_budget.md) and the targets of the
+realistic scenario. ``--mechanisms`` adds, for each switchable mechanism of the realistic scenario, the raw MSE it
+adds (the budget with it, minus the budget without it), as a share of raw - floor MSE.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import tempfile
 from pathlib import Path
@@ -25,11 +28,18 @@ from sstbias.grid import AnalysisGrid
 from sstbias.io import read_hycom, read_oisst
 from sstbias.regrid import regrid_bilinear
 from sstbias.split import chronological_split
+from sstbias.twin.budget import budget_markdown, error_budget
+from sstbias.twin.forecast_error import BiasShape
 from sstbias.twin.generate import synthesize_month
+from sstbias.twin.scenarios import StateError, TwinParameters, scenario_parameters
 
 
-def test_period_statistics(config: dict, workdir: Path) -> dict[str, float]:
-    """Raw forecast RMSE/MAE/bias (degC), mean observed SST and floor RMSE over the config's test days."""
+def aligned_test_period(
+    config: dict, workdir: Path, parameters: TwinParameters | None = None
+) -> tuple[xr.Dataset, np.ndarray]:
+    """The config's test days generated in ``workdir``, read, reduced, regridded and aligned as the workflow does:
+    (aligned dataset: forecast, observation, ocean_mask; the unpredictable error (T, H, W) degC on those days).
+    ``parameters`` replaces the scenario's."""
     days = period_days(config["period"])
     split = config.get("split", {"train_fraction": 0.8, "validation_fraction": 0.1})
     test = chronological_split(days, split["train_fraction"], split["validation_fraction"])["test"]
@@ -40,33 +50,77 @@ def test_period_statistics(config: dict, workdir: Path) -> dict[str, float]:
     forecasts, observations, diagnostics = [], [], []
     for month in months:
         paths = [workdir / f"{kind}_{month}.nc" for kind in ("hycom", "oisst", "diag")]
-        synthesize_month(month, sub, *paths)
+        synthesize_month(month, sub, *paths, parameters=parameters)
         hourly = read_hycom([paths[0]], box=grid.box)
         forecasts.append(regrid_bilinear(reduce_daily(hourly, daily["method"], daily["hour"]), grid))
         observations.append(regrid_bilinear(read_oisst([paths[1]], box=grid.box), grid))
         diagnostics.append(xr.load_dataset(paths[2])["unpredictable_error"])
     data = align_products(xr.concat(forecasts, "time"), xr.concat(observations, "time"), test)
+    return data, xr.concat(diagnostics, "time").sel(time=test).values
+
+
+def test_period_statistics(config: dict, workdir: Path, parameters: TwinParameters | None = None) -> dict[str, float]:
+    """The error budget (:func:`sstbias.twin.budget.error_budget`) of the config's test days, with the raw bias
+    (forecast - observation, degC) and the numbers of land cells; ``parameters`` replaces the scenario's."""
+    data, unpredictable = aligned_test_period(config, workdir, parameters)
     ocean = data["ocean_mask"].values == 1
-    error = (data["forecast"] - data["observation"]).values[:, ocean]
-    floor = xr.concat(diagnostics, "time").values[:, ocean]
+    forecast = data["forecast"].values[:, ocean]
+    observation = data["observation"].values[:, ocean]
     return {
-        "raw_rmse": float(np.sqrt(np.mean(error**2))),
-        "raw_mae": float(np.mean(np.abs(error))),
-        "raw_bias": float(np.mean(error)),
-        "mean_observed_sst": float(np.mean(data["observation"].values[:, ocean])),
-        "floor_rmse": float(np.sqrt(np.mean(floor**2))),
-        "test_days": len(test),
-        "ocean_cells": int(ocean.sum()),
+        **error_budget(forecast, observation, unpredictable[:, ocean]),
+        "raw_bias": float(np.mean(forecast - observation)),
         "land_cells": int((~ocean).sum()),
     }
 
 
+def ablations(parameters: TwinParameters) -> dict[str, TwinParameters]:
+    """The scenario's parameters with one error mechanism removed at a time (those it has)."""
+    perfect_eddies = dataclasses.replace(parameters.observed_eddies)
+    variants = {
+        "systematic bias": dataclasses.replace(parameters, bias=BiasShape(0.0, 0.0, 0.0, 0.0, 0.0)),
+        "eddy position/amplitude errors": dataclasses.replace(parameters, forecast_eddies=perfect_eddies),
+        "one-day lag": dataclasses.replace(parameters, lag_days=0.0),
+        "cold tongue errors": dataclasses.replace(parameters, forecast_upwelling=parameters.true_upwelling),
+    }
+    if parameters.storms:
+        variants["typhoon cold wakes (no storms)"] = dataclasses.replace(parameters, storms=False)
+    if parameters.state_error.gain:
+        variants["state-dependent over-response"] = dataclasses.replace(parameters, state_error=StateError())
+    return variants
+
+
+def mechanism_shares(config: dict, workdir: Path) -> pd.DataFrame:
+    """For each error mechanism of the config's scenario: how much raw MSE and how much flow-dependent MSE (static
+    oracle - floor) the budget loses when the forecast gets that mechanism right, as shares of raw - floor MSE.
+
+    The mechanisms interact (the over-response acts on the wakes, for one), so the shares need not add up to 1.
+    """
+    full = test_period_statistics(config, workdir)
+    correctable = full["raw_mse"] - full["floor_mse"]
+    rows = []
+    for name, parameters in ablations(scenario_parameters(config["twin"])).items():
+        without = test_period_statistics(config, workdir, parameters)
+        rows.append(
+            {
+                "mechanism": name,
+                "raw_mse_share": (full["raw_mse"] - without["raw_mse"]) / correctable,
+                "flow_dependent_share": (full["static_oracle_mse"] - without["static_oracle_mse"]) / correctable,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
-    path = sys.argv[1] if len(sys.argv) > 1 else "config/config.yaml"
-    config = yaml.safe_load(Path(path).read_text())
+    args = [arg for arg in sys.argv[1:] if arg != "--mechanisms"]
+    config = yaml.safe_load(Path(args[0] if args else "config/config.yaml").read_text())
     with tempfile.TemporaryDirectory() as tmp:
         stats = test_period_statistics(config, Path(tmp))
-    print(pd.Series(stats).to_string())
+        print(budget_markdown(stats, config["twin"]["scenario"]))
+        print(pd.Series(stats).to_string())
+        if "--mechanisms" in sys.argv[1:]:
+            shares = mechanism_shares(config, Path(tmp))
+            print("\nMSE each mechanism adds (raw, and flow-dependent: static oracle), / (raw - floor MSE):")
+            print(shares.to_string(index=False, float_format="%.3f"))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """One month of the twin dataset: raw HYCOM and OISST files plus the diagnostics of the forecast error.
 
 The forecast is the resolved truth seen 1 day late with displaced and damped eddies and a misplaced, too strong
-cold tongue, plus a seasonal-spatial warm bias and a diurnal cycle. The observed ocean adds variability that the
+cold tongue, plus a seasonal-spatial warm bias and a diurnal cycle; in the ``realistic`` scenario
+(sstbias.twin.scenarios) also typhoon cold wakes too shallow, too short and off track, and an over-response to its
+own recent changes. The observed ocean adds variability that the
 forecast model does not represent (the unpredictable error: absent from every forecast input); the observation is
 that ocean smoothed to OISST's effective resolution plus small noise. docs/twin.md gives the equations and the
 calibration.
@@ -9,8 +11,8 @@ calibration.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -29,27 +31,13 @@ from sstbias.twin.fields import (
     seasonal_cycle,
     upwelling,
 )
-from sstbias.twin.forecast_error import BiasShape, RandomError, diurnal_cycle, systematic_bias
+from sstbias.twin.forecast_error import RandomError, diurnal_cycle, systematic_bias
 from sstbias.twin.formats import write_hycom, write_oisst
+from sstbias.twin.scenarios import TwinParameters, scenario_parameters
+from sstbias.twin.storms import storm_catalogue, wake_field
 
 HYCOM_DLAT, HYCOM_DLON, OISST_STEP = 0.04, 0.08, 0.25
 STEPS_PER_DAY = 8
-
-
-@dataclass(frozen=True)
-class TwinParameters:
-    """Every physical and error parameter of the twin (calibrated in docs/twin.md)."""
-
-    lag_days: float = 1.0
-    forecast_eddies: EddyView = EddyView(dlat=0.20, dlon=0.28, amplitude_factor=0.6)
-    observed_eddies: EddyView = EddyView(smoothing=0.3)
-    true_upwelling: UpwellingShape = UpwellingShape()
-    forecast_upwelling: UpwellingShape = UpwellingShape(amplitude=-2.0, lat0=12.05)
-    bias: BiasShape = field(default_factory=BiasShape)
-    random_rms: float = 0.30
-    observation_noise: float = 0.06
-    diurnal_amplitude: float = 0.15
-    island: tuple[float, float, float] = (15.125, 112.375, 0.1)  # lat, lon, radius (degrees)
 
 
 def is_land(lat: np.ndarray, lon: np.ndarray, island: tuple[float, float, float]) -> np.ndarray:
@@ -60,7 +48,7 @@ def is_land(lat: np.ndarray, lon: np.ndarray, island: tuple[float, float, float]
     return coast | ((lat2 - island_lat) ** 2 + (lon2 - island_lon) ** 2 < radius**2)
 
 
-def _axis(low: float, high: float, step: float, offset: float = 0.0) -> np.ndarray:
+def axis(low: float, high: float, step: float, offset: float = 0.0) -> np.ndarray:
     first = np.ceil((low - offset) / step - 1e-9)
     last = np.floor((high - offset) / step + 1e-9)
     return np.round(offset + step * np.arange(first, last + 1), 6)
@@ -72,7 +60,16 @@ class TwinOcean:
     def __init__(self, seed: int, box: Box, years: range, parameters: TwinParameters | None = None) -> None:
         self.seed = seed
         self.p = parameters or TwinParameters()
-        self.eddies = eddy_catalogue(seed, box, range(years.start - 1, years.stop + 1))
+        around = range(years.start - 1, years.stop + 1)
+        self.eddies = eddy_catalogue(seed, box, around)
+        if (self.p.eddy_amplitude, self.p.eddy_speed) != (1.0, 1.0):
+            self.eddies = dataclasses.replace(
+                self.eddies,
+                amplitude=self.eddies.amplitude * self.p.eddy_amplitude,
+                drift_lat=self.eddies.drift_lat * self.p.eddy_speed,
+                drift_lon=self.eddies.drift_lon * self.p.eddy_speed,
+            )
+        self.storms = storm_catalogue(seed, box, around) if self.p.storms else None
         self.unresolved = RandomError.from_seed(seed, self.p.random_rms)
 
     def _state(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray, eddies: EddyView, cold: UpwellingShape):
@@ -84,19 +81,44 @@ class TwinOcean:
             + eddy_field(t, lat, lon, self.eddies, eddies)
         )
 
+    def _true_state(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray, eddies: EddyView) -> np.ndarray:
+        """The resolved truth with the eddies seen through ``eddies``, plus the true cold wakes (realistic)."""
+        state = self._state(t, lat, lon, eddies, self.p.true_upwelling)
+        if self.storms is not None:
+            state += wake_field(t, lat, lon, self.storms, self.p.true_wakes)
+        return state
+
     def truth(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         """True SST (T, H, W) degC."""
-        return self._state(t, lat, lon, EddyView(), self.p.true_upwelling)
+        return self._true_state(t, lat, lon, EddyView())
+
+    def _model_state(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """The forecast model's SST (T, H, W) degC without the state-dependent error and the diurnal cycle."""
+        t3 = t[:, None, None]
+        state = self._state(t - self.p.lag_days, lat, lon, self.p.forecast_eddies, self.p.forecast_upwelling)
+        state = state + systematic_bias(t3, lat[None, :, None], lon[None, None, :], self.p.bias)
+        if self.storms is not None:  # the model is forced by the analysed winds: its wakes start on time
+            state += wake_field(t, lat, lon, self.storms, self.p.forecast_wakes)
+        return state
 
     def forecast(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-        """Forecast SST (T, H, W) degC, before land masking."""
-        late = t - self.p.lag_days
+        """Forecast SST (T, H, W) degC, before land masking.
+
+        With a state-dependent error, the model state is evaluated on ``t`` and the ``days`` whole days before
+        (on one grid of unique times), and its warming over their mean is amplified by ``gain``.
+        """
         t3 = t[:, None, None]
-        return (
-            self._state(late, lat, lon, self.p.forecast_eddies, self.p.forecast_upwelling)
-            + systematic_bias(t3, lat[None, :, None], lon[None, None, :], self.p.bias)
-            + diurnal_cycle(t3, lon[None, None, :], self.p.diurnal_amplitude)
-        )
+        error = self.p.state_error
+        if error.gain == 0.0:
+            state = self._model_state(t, lat, lon)
+        else:
+            lagged = np.round(np.concatenate([t - k for k in range(error.days + 1)]), 9)
+            times, index = np.unique(lagged, return_inverse=True)
+            states = self._model_state(times, lat, lon)[index].reshape(error.days + 1, t.size, lat.size, lon.size)
+            state = states[0]
+            warming = state - states[1:].mean(axis=0)
+            state = state + error.gain * warming
+        return state + diurnal_cycle(t3, lon[None, None, :], self.p.diurnal_amplitude)
 
     def observation(self, days: pd.DatetimeIndex, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(smoothed resolved truth at the day centres, unpredictable part), each (T, H, W) degC.
@@ -104,7 +126,7 @@ class TwinOcean:
         The unpredictable part is the unresolved variability (in no forecast) plus the observation noise.
         """
         t = days_since_epoch(days) + 0.5
-        smooth = self._state(t, lat, lon, self.p.observed_eddies, self.p.true_upwelling)
+        smooth = self._true_state(t, lat, lon, self.p.observed_eddies)
         noise = np.stack(
             [
                 np.random.default_rng([self.seed, 3, int(day)]).normal(0.0, self.p.observation_noise, smooth.shape[1:])
@@ -127,31 +149,35 @@ def synthesize_month(
     hycom_path: str | os.PathLike,
     oisst_path: str | os.PathLike,
     diagnostics_path: str | os.PathLike,
+    parameters: TwinParameters | None = None,
 ) -> None:
     """Write ``month``'s raw HYCOM (3-hourly) and OISST (daily) files and the diagnostics, atomically.
 
-    Uses ``config`` keys box, grid.resolution, twin.seed, raw_margin_deg and period. The
+    Uses ``config`` keys box, grid.resolution, twin (seed, scenario, its switches), raw_margin_deg and period. The
     diagnostics hold, on the analysis grid and daily, the ``truth`` and the ``unpredictable_error``: the part of
     observation - daily forecast that no corrector seeing forecasts only can know (the observation noise
-    and the unresolved variability, interpolated to the grid like the observation).
+    and the unresolved variability, interpolated to the grid like the observation). ``parameters`` replaces the
+    scenario's (calibration experiments only).
     """
     days = month_days(month, config["period"])
     if days.empty:
         raise ValueError(f"month {month} has no day inside the period {config['period']}")
     box = Box.from_config(config["box"])
     raw_box = box.expanded(config.get("raw_margin_deg", 0.5))
-    ocean = TwinOcean(config["twin"]["seed"], box, range(days[0].year, days[-1].year + 1))
+    years = range(days[0].year, days[-1].year + 1)
+    parameters = parameters or scenario_parameters(config["twin"])
+    ocean = TwinOcean(config["twin"]["seed"], box, years, parameters)
     land_parameters = ocean.p.island
 
-    hycom_lat = _axis(raw_box.lat_min, raw_box.lat_max, HYCOM_DLAT)
-    hycom_lon = _axis(raw_box.lon_min, raw_box.lon_max, HYCOM_DLON)
+    hycom_lat = axis(raw_box.lat_min, raw_box.lat_max, HYCOM_DLAT)
+    hycom_lon = axis(raw_box.lon_min, raw_box.lon_max, HYCOM_DLON)
     times = pd.DatetimeIndex([day + pd.Timedelta(hours=3 * k) for day in days for k in range(STEPS_PER_DAY)])
     forecast = ocean.forecast(days_since_epoch(times), hycom_lat, hycom_lon)
     forecast[:, is_land(hycom_lat, hycom_lon, land_parameters)] = np.nan
     atomic_write(hycom_path, lambda tmp: write_hycom(tmp, times, hycom_lat, np.mod(hycom_lon, 360.0), forecast))
 
-    oisst_lat = _axis(raw_box.lat_min, raw_box.lat_max, OISST_STEP, 0.125)
-    oisst_lon = _axis(raw_box.lon_min, raw_box.lon_max, OISST_STEP, 0.125)
+    oisst_lat = axis(raw_box.lat_min, raw_box.lat_max, OISST_STEP, 0.125)
+    oisst_lon = axis(raw_box.lon_min, raw_box.lon_max, OISST_STEP, 0.125)
     smooth, unpredictable = ocean.observation(days, oisst_lat, oisst_lon)
     sst = smooth + unpredictable
     sst[:, is_land(oisst_lat, oisst_lon, land_parameters)] = np.nan

@@ -1,0 +1,573 @@
+"""Hostile input: one table of bad inputs (probe -> the message fragment the user sees), kept in step with
+docs/reliability.md.
+
+Each probe builds one bad input from a tiny genuine-layout setup (the twin's raw HYCOM file, a ConvGRU-SA folder
+trained for 2 iterations by benchmarks/correct.py's own builder, and the config) and runs what a user runs: the
+readers, the download validator, the trainer, `sstbias correct`/`describe` (in this process, through the CLI's
+``main``), and `snakemake -n` (a subprocess). ``caught`` probes must fail with the fragment and, for the CLI and
+Snakemake, without a Python traceback on stderr and without writing the output; ``repaired`` probes must succeed
+with the fragment in the log.
+"""
+
+import functools
+import hashlib
+import importlib.util
+import io
+import json
+import logging
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import netCDF4
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+import yaml
+from synthetic import aligned_dataset
+from workflow_runs import REPO
+
+from sstbias.box import Box
+from sstbias.cli import main
+from sstbias.deep.api import train_deep_model
+from sstbias.deep.model_dir import config_hash
+from sstbias.download.http import HttpSettings, MalformedPayload, download
+from sstbias.download.payload import inspect_payload
+from sstbias.errors import DownloadError, SstbiasError
+from sstbias.io import read_hycom
+from sstbias.normalise import fit_normaliser
+from sstbias.split import chronological_split
+
+pytestmark = pytest.mark.integration
+
+TRACEBACK = "Traceback (most recent call last)"
+
+
+def _benchmark_module():
+    spec = importlib.util.spec_from_file_location("benchmark_correct", REPO / "benchmarks" / "correct.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass resolves annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def setup():
+    """The smoke-size twin month (raw HYCOM file) and a ConvGRU-SA folder trained on it for 2 iterations."""
+    bench = _benchmark_module()
+    config = bench.make_setup(smoke=True)
+    model_dir = bench.build_model_folder(config, threads=1)
+    yield {"raw": config.out / "work" / "hycom.nc", "model": model_dir, "box": Box.from_config(config.config["box"])}
+    shutil.rmtree(config.out)
+
+
+# --- building the bad inputs --------------------------------------------------------------------------------------
+
+
+def copy_netcdf(source: Path, target: Path, file_format: str = "NETCDF4", zlib: bool = True, edit=None) -> Path:
+    """``source`` copied variable by variable (stored values, attributes) into ``target``; ``edit(name, attrs,
+    data) -> (attrs, data)`` may change a variable (``attrs`` includes ``_FillValue``; drop it to write none)."""
+    with netCDF4.Dataset(source) as src, netCDF4.Dataset(target, "w", format=file_format) as dst:
+        src.set_auto_maskandscale(False)
+        dst.setncatts({key: src.getncattr(key) for key in src.ncattrs()})
+        for name, dim in src.dimensions.items():
+            dst.createDimension(name, None if dim.isunlimited() else len(dim))
+        for name, var in src.variables.items():
+            attrs = {key: var.getncattr(key) for key in var.ncattrs()}
+            data = var[:]
+            if edit is not None:
+                attrs, data = edit(name, attrs, data)
+            fill = attrs.pop("_FillValue", False)
+            out = dst.createVariable(
+                name, var.dtype, var.dimensions, zlib=zlib and file_format == "NETCDF4", fill_value=fill
+            )
+            out.set_auto_maskandscale(False)
+            out.setncatts(attrs)
+            out[:] = data
+    return target
+
+
+def edit_temperature(change: Callable[[dict, np.ndarray], tuple[dict, np.ndarray]]):
+    """An ``edit`` for :func:`copy_netcdf` changing water_temp only."""
+    return lambda name, attrs, data: change(attrs, data) if name == "water_temp" else (attrs, data)
+
+
+def without_fill_value(attrs, data):
+    return {k: v for k, v in attrs.items() if k not in ("_FillValue", "missing_value")}, data
+
+
+def kelvin(attrs, data):
+    return attrs | {"units": "K", "add_offset": np.float32(attrs["add_offset"] + 273.15)}, data
+
+
+def all_nan_second_step(attrs, data):
+    data = data.copy()
+    data[1] = attrs["_FillValue"]
+    return attrs, data
+
+
+def zeroed_last_step(setup, target: Path) -> Path:
+    """An uncompressed netCDF-4 copy whose last time step's data bytes are zeroed (the file keeps its length)."""
+    copy_netcdf(setup["raw"], target, zlib=False)
+    with netCDF4.Dataset(target) as ds:
+        ds.set_auto_maskandscale(False)
+        last = np.ascontiguousarray(ds["water_temp"][-1]).tobytes()
+    content = bytearray(target.read_bytes())
+    start = bytes(content).find(last)
+    assert start > 0, "the last step's bytes were not found"
+    content[start : start + len(last)] = bytes(len(last))
+    target.write_bytes(bytes(content))
+    return target
+
+
+def reversed_time(name, attrs, data):
+    return attrs, data[::-1].copy() if name in ("time", "water_temp", "tau") else data
+
+
+def other_values_at_one_step(attrs, data):
+    data = data.copy()
+    data[0] = np.where(data[0] == attrs["_FillValue"], data[0], data[0] + 100)
+    return attrs, data
+
+
+def truncated(source: Path, target: Path, keep: float) -> Path:
+    target.write_bytes(source.read_bytes()[: int(source.stat().st_size * keep)])
+    return target
+
+
+def hdf5_signature(target: Path, extra: bytes) -> Path:
+    target.write_bytes(b"\x89HDF\r\n\x1a\n" + extra)
+    return target
+
+
+def shifted_east(setup, target: Path) -> Path:
+    return copy_netcdf(setup["raw"], target, edit=lambda n, a, d: (a, d + 5.0) if n == "lon" else (a, d))
+
+
+def coarser(setup, target: Path) -> Path:
+    """The raw forecast on every second latitude (another grid over the same box)."""
+    from sstbias.twin.formats import write_hycom
+
+    hourly = read_hycom([setup["raw"]])
+    write_hycom(
+        target,
+        pd.DatetimeIndex(hourly["time"].values),
+        hourly["lat"].values[::2],
+        np.mod(hourly["lon"].values, 360.0),
+        hourly.values[:, ::2],
+    )
+    return target
+
+
+def edited_model(setup, tmp_path: Path, edit) -> Path:
+    """A copy of the trained folder whose model_config.json is edited and re-hashed (a careful hand edit)."""
+    folder = tmp_path / "model"
+    shutil.copytree(setup["model"], folder, ignore=shutil.ignore_patterns("checkpoints"))
+    description = json.loads((folder / "model_config.json").read_text())
+    edit(description)
+    description["config_hash"] = config_hash(description)
+    (folder / "model_config.json").write_text(json.dumps(description))
+    return folder
+
+
+def replaced_weights(setup, tmp_path: Path, state, sidecar: str = "match") -> Path:
+    """A copy of the trained folder whose best.pt holds ``state`` (bytes or a torch-saved object)."""
+    folder = tmp_path / "model"
+    shutil.copytree(setup["model"], folder, ignore=shutil.ignore_patterns("checkpoints"))
+    weights = folder / "best.pt"
+    if isinstance(state, bytes):
+        payload = state
+    else:
+        buffer = io.BytesIO()
+        torch.save(state(torch.load(weights, weights_only=False)), buffer)
+        payload = buffer.getvalue()
+    weights.write_bytes(payload)
+    if sidecar == "match":
+        (folder / "best.pt.sha256").write_text(hashlib.sha256(payload).hexdigest() + "\n")
+    return folder
+
+
+# --- running what the user runs -----------------------------------------------------------------------------------
+
+
+def cli(capsys, *arguments: str, out: Path | None = None) -> str:
+    """`sstbias ...` in this process: exit status 1, one message, no traceback, ``out`` not written."""
+    before = out.read_bytes() if out is not None and out.exists() else None
+    status = main(list(arguments))
+    err = capsys.readouterr().err
+    assert status == 1, err
+    assert TRACEBACK not in err
+    if out is not None:
+        assert (out.read_bytes() if out.exists() else None) == before, "the output file was written"
+    return err
+
+
+def correct(setup, capsys, tmp_path, forecast: Path, *extra: str, model: Path | None = None) -> str:
+    out = tmp_path / "corrected.nc"
+    arguments = ["correct", "--model", str(model or setup["model"]), "--forecast", str(forecast), "--out", str(out)]
+    return cli(capsys, *arguments, *extra, out=out)
+
+
+def describe(capsys, model: Path) -> str:
+    return cli(capsys, "describe", "--model", str(model))
+
+
+def read(setup, *paths: Path) -> str:
+    with pytest.raises(SstbiasError) as caught:
+        read_hycom(list(paths), box=setup["box"])
+    return str(caught.value)
+
+
+def repaired(setup, caplog, path: Path) -> str:
+    with caplog.at_level(logging.WARNING, logger="sstbias.io"):
+        field = read_hycom([path], box=setup["box"])
+    assert np.isfinite(field.values).any() and float(np.nanmax(field.values)) < 40.0
+    return caplog.text
+
+
+def snakemake_dry_run(tmp_path: Path, change: Callable[[dict], None]) -> str:
+    """`snakemake -n` with the default config changed by ``change``: it must fail before any job, in a few lines
+    of stderr without a Python traceback; returns the output."""
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    change(config)
+    (tmp_path / "probe.yaml").write_text(yaml.safe_dump(config))
+    command = [sys.executable, "-m", "snakemake", "-n", "-s", str(REPO / "Snakefile"), "-d", str(tmp_path / "run")]
+    done = subprocess.run(
+        [*command, "--configfile", str(tmp_path / "probe.yaml")], capture_output=True, text=True, timeout=300
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output[-2000:]
+    assert TRACEBACK not in output
+    assert len(output.splitlines()) < 10, output[-3000:]
+    assert "Job stats" not in output  # failed while reading the config: no job planned
+    return output
+
+
+def downloaded(setup, tmp_path: Path, body: bytes) -> str:
+    """Download ``body`` from a loopback file server through the workflow's downloader and payload validator
+    (one retry): the error after the retries, which must leave no file behind."""
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "answer.nc").write_bytes(body)
+    handler = functools.partial(_QuietHandler, directory=str(served))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/answer.nc"
+    settings = HttpSettings(timeout_s=10, retries=1, backoff_s=0, backoff_max_s=0, user_agent="probe", progress=False)
+    target = tmp_path / "raw" / "day.nc"
+    try:
+        message = _raises(DownloadError, download, url, target, settings, _validator(setup))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "gave up after 2 attempts" in message
+    assert not (target.parent.exists() and any(target.parent.iterdir())), "a file was left behind"
+    return message
+
+
+def _validator(setup):
+    return lambda path: inspect_payload(path, "water_temp", setup["box"])
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's signature)
+        pass
+
+
+def lowered_iterations(tmp_path: Path, caplog) -> str:
+    data = aligned_dataset(n_days=40, shape=(6, 5))
+    split = chronological_split(pd.DatetimeIndex(data["time"].values), 0.8, 0.1)
+    normaliser = fit_normaliser(data, split["train"])
+    settings = {"hidden_channels": 2, "sequence_length": 2, "device": "cpu", "eval_every": 2, "checkpoint_every": 4}
+    train_deep_model("convgru", settings | {"iterations": 8}, data, split, normaliser, tmp_path)
+    with caplog.at_level(logging.INFO, logger="sstbias.deep"):
+        history = train_deep_model("convgru", settings | {"iterations": 4}, data, split, normaliser, tmp_path)
+    assert history[-1]["iteration"] == 4 and torch.load(tmp_path / "last.pt", weights_only=False)["iteration"] == 4
+    return caplog.text
+
+
+def set_model(key, value):
+    return lambda c: c["models"]["convgru"].update({key: value})
+
+
+# --- the table ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    name: str
+    run: Callable  # (setup, tmp_path, capsys, caplog) -> text the user sees
+    expected: str
+
+
+def _p(name, run, expected):
+    return pytest.param(Probe(name, run, expected), id=name)
+
+
+PROBES = [
+    # raw files (the readers behind every workflow rule and `sstbias correct`)
+    _p("empty file", lambda s, t, c, g: read(s, _write(t / "empty.nc", b"")), "empty.nc: empty file"),
+    _p(
+        "HTML error page",
+        lambda s, t, c, g: read(s, _write(t / "page.nc", b"<html><body>502 Bad Gateway</body></html>")),
+        "page.nc: an HTML/text error page, not netCDF",
+    ),
+    _p(
+        "gzip-compressed file",
+        lambda s, t, c, g: read(s, _write(t / "g.nc", b"\x1f\x8b\x08\x00" + bytes(64))),
+        "g.nc: not a netCDF file (unknown signature",
+    ),
+    _p(
+        "truncated netCDF-3 classic",
+        lambda s, t, c, g: read(
+            s, truncated(copy_netcdf(s["raw"], t / "c.nc", "NETCDF3_64BIT_OFFSET"), t / "cut.nc", 0.6)
+        ),
+        "cut.nc: truncated netCDF file",
+    ),
+    _p(
+        "truncated netCDF-4",
+        lambda s, t, c, g: read(s, truncated(s["raw"], t / "cut4.nc", 0.6)),
+        "cut4.nc: truncated netCDF file",
+    ),
+    _p(
+        "8-byte file: the HDF5 signature only",
+        lambda s, t, c, g: read(s, hdf5_signature(t / "sig8.nc", b"")),
+        "sig8.nc: truncated or malformed netCDF header",
+    ),
+    _p(
+        "9-byte file: HDF5 signature and a version byte",
+        lambda s, t, c, g: read(s, hdf5_signature(t / "sig9.nc", b"\x00")),
+        "sig9.nc: truncated or malformed netCDF header",
+    ),
+    _p(
+        "9-byte HDF5 file as a download payload (retried as malformed)",
+        lambda s, t, c, g: _raises(
+            MalformedPayload, inspect_payload, hdf5_signature(t / "dl.nc", b"\x02"), "water_temp", s["box"]
+        ),
+        "dl.nc: truncated or malformed netCDF header",
+    ),
+    _p(
+        "9-byte HDF5 answer through the downloader (retried, then reported)",
+        lambda s, t, c, g: downloaded(s, t, b"\x89HDF\r\n\x1a\n\x02"),
+        "truncated or malformed netCDF header",
+    ),
+    _p("wrong variable", lambda s, t, c, g: _wrong_variable(s, t), "salinity.nc: no variable 'water_temp'"),
+    _p(
+        "unknown temperature units",
+        lambda s, t, c, g: read(
+            s, copy_netcdf(s["raw"], t / "u.nc", edit=edit_temperature(lambda a, d: (a | {"units": "furlongs"}, d)))
+        ),
+        "u.nc: unknown temperature units 'furlongs'",
+    ),
+    _p(
+        "an all-NaN time step",
+        lambda s, t, c, g: read(s, copy_netcdf(s["raw"], t / "nan.nc", edit=edit_temperature(all_nan_second_step))),
+        "nan.nc: no valid water_temp value at 2021-01-01 03:00:00",
+    ),
+    _p(
+        "a box the file does not cover",
+        lambda s, t, c, g: read(s, shifted_east(s, t / "east.nc")),
+        "east.nc: does not cover the box's west (lon_min) edge",
+    ),
+    _p(
+        "int16 packed without _FillValue/missing_value (land -30000 -> -10 degC)",
+        lambda s, t, c, g: read(s, copy_netcdf(s["raw"], t / "nofill.nc", edit=edit_temperature(without_fill_value))),
+        "water_temp is packed int16 without _FillValue or missing_value",
+    ),
+    _p(
+        "zeroed data bytes in an uncompressed netCDF-4 file (would read 20.0 degC)",
+        lambda s, t, c, g: read(s, zeroed_last_step(s, t / "zeroed.nc")),
+        "zeroed.nc: ",
+    ),
+    _p(
+        "conflicting repeated time step in two files",
+        lambda s, t, c, g: read(
+            s,
+            s["raw"],
+            copy_netcdf(s["raw"], t / "other.nc", edit=edit_temperature(other_values_at_one_step)),
+        ),
+        "conflicting values for the repeated time step 2021-01-01 00:00:00 (UTC) in ",
+    ),
+    # documented repairs
+    _p(
+        "Kelvin temperatures (repaired)",
+        lambda s, t, c, g: repaired(s, g, copy_netcdf(s["raw"], t / "k.nc", edit=edit_temperature(kelvin))),
+        "temperatures in Kelvin",
+    ),
+    _p(
+        "time steps out of order (repaired)",
+        lambda s, t, c, g: repaired(s, g, copy_netcdf(s["raw"], t / "rev.nc", edit=reversed_time)),
+        "rev.nc: time steps not in increasing order: sorted",
+    ),
+    # `sstbias correct` / `sstbias describe`
+    _p(
+        "correct --device gpu0",
+        lambda s, t, c, g: correct(s, c, t, s["raw"], "--device", "gpu0"),
+        "--device: 'gpu0' is not a device name",
+    ),
+    _p(
+        "correct: forecast outside the trained box",
+        lambda s, t, c, g: correct(s, c, t, shifted_east(s, t / "east.nc")),
+        "east.nc: does not cover the box's west (lon_min) edge",
+    ),
+    _p(
+        "correct: forecast on another grid",
+        lambda s, t, c, g: correct(s, c, t, coarser(s, t / "coarse.nc")),
+        "coarse.nc: the forecast is on another grid than the one the model was trained on",
+    ),
+    _p(
+        "correct --out inside the model folder (best.pt)",
+        lambda s, t, c, g: cli(
+            c, "correct", "--model", str(s["model"]), "--forecast", str(s["raw"]), "--out", str(s["model"] / "best.pt")
+        ),
+        "best.pt: inside the model folder",
+    ),
+    _p(
+        "correct --out over an existing file it did not write",
+        lambda s, t, c, g: correct(s, c, t, s["raw"], "--out", str(_write(t / "notes.txt", b"my notes"))),
+        "notes.txt: exists and is not an output of sstbias correct",
+    ),
+    _p(
+        "best.pt: truncated (sha256 sidecar no longer matches)",
+        lambda s, t, c, g: correct(
+            s, c, t, s["raw"], model=replaced_weights(s, t, (s["model"] / "best.pt").read_bytes()[:100], "stale")
+        ),
+        "best.pt: sha256 does not match",
+    ),
+    _p(
+        "best.pt: garbage with a matching sha256",
+        lambda s, t, c, g: correct(s, c, t, s["raw"], model=replaced_weights(s, t, b"garbage")),
+        "best.pt: unreadable",
+    ),
+    _p(
+        "best.pt: a plain state_dict with a matching sha256",
+        lambda s, t, c, g: correct(s, c, t, s["raw"], model=replaced_weights(s, t, lambda state: state["model"])),
+        "best.pt: not an sstbias checkpoint",
+    ),
+    _p(
+        "best.pt: a list with a matching sha256",
+        lambda s, t, c, g: correct(s, c, t, s["raw"], model=replaced_weights(s, t, lambda state: [1, 2])),
+        "best.pt: not an sstbias checkpoint (expected the network's weights under 'model' and an 'iteration'; "
+        "found list)",
+    ),
+    _p(
+        "model_config.json without forecast_preparation.regrid",
+        lambda s, t, c, g: correct(
+            s, c, t, s["raw"], model=edited_model(s, t, lambda d: d["forecast_preparation"].pop("regrid"))
+        ),
+        "model_config.json: forecast_preparation lacks the entry 'regrid'",
+    ),
+    _p(
+        'model_config.json with input_window_days: "five"',
+        lambda s, t, c, g: correct(
+            s, c, t, s["raw"], model=edited_model(s, t, lambda d: d.update(input_window_days="five"))
+        ),
+        "model_config.json: entry input_window_days has an unexpected value 'five'",
+    ),
+    _p(
+        "describe: model_config.json without forecast_preparation.regrid",
+        lambda s, t, c, g: describe(c, edited_model(s, t, lambda d: d["forecast_preparation"].pop("regrid"))),
+        "forecast_preparation lacks the entry 'regrid'",
+    ),
+    _p(
+        'describe: input_window_days "five"',
+        lambda s, t, c, g: describe(c, edited_model(s, t, lambda d: d.update(input_window_days="five"))),
+        "entry input_window_days has an unexpected value",
+    ),
+    _p(
+        "describe: best.pt deleted",
+        lambda s, t, c, g: describe(c, _without(replaced_weights(s, t, b"x"), "best.pt")),
+        "best.pt: weights file not found",
+    ),
+    _p(
+        "describe: best.pt garbage",
+        lambda s, t, c, g: describe(c, replaced_weights(s, t, b"garbage", "stale")),
+        "best.pt: sha256 does not match",
+    ),
+    # training
+    _p(
+        "iterations lowered from 8 to 4 on the same folder",
+        lambda s, t, c, g: lowered_iterations(t, g),
+        "iterations lowered to 4: deleting 1 checkpoint(s) beyond it (iter_000008.pt)",
+    ),
+    # the config, before any job (`snakemake -n`)
+    _p(
+        "config: unknown key",
+        lambda s, t, c, g: snakemake_dry_run(t, lambda cfg: cfg.update(boxx=1)),
+        "boxx: unknown key",
+    ),
+    _p(
+        "config: even kernel_size",
+        lambda s, t, c, g: snakemake_dry_run(t, set_model("kernel_size", 4)),
+        "models.convgru.kernel_size: must be odd",
+    ),
+    _p(
+        "config: sequence_length longer than the training days",
+        lambda s, t, c, g: snakemake_dry_run(
+            t, lambda cfg: cfg.update(period={"start": "2021-01-01", "end": "2021-01-05"})
+        ),
+        "sequence_length: an input window of 5 days is longer than the period's 4 training days",
+    ),
+    _p(
+        "config: device gpu0",
+        lambda s, t, c, g: snakemake_dry_run(t, set_model("device", "gpu0")),
+        "models.convgru.device: 'gpu0' is not a device name",
+    ),
+    _p(
+        "config: box at the antimeridian",
+        lambda s, t, c, g: snakemake_dry_run(
+            t, lambda cfg: cfg.update(box={"lat_min": 12.0, "lat_max": 16.0, "lon_min": 176.0, "lon_max": 180.0})
+        ),
+        "box: lon_min=176.0, lon_max=180.0 with raw_margin_deg=0.5 reaches beyond the antimeridian",
+    ),
+    _p(
+        "config: a box on the twin's land",
+        lambda s, t, c, g: snakemake_dry_run(
+            t, lambda cfg: cfg.update(box={"lat_min": 12.0, "lat_max": 14.0, "lon_min": 106.0, "lon_max": 108.0})
+        ),
+        "is all land in the twin's",
+    ),
+]
+
+
+def _write(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path
+
+
+def _without(folder: Path, name: str) -> Path:
+    (folder / name).unlink()
+    return folder
+
+
+def _raises(kind, function, *args) -> str:
+    with pytest.raises(kind) as caught:
+        function(*args)
+    return str(caught.value)
+
+
+def _wrong_variable(setup, tmp_path: Path) -> str:
+    """A file holding salinity instead of water_temp."""
+    renamed = copy_netcdf(setup["raw"], tmp_path / "salinity.nc")
+    with netCDF4.Dataset(renamed, "a") as ds:
+        ds.renameVariable("water_temp", "salinity")
+    return read(setup, renamed)
+
+
+@pytest.mark.parametrize("probe", PROBES)
+def test_probe(probe: Probe, setup, tmp_path, capsys, caplog):
+    seen = probe.run(setup, tmp_path, capsys, caplog)
+    assert probe.expected in seen, seen[-2000:]
+
+
+def test_the_reliability_table_lists_every_probe():
+    """docs/reliability.md documents each probe of the table by its name."""
+    text = (REPO / "docs" / "reliability.md").read_text()
+    missing = [param.values[0].name for param in PROBES if param.values[0].name not in text]
+    assert not missing, missing

@@ -1,0 +1,49 @@
+# The twin's error budget (source twin only): the static oracle's prediction (scored like a model, shown beside
+# the floor in the tables) and tables/error_budget.csv/.md. docs/twin.md. Paths: budget_common.smk.
+
+
+rule static_oracle_prediction:
+    """Forecast + per cell the least-squares line in time of the error, fitted on the test days (twin only)."""
+    input:
+        aligned=PATHS["aligned"],
+        split=PATHS["split_json"],
+        diagnostics=monthly("twin_diagnostics"),
+    output:
+        expand(PATHS["prediction"], run="static_oracle"),
+    log:
+        log("static_oracle_prediction"),
+    benchmark:
+        bench("static_oracle_prediction")
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    script:
+        "../scripts/static_oracle_prediction.py"
+
+
+rule error_budget:
+    """The twin's error budget on the test days: raw, static oracle and floor MSE and their shares."""
+    input:
+        aligned=PATHS["aligned"],
+        split=PATHS["split_json"],
+        diagnostics=monthly("twin_diagnostics"),
+    output:
+        csv=BUDGET_CSV,
+        md=report(BUDGET_MD, caption="../report/error_budget.rst", category="Tables"),
+    log:
+        log("error_budget"),
+    benchmark:
+        bench("error_budget")
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    params:
+        scenario=config["twin"]["scenario"],
+    script:
+        "../scripts/error_budget.py"

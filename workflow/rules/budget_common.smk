@@ -1,0 +1,9 @@
+# Paths and targets of the twin's error budget (rules in budget.smk); kept apart from common.smk.
+
+BUDGET_CSV = out("tables", "error_budget.csv")
+BUDGET_MD = out("tables", "error_budget.md")
+
+
+def budget_targets():
+    """The error budget's tables when the data are the twin's, else nothing."""
+    return [BUDGET_CSV, BUDGET_MD] if SOURCE == "twin" else []
