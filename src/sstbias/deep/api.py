@@ -51,7 +51,7 @@ DATA_KEYS = {
     "daily_channels": ["doy_sin", "doy_cos"],
     "target": "residual",
     "residual_over": "forecast",
-    "land": "masked",
+    "land": "zero",
 }
 RUN_KEYS = {"device": "auto"}
 PLAN_KEYS = set(TrainingPlan.__dataclass_fields__)
