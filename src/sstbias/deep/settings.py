@@ -35,7 +35,7 @@ class DeepSettings:
     daily_channels: list[str] = field(default_factory=lambda: ["doy_sin", "doy_cos"])  # paper: none
     target: str = "residual"  # the normalised obs - base (residual) or the observation (paper)
     residual_over: str = "forecast"  # base of the residual: the forecast or the climatology-corrected forecast
-    land: str = "masked"  # land cells: zero (paper) or masked (out of the BatchNorm statistics and attention keys)
+    land: str = "zero"  # land cells: zero (as the paper) or masked (out of the BatchNorm statistics and attention keys)
     hidden_channels: int = 32
     num_layers: int = 1
     kernel_size: int = 3  # odd
