@@ -5,8 +5,8 @@
 Times ``sstbias.twin.synthesize_month`` (the rule synthesize's work: 3-hourly HYCOM, daily OISST and the
 diagnostics of a whole month at the default config's size, written to a temporary folder) for both scenarios
 side by side in one process, alternating them, and prints the median wall time of each and their ratio. The
-default month, December 2021, holds the most storms of the default test period. ``--smoke``: a 0.96 x 0.96
-degree box and one run of each (checks that the benchmark runs; its figures then mean nothing).
+default month, December 2021, holds the most storms of the default test period. ``--smoke``: a 0.96 x 0.96 degree
+box and one run of each (checks that the benchmark runs; its figures then mean nothing).
 """
 
 from __future__ import annotations
