@@ -173,18 +173,6 @@ def test_bad_config_fails_before_any_job(workdir: Path):
     assert not (workdir / "results" / "bad").exists()
 
 
-def test_corrupt_raw_file_fails_its_rule_naming_the_file(workdir: Path, completed_run: Path):
-    """Runs last: it damages a raw file of the module's run."""
-    raw = completed_run / "raw" / "hycom" / "2021-01.nc"
-    raw.write_text("<html><body>502 Bad Gateway</body></html>")
-    target = completed_run / "interim" / "forecast_daily" / "2021-01.nc"
-    run = snakemake(workdir, "--configfile", "tiny.yaml", "--force", str(target.relative_to(workdir)))
-    assert run.returncode != 0
-    log_text = (completed_run / "logs" / "daily_forecast" / "2021-01.log").read_text()
-    assert "2021-01.nc: an HTML/text error page, not netCDF" in log_text
-    assert not target.exists()
-
-
 def test_ablation_target(workdir: Path):
     """The ablation target on the tiny run's data (ConvGRU-SA, one seed): a table row per step and model from the
     runs' own metrics, the protocol step reusing the previous trainings, and a second call with nothing to do."""
@@ -232,3 +220,15 @@ def test_ablation_target(workdir: Path):
     assert f"{rows.loc['before', 'rmse_mean']:.3f}" in markdown and "attention_pool_recipe" in markdown
     again = snakemake(workdir, "ablation", "--configfile", "ablation.yaml", "-n")
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
+
+
+def test_corrupt_raw_file_fails_its_rule_naming_the_file(workdir: Path, completed_run: Path):
+    """Runs last: it damages a raw file of the module's run."""
+    raw = completed_run / "raw" / "hycom" / "2021-01.nc"
+    raw.write_text("<html><body>502 Bad Gateway</body></html>")
+    target = completed_run / "interim" / "forecast_daily" / "2021-01.nc"
+    run = snakemake(workdir, "--configfile", "tiny.yaml", "--force", str(target.relative_to(workdir)))
+    assert run.returncode != 0
+    log_text = (completed_run / "logs" / "daily_forecast" / "2021-01.log").read_text()
+    assert "2021-01.nc: an HTML/text error page, not netCDF" in log_text
+    assert not target.exists()
