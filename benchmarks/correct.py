@@ -140,15 +140,15 @@ def build_model_folder(setup: Setup, threads: int) -> Path:
         "grid": {"resolution": config["grid"]["resolution"], "regrid_engine": engine},
     }
     deep.train_deep(
-        MODEL,
-        settings,
-        paths["aligned"],
-        paths["split"],
-        paths["normalisation"],
-        model_dir,
-        threads,
-        preparation,
-        paths["daily"],
+        model=MODEL,
+        settings=settings,
+        aligned=paths["aligned"],
+        split_path=paths["split"],
+        normalisation=paths["normalisation"],
+        out_dir=model_dir,
+        threads=threads,
+        preparation=preparation,
+        native_forecast=paths["daily"],
     )
     return model_dir
 

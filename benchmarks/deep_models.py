@@ -34,7 +34,7 @@ import time
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from sstbias.models import build_model
+from sstbias.neural import build_network
 
 SIZE = {"batch": 4, "sequence": 5, "channels": 2, "height": 51, "width": 51, "hidden": 32}
 SMOKE_SIZE = {"batch": 1, "sequence": 2, "channels": 2, "height": 8, "width": 8, "hidden": 4}
@@ -91,7 +91,7 @@ def build(index: int) -> torch.nn.Module:
 def build_variant(name: str, extra: dict) -> torch.nn.Module:
     """Network ``name`` with ``extra`` settings, fixed weights and an attention gate of 0.5."""
     torch.manual_seed(0)
-    model = build_model(name, SIZE["channels"], {"hidden_channels": SIZE["hidden"], **extra})
+    model = build_network(name, SIZE["channels"], {"hidden_channels": SIZE["hidden"], **extra})
     for module in model.modules():
         if hasattr(module, "gamma"):
             module.gamma.data.fill_(0.5)

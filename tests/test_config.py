@@ -9,7 +9,7 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from sstbias.config import check_config, period_months, schema_error
+from sstbias.config import check_config, check_models, period_months, schema_error
 from sstbias.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,6 +52,26 @@ def test_unknown_model_is_named(config):
     config["models"]["transformer"] = {}
     with pytest.raises(WorkflowError, match="transformer"):
         validated(config)
+
+
+@pytest.mark.parametrize(
+    ("models", "message"),
+    [({"raw": {}, "transformer": {}}, "models.transformer: unknown model"), ({}, "models: selects no model")],
+)
+def test_bad_model_selection_is_one_line_naming_the_key(config, models, message):
+    config["models"] = models
+    with pytest.raises(ConfigError, match=message):
+        check_models(config)
+
+
+def test_a_minimal_config_takes_every_other_key_from_the_schema():
+    minimal = {"box": {"lat_min": 12.0, "lat_max": 16.0, "lon_min": 110.0, "lon_max": 114.0}}
+    minimal |= {"period": {"start": "2021-01-01", "end": "2021-12-31"}, "models": {"raw": {}, "convgru": {}}}
+    filled = validated(minimal)
+    check_models(filled)
+    check_config(filled)
+    assert filled["grids"] == {"model": None, "learning_rates": [], "iterations": []}
+    assert filled["models"]["convgru"]["hidden_channels"] == 32 and filled["seeds"] == [0]
 
 
 def test_inverted_box_is_named(config):

@@ -7,15 +7,16 @@ import torch
 from synthetic import aligned_dataset
 
 from sstbias.baselines.climatology import Climatology
-from sstbias.deep.api import predict_deep_model, resolve_settings, train_deep_model
+from sstbias.deep.api import predict_deep_model, train_deep_model
 from sstbias.deep.channels import calendar_values
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.model_dir import read_model_dir
 from sstbias.deep.schedule import learning_rate
+from sstbias.deep.settings import deep_settings
 from sstbias.errors import ConfigError, ModelDirectoryError
-from sstbias.models import build_model
-from sstbias.models.blocks.masked_norm import MaskedBatchNorm3d
-from sstbias.models.blocks.self_attention import SelfAttention2d, attention_reference
+from sstbias.neural import build_network
+from sstbias.neural.blocks.masked_norm import MaskedBatchNorm3d
+from sstbias.neural.blocks.self_attention import SelfAttention2d, attention_reference
 from sstbias.normalise import fit_normaliser
 from sstbias.split import chronological_split
 from sstbias.stages.baselines import baseline_fit_days
@@ -98,7 +99,7 @@ def test_masked_networks_on_an_odd_grid(name):
     torch.manual_seed(4)
     ocean = torch.ones(7, 5, dtype=torch.bool)
     ocean[0, :3] = False
-    model = build_model(name, 2, {"hidden_channels": 4, **({"attention_pool": 2} if name == "convgru_sa" else {})})
+    model = build_network(name, 2, {"hidden_channels": 4, **({"attention_pool": 2} if name == "convgru_sa" else {})})
     for module in model.modules():
         if isinstance(module, SelfAttention2d):
             module.gamma.data.fill_(0.5)
@@ -110,13 +111,13 @@ def test_masked_networks_on_an_odd_grid(name):
 
 def test_unknown_channel_names_the_key():
     with pytest.raises(ConfigError, match=r"models.convgru.static_channels: unknown channel 'depth'"):
-        resolve_settings("convgru", {"static_channels": ["ocean_mask", "depth"]})
+        deep_settings("convgru", {"static_channels": ["ocean_mask", "depth"]})
     with pytest.raises(ConfigError, match=r"models.convgru_sa.daily_channels: unknown channel 'doy'"):
-        resolve_settings("convgru_sa", {"daily_channels": ["doy"]})
+        deep_settings("convgru_sa", {"daily_channels": ["doy"]})
     with pytest.raises(ConfigError, match=r"models.convgru.lr_schedule"):
-        resolve_settings("convgru", {"lr_schedule": "step"})
+        deep_settings("convgru", {"lr_schedule": "step"})
     with pytest.raises(ConfigError, match=r"models.convgru_sa.attention_pool: must be a positive integer"):
-        build_model("convgru_sa", 1, {"attention_pool": 0})
+        build_network("convgru_sa", 1, {"attention_pool": 0})
 
 
 def test_day_of_year_channels():
@@ -133,15 +134,15 @@ def test_channel_layout(setup):
     data, split, normaliser = setup
     climatology = Climatology({}, {})
     climatology.fit(data, split["train"])
-    samples = SequenceSamples(
-        data,
-        normaliser,
-        3,
-        ["ocean_mask", "lat", "lon"],
-        "residual",
-        daily_channels=["doy_sin", "doy_cos", "climatology"],
-        climatology=climatology,
+    settings = deep_settings(
+        "convgru",
+        {
+            "sequence_length": 3,
+            "static_channels": ["ocean_mask", "lat", "lon"],
+            "daily_channels": ["doy_sin", "doy_cos", "climatology"],
+        },
     )
+    samples = SequenceSamples(data, normaliser, settings, climatology)
     assert samples.in_channels == 1 + 3 + 3
     batch = samples.inputs(samples.positions(split["validation"][:2], strict=True))
     assert batch.shape == (2, 3, 7, 10, 8)
@@ -158,8 +159,9 @@ def test_channel_layout(setup):
 def test_neutral_land_fill(setup):
     data, split, normaliser = setup
     ocean = data["ocean_mask"].values == 1
-    zero = SequenceSamples(data, normaliser, 3, ["ocean_mask"], "residual", land="zero")
-    neutral = SequenceSamples(data, normaliser, 3, ["ocean_mask"], "residual", land="masked")
+    base = {"sequence_length": 3, "static_channels": ["ocean_mask"], "daily_channels": []}
+    zero = SequenceSamples(data, normaliser, deep_settings("convgru", base | {"land": "zero"}))
+    neutral = SequenceSamples(data, normaliser, deep_settings("convgru", base | {"land": "masked"}))
     assert float(zero.forecast[5][~ocean].abs().max()) == 0
     np.testing.assert_allclose(neutral.forecast[5][~ocean].numpy(), neutral.forecast[5][ocean].mean().item(), rtol=1e-5)
     assert torch.equal(zero.forecast[:, ocean], neutral.forecast[:, ocean])
@@ -199,8 +201,8 @@ def test_climatology_file_must_match(setup, tmp_path):
 
 
 def test_learning_rate_schedule():
-    assert learning_rate(1, 0.01, 100) == 0.01
-    assert learning_rate(5, 0.01, 100, warmup_iterations=10) == pytest.approx(0.005)
+    assert learning_rate(1, 0.01, 100, 0, "constant") == 0.01
+    assert learning_rate(5, 0.01, 100, 10, "constant") == pytest.approx(0.005)
     assert learning_rate(10, 0.01, 100, 10, "cosine") == pytest.approx(0.01)
     assert learning_rate(55, 0.01, 100, 10, "cosine") == pytest.approx(0.005)
     assert learning_rate(100, 0.01, 100, 10, "cosine") == pytest.approx(0.0, abs=1e-12)

@@ -59,11 +59,11 @@ def test_site_variables_set_partitions_account_gpus_and_cpus(site):
         SSTBIAS_SLURM_TRAIN_CPUS="8",
     )
     assert {"slurm_partition='cpu'", "slurm_account='proj42'"} <= set(profile["default-resources"])
-    for rule in ("train_deep", "train_lr_grid", "train_iteration_grid"):
+    for rule in ("train_deep", "train_iteration_grid"):
         assert {f"{rule}:slurm_partition='a100'", f"{rule}:gpu=2"} <= set(profile["set-resources"])
         assert f"{rule}=8" in profile["set-threads"]
     parsed = parse_set_resources(profile["set-resources"])  # Snakemake accepts every entry
-    assert set(parsed) >= {"train_deep", "train_lr_grid", "train_iteration_grid"}
+    assert set(parsed) >= {"train_deep", "train_iteration_grid"}
 
 
 def test_training_falls_back_to_the_general_partition(site):
@@ -76,7 +76,7 @@ def test_per_rule_entries_name_rules_of_the_workflow(site):
     rules = {
         name
         for smk in (REPO / "workflow" / "rules").glob("*.smk")
-        for name in re.findall(r"^(?:rule|checkpoint) (\w+):", smk.read_text(), re.M)
+        for name in re.findall(r"^(?:rule|checkpoint|use rule \w+ as) (\w+)", smk.read_text(), re.M)
     }
     named = {entry.split(":")[0] for entry in profile["set-resources"]} | {
         entry.split("=")[0] for entry in profile["set-threads"]

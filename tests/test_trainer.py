@@ -17,19 +17,11 @@ import pytest
 import torch
 from synthetic import aligned_dataset
 
-from sstbias.deep.api import (
-    DATA_KEYS,
-    FINGERPRINT_EXEMPT,
-    RUN_KEYS,
-    predict_deep_model,
-    resolve_settings,
-    run_fingerprint,
-    train_deep_model,
-)
+from sstbias import catalog
+from sstbias.deep.api import FINGERPRINT_EXEMPT, predict_deep_model, run_fingerprint, train_deep_model
 from sstbias.deep.checkpoints import CorruptCheckpoint
-from sstbias.deep.trainer import TrainingPlan
+from sstbias.deep.settings import DeepSettings, deep_settings
 from sstbias.errors import ConfigError
-from sstbias.models.registry import MODELS, architecture_keys
 from sstbias.normalise import fit_normaliser
 from sstbias.split import chronological_split
 
@@ -166,24 +158,35 @@ def perturbed(value):
     return None if value is not None else 1
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("name", catalog.DEEP_MODELS)
 def test_run_fingerprint_covers_every_training_setting(setup, name):
-    """Every training setting (the TrainingPlan dataclass fields, the data and run keys, the network's architecture
-    keys) is fingerprinted unless FINGERPRINT_EXEMPT names it with a reason; a new field fails here until decided."""
+    """Every field of the model's settings dataclass (input, network, training plan, device, seed) is
+    fingerprinted unless FINGERPRINT_EXEMPT names it with a reason; a new field fails here until decided."""
     _, split, normaliser = setup
-    settings = resolve_settings(name, {**BASE, **dataclasses.asdict(TrainingPlan())})
-    keys = {f.name for f in dataclasses.fields(TrainingPlan)} | set(DATA_KEYS) | set(RUN_KEYS) | architecture_keys(name)
+    settings = deep_settings(name, BASE)
+    keys = {field.name for field in dataclasses.fields(settings)}
     reference = run_fingerprint(settings, split, normaliser)
     for key in sorted(keys):
-        changed = run_fingerprint({**settings, key: perturbed(settings.get(key))}, split, normaliser)
+        changed_settings = dataclasses.replace(settings, **{key: perturbed(getattr(settings, key))})
+        changed = run_fingerprint(changed_settings, split, normaliser)
         if key in FINGERPRINT_EXEMPT:
             assert changed == reference, f"{key} is exempt but changes the fingerprint"
         else:
             assert changed != reference, f"models.{name}.{key} is neither fingerprinted nor in FINGERPRINT_EXEMPT"
     assert set(FINGERPRINT_EXEMPT) <= keys, "FINGERPRINT_EXEMPT names a setting that no longer exists"
     # a default left implicit fingerprints like the same value written out
-    implicit = {k: v for k, v in settings.items() if k != "lr"}
-    assert run_fingerprint(implicit, split, normaliser) == reference
+    implicit = deep_settings(name, {k: v for k, v in BASE.items() if k != "lr"})
+    explicit = deep_settings(name, {**BASE, "lr": DeepSettings().lr})
+    assert run_fingerprint(implicit, split, normaliser) == run_fingerprint(explicit, split, normaliser)
+
+
+def test_cosine_schedule_fingerprints_iterations(setup):
+    """Under a cosine schedule the run's length shapes every step's learning rate: iterations is fingerprinted."""
+    _, split, normaliser = setup
+    for schedule, differs in (("constant", False), ("cosine", True)):
+        short = deep_settings("convgru", {**BASE, "lr_schedule": schedule, "iterations": 8})
+        longer = dataclasses.replace(short, iterations=16)
+        assert (run_fingerprint(short, split, normaliser) != run_fingerprint(longer, split, normaliser)) is differs
 
 
 def test_prediction_reads_no_observation(setup, tmp_path):

@@ -136,14 +136,11 @@ def test_added_seed_plans_only_the_seeded_models_new_runs(workdir: Path, complet
     assert planned_jobs(run.stdout + run.stderr) == {
         "train_baseline": 2,
         "predict_baseline": 2,
-        "train_deep": 3,
-        "predict_deep": 3,
-        "evaluate": 5,
-        "train_lr_grid": 2,
-        "predict_lr_grid": 2,
+        "train_deep": 5,  # 3 models and 2 learning-rate grid points
+        "predict_deep": 5,
+        "evaluate": 9,  # 5 runs and 4 grid points
         "train_iteration_grid": 1,
         "predict_iteration_grid": 2,
-        "evaluate_grid": 4,
         "grid_summary": 2,
         "tables": 1,
         "all": 1,
@@ -157,9 +154,9 @@ def test_added_learning_rate_plans_only_its_branch(workdir: Path, completed_run:
     run = snakemake(workdir, "--configfile", "more_lr.yaml", "-n")
     assert run.returncode == 0, run.stderr[-2000:]
     assert planned_jobs(run.stdout + run.stderr) == {
-        "train_lr_grid": 2,
-        "predict_lr_grid": 2,
-        "evaluate_grid": 2,
+        "train_deep": 2,
+        "predict_deep": 2,
+        "evaluate": 2,
         "grid_summary": 1,
         "all": 1,
     }
@@ -176,18 +173,6 @@ def test_bad_config_fails_before_any_job(workdir: Path):
     assert not (workdir / "results" / "bad").exists()
 
 
-def test_corrupt_raw_file_fails_its_rule_naming_the_file(workdir: Path, completed_run: Path):
-    """Runs last: it damages a raw file of the module's run."""
-    raw = completed_run / "raw" / "hycom" / "2021-01.nc"
-    raw.write_text("<html><body>502 Bad Gateway</body></html>")
-    target = completed_run / "interim" / "forecast_daily" / "2021-01.nc"
-    run = snakemake(workdir, "--configfile", "tiny.yaml", "--force", str(target.relative_to(workdir)))
-    assert run.returncode != 0
-    log_text = (completed_run / "logs" / "daily_forecast" / "2021-01.log").read_text()
-    assert "2021-01.nc: an HTML/text error page, not netCDF" in log_text
-    assert not target.exists()
-
-
 def test_ablation_target(workdir: Path):
     """The ablation target on the tiny run's data (ConvGRU-SA, one seed): a table row per step and model from the
     runs' own metrics, the protocol step reusing the previous trainings, and a second call with nothing to do."""
@@ -202,7 +187,11 @@ def test_ablation_target(workdir: Path):
     (workdir / "ablation.yaml").write_text(yaml.safe_dump(config))
     done = snakemake(workdir, "ablation", "--configfile", "ablation.yaml")
     assert done.returncode == 0, done.stderr[-4000:]
-    assert planned_jobs(done.stderr)["train_ablation"] == 6  # 7 steps, the protocol step trains nothing
+    planned = planned_jobs(done.stderr)
+    assert (
+        planned["train_deep"] == 6
+    )  # ordinary runs ablation/convgru_sa/<step>/seed_0; the protocol step trains nothing
+    assert planned["train_baseline"] == 2  # the climatology of each protocol: ablation/climatology/<step>
     results = workdir / "results" / "twin"
     table = pd.read_csv(results / "tables" / "ablation.csv")
     assert list(table["step"]) == [
@@ -231,3 +220,15 @@ def test_ablation_target(workdir: Path):
     assert f"{rows.loc['before', 'rmse_mean']:.3f}" in markdown and "attention_pool_recipe" in markdown
     again = snakemake(workdir, "ablation", "--configfile", "ablation.yaml", "-n")
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
+
+
+def test_corrupt_raw_file_fails_its_rule_naming_the_file(workdir: Path, completed_run: Path):
+    """Runs last: it damages a raw file of the module's run."""
+    raw = completed_run / "raw" / "hycom" / "2021-01.nc"
+    raw.write_text("<html><body>502 Bad Gateway</body></html>")
+    target = completed_run / "interim" / "forecast_daily" / "2021-01.nc"
+    run = snakemake(workdir, "--configfile", "tiny.yaml", "--force", str(target.relative_to(workdir)))
+    assert run.returncode != 0
+    log_text = (completed_run / "logs" / "daily_forecast" / "2021-01.log").read_text()
+    assert "2021-01.nc: an HTML/text error page, not netCDF" in log_text
+    assert not target.exists()

@@ -64,7 +64,6 @@ STEPS = (
     Step("attention_pool_recipe", "+ attention_pool 2, lr warm-up + cosine decay, gradient clipping", {"recipe": True}),
 )
 STEP_NAMES = tuple(step.name for step in STEPS)
-FIT_DAYS = ("train", "train_and_validation")
 
 
 def _index(step: str) -> int:
@@ -102,6 +101,11 @@ def step_settings(model: str, step: str, settings: dict) -> dict:
     return out
 
 
+def protocol_steps() -> list[str]:
+    """The steps that set the days the baselines fit on (one climatology run each: ``ablation/climatology/<step>``)."""
+    return [step.name for step in STEPS if step.baseline_fit_days is not None]
+
+
 def step_fit_days(step: str) -> str:
     """The days the baselines fit on at ``step`` (the protocol holds from its step on)."""
     return [s.baseline_fit_days for s in STEPS[: _index(step) + 1] if s.baseline_fit_days is not None][-1]
@@ -117,10 +121,12 @@ def ablation_table(runs: Sequence[dict], climatology_metrics: dict[str, str | os
     climatology's test RMSE under the step's protocol.
 
     ``runs``: for each deep model and training step, ``{"model", "step", "metrics": [...], "logs": [...]}`` (the
-    metrics JSON and training logs of its seeds); ``climatology_metrics[fit_days]``: the climatology's metrics
-    JSON fitted on those days.
+    metrics JSON and training logs of its seeds); ``climatology_metrics[step]``: the metrics JSON of the
+    climatology fitted under each of :func:`protocol_steps`.
     """
-    climatology = {fit: json.loads(Path(path).read_text())["rmse"] for fit, path in climatology_metrics.items()}
+    climatology = {
+        step_fit_days(step): json.loads(Path(path).read_text())["rmse"] for step, path in climatology_metrics.items()
+    }
     by_key = {(run["model"], run["step"]): run for run in runs}
     rows = []
     for step in STEPS:

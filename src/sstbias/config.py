@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pandas as pd
 
+from sstbias import catalog
 from sstbias.box import Box
-from sstbias.catalog import DEEP_MODELS
 from sstbias.download.hycom import east_west_360
 from sstbias.errors import ConfigError
 from sstbias.grid import AnalysisGrid
@@ -59,6 +60,34 @@ def raw_box(config: dict) -> Box:
     return Box(*(round(edge, 6) for edge in (grown.lat_min, grown.lat_max, grown.lon_min, grown.lon_max)))
 
 
+def check_models(config: dict) -> None:
+    """Raise ConfigError naming the key if ``models`` selects an unknown model or none (checked before the schema,
+    whose message would list the whole section)."""
+    models = config.get("models")
+    if not isinstance(models, dict):
+        return  # the schema names it
+    unknown = [name for name in models if name not in catalog.ORDER]
+    if unknown:
+        raise ConfigError(f"models.{unknown[0]}: unknown model (known: {', '.join(catalog.ORDER)})")
+    if not models:
+        raise ConfigError("models: selects no model; list the models to run, at least raw (the reference)")
+
+
+def validate_config(config: dict, schema: str | os.PathLike) -> None:
+    """Check ``config`` before any job, filling the defaults of the JSON ``schema`` file in place: the model
+    selection (:func:`check_models`), the schema, then :func:`check_config`; each error a one-line ConfigError
+    naming the key."""
+    from snakemake.exceptions import WorkflowError
+    from snakemake.utils import validate
+
+    check_models(config)
+    try:
+        validate(config, schema=str(schema))
+    except WorkflowError as err:
+        raise schema_error(err) from None
+    check_config(config)
+
+
 def check_config(config: dict) -> None:
     """Raise ConfigError naming the key if the (schema-validated) config is inconsistent.
 
@@ -93,21 +122,20 @@ def check_config(config: dict) -> None:
     lags = config["features"]["lagged_forecast_days"]
     if lags >= n_train:
         raise ConfigError(f"features.lagged_forecast_days: {lags} is not shorter than the {n_train} training days")
-    for name in DEEP_MODELS:
+    for name in catalog.DEEP_MODELS:
         if name in config["models"]:
             check_deep_settings(name, config["models"][name], n_train)
 
 
 def check_deep_settings(name: str, settings: dict, n_train: int) -> None:
-    """ConfigError naming ``models.<name>.<key>`` for deep settings that would fail only in training: an even
-    ``kernel_size`` (the cells pad by kernel_size // 2 to keep the grid), an input window ``sequence_length``
-    longer than the ``n_train`` training days (no training day would have its whole window), a ``device``
-    that is no device name."""
-    kernel = settings.get("kernel_size")
-    if isinstance(kernel, int) and kernel % 2 == 0:
-        raise ConfigError(f"models.{name}.kernel_size: must be odd (the cells keep the grid size), got {kernel}")
-    window = settings.get("sequence_length")
-    if isinstance(window, int) and window > n_train:
+    """ConfigError naming ``models.<name>.<key>`` for deep settings that would fail only in training: what the
+    model's settings dataclass rejects (unknown key, non-positive size, an even ``kernel_size``, ...), an input
+    window ``sequence_length`` longer than the ``n_train`` training days (no training day would have its whole
+    window), a ``device`` that is no device name."""
+    from sstbias.deep.settings import deep_settings
+
+    window = deep_settings(name, settings).sequence_length
+    if window > n_train:
         raise ConfigError(
             f"models.{name}.sequence_length: an input window of {window} days is longer than the period's "
             f"{n_train} training days, so no training day has its whole window; lengthen the period or shorten it"

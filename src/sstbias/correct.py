@@ -25,8 +25,7 @@ import xarray as xr
 
 import sstbias
 from sstbias.errors import InputDataError, ModelDirectoryError
-from sstbias.netcdf import write_dataset
-from sstbias.stages.common import PREDICTION
+from sstbias.netcdf import PREDICTION, write_dataset
 
 log = logging.getLogger("sstbias.correct")
 

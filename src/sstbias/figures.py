@@ -17,8 +17,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import xarray as xr  # noqa: E402
 
+from sstbias.catalog import display_name  # noqa: E402
 from sstbias.netcdf import atomic_write  # noqa: E402
-from sstbias.tables import DISPLAY_NAMES  # noqa: E402
 
 DPI = 120
 LAND_COLOUR = "0.6"
@@ -34,7 +34,7 @@ def _save(fig: plt.Figure, path: str | os.PathLike) -> None:
 
 
 def _title(name: str) -> str:
-    return DISPLAY_NAMES.get(name, name)
+    return display_name(name)
 
 
 def error_maps(

@@ -11,6 +11,9 @@ import xarray as xr
 import sstbias
 from sstbias.atomic import atomic_write
 
+# Variable names in the workflow's files: a field (daily forecast, regridded product) and a prediction.
+FIELD = "sst"
+PREDICTION = "sst_corrected"
 SST_ATTRS = {
     "units": "degC",
     "standard_name": "sea_surface_temperature",

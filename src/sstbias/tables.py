@@ -8,27 +8,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from sstbias.catalog import DISPLAY_NAMES, FLOOR, ORACLES, ORDER, STATIC_ORACLE
 from sstbias.metrics import improvement_pct, skill_score
 from sstbias.netcdf import atomic_write
 
 SCORES = ["mse", "rmse", "mae", "mape"]
 COLUMNS = ["model", *SCORES, "improvement_pct", "gap_closed"]
 SPREAD = ["n_seeds", "rmse_sd", "rmse_min", "rmse_max"]
-ORDER = ["raw", "climatology", "quantile_mapping", "random_forest", "lightgbm", "convgru", "convlstm_at", "convgru_sa"]
-DISPLAY_NAMES = {
-    "raw": "Uncorrected forecast",
-    "climatology": "Climatological bias",
-    "quantile_mapping": "Quantile mapping",
-    "random_forest": "Random Forest",
-    "lightgbm": "LightGBM",
-    "convgru": "ConvGRU",
-    "convlstm_at": "3DCNN-CBAM-ConvLSTM-AT",
-    "convgru_sa": "ConvGRU-SA",
-    "static_oracle": "Static oracle (twin)",
-    "floor": "Irreducible floor (twin)",
-}
-# Hindsight references of the twin, listed last (static oracle, then floor): not correctors.
-ORACLES = ["static_oracle", "floor"]
 
 
 def _rank(model: str) -> tuple[int, str]:
@@ -107,10 +93,10 @@ def metrics_table(records: list[dict]) -> pd.DataFrame:
         float("nan") if model == "raw" else improvement_pct(rmse_raw, rmse)
         for model, rmse in zip(table["model"], table["rmse"], strict=True)
     ]
-    floor = table.loc[table["model"] == "floor", "rmse"]
+    floor = table.loc[table["model"] == FLOOR, "rmse"]
     correctable = rmse_raw - float(floor.iloc[0]) if len(floor) else float("nan")
     table["gap_closed"] = [
-        float("nan") if model in ("raw", "floor") else (rmse_raw - rmse) / correctable
+        float("nan") if model in ("raw", FLOOR) else (rmse_raw - rmse) / correctable
         for model, rmse in zip(table["model"], table["rmse"], strict=True)
     ]
     table = table.iloc[sorted(range(len(table)), key=lambda i: _rank(table["model"].iloc[i]))]
@@ -127,7 +113,7 @@ def to_paper_markdown(table: pd.DataFrame) -> str:
     then being means over seeds. A note line follows with the number of ocean cell-days (``n``) and the test period
     (``test_start``, ``test_end``) when the table carries them.
     """
-    with_floor = "floor" in set(table["model"])
+    with_floor = FLOOR in set(table["model"])
     with_seeds = "n_seeds" in table and (table["n_seeds"] > 1).any()
     header = "| Model | MAPE (%) | MSE | RMSE (°C) | MAE (°C) | RMSE improvement (%) |"
     rule = "|---|---:|---:|---:|---:|---:|"
@@ -146,7 +132,7 @@ def to_paper_markdown(table: pd.DataFrame) -> str:
             spread = "-" if pd.isna(row.rmse_sd) else f"{row.rmse_sd:.3f}"
             line += f" {row.n_seeds} | {spread} |"
         lines.append(line)
-    note = _note(table.iloc[0], with_floor, with_seeds, "static_oracle" in set(table["model"]))
+    note = _note(table.iloc[0], with_floor, with_seeds, STATIC_ORACLE in set(table["model"]))
     return "\n".join([*lines, "", note] if note else lines) + "\n"
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from sstbias.catalog import BASELINES
+from sstbias.catalog import BASELINES, ORACLES
 
 
 def block_bootstrap_indices(n_days: int, block_length: int, resamples: int, seed: int) -> np.ndarray:
@@ -102,7 +102,7 @@ def score_uncertainty(
         rmse_low, rmse_high = percentile_interval(samples[name], confidence)
         improvement = 100 * (samples["raw"] - samples[name]) / samples["raw"]
         gain_low, gain_high = (np.nan, np.nan) if name == "raw" else percentile_interval(improvement, confidence)
-        tested = name not in (best, "static_oracle", "floor")
+        tested = name != best and name not in ORACLES
         statistic, p_value = diebold_mariano(losses[name], losses[best], block_length - 1) if tested else (np.nan,) * 2
         rows.append(
             {

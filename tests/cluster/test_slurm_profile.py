@@ -28,7 +28,7 @@ from workflow_runs import copy_workflow, planned_jobs, snakemake, start_snakemak
 
 pytestmark = [pytest.mark.cluster, pytest.mark.integration]
 
-TRAINING_RULES = {"train_deep", "train_lr_grid", "train_iteration_grid"}
+TRAINING_RULES = {"train_deep", "train_iteration_grid"}
 SACCT_FIELDS = ["JobID", "Comment", "Partition", "Account", "State", "Timelimit", "AllocTRES"]
 # First status poll 1 s after a submission instead of the profile's 40 s (a single-node test cluster starts jobs at
 # once); the plugin adds 10 s after each poll that finds no finished job and comes back to 1 s after one that does.

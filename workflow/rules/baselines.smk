@@ -10,7 +10,7 @@ rule train_baseline:
     benchmark:
         bench("train_baseline", "{run}")
     wildcard_constraints:
-        run=run_pattern(BASELINE_MODELS),
+        run=f"{run_pattern(SELECTED_BASELINES)}|{ablation_pattern([ABLATION_BASELINE])}",
     conda:
         "../../envs/baselines.yaml"
     threads: 2
@@ -19,14 +19,15 @@ rule train_baseline:
         runtime=30,
     params:
         model=run_model,
-        settings=lambda wildcards: config["models"][run_model(wildcards)],
+        # the ablation's climatology takes its defaults when the config has no climatology entry
+        settings=lambda wildcards: config["models"].get(run_model(wildcards), {}),
         features=lambda wildcards: (
             config["features"]
             if run_model(wildcards) in catalog.FEATURE_BASELINES
             else {}
         ),
         seed=run_seed,
-        fit_days=config["baseline_fit_days"],
+        fit_days=run_fit_days,
     script:
         "../scripts/train_baseline.py"
 
@@ -44,7 +45,7 @@ rule predict_baseline:
     benchmark:
         bench("predict_baseline", "{run}")
     wildcard_constraints:
-        run=run_pattern(BASELINE_MODELS),
+        run=f"{run_pattern(SELECTED_BASELINES)}|{ablation_pattern([ABLATION_BASELINE])}",
     conda:
         "../../envs/baselines.yaml"
     threads: 2

@@ -1,5 +1,8 @@
 # The twin's error budget (source twin only): the static oracle's prediction (scored like a model, shown beside
-# the floor in the tables) and tables/error_budget.csv/.md. docs/twin.md. Paths: budget_common.smk.
+# the floor in the tables) and tables/error_budget.csv/.md. docs/twin.md.
+
+
+include: "inputs/budget.smk"
 
 
 rule static_oracle_prediction:
@@ -9,7 +12,7 @@ rule static_oracle_prediction:
         split=PATHS["split_json"],
         diagnostics=monthly("twin_diagnostics"),
     output:
-        expand(PATHS["prediction"], run="static_oracle"),
+        expand(PATHS["prediction"], run=catalog.STATIC_ORACLE),
     log:
         log("static_oracle_prediction"),
     benchmark:

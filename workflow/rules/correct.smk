@@ -1,3 +1,6 @@
+include: "inputs/correct.smk"
+
+
 rule correct:
     """Corrected SST of new raw HYCOM forecast files with a trained deep model (the library call of `sstbias correct`)."""
     input:
@@ -11,7 +14,7 @@ rule correct:
     benchmark:
         bench("correct", "{run}_{name}")
     wildcard_constraints:
-        run=run_pattern(DEEP_MODELS),
+        run=run_pattern(SELECTED_DEEP_MODELS),
         name=r"[^/]+",
     conda:
         "../../envs/correct.yaml"

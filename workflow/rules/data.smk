@@ -1,3 +1,9 @@
+"""The daily forecast of the period: the twin's months, and the reduction of the raw forecast to days."""
+
+
+include: "inputs/data.smk"
+
+
 rule synthesize:
     """Write one month of the deterministic twin dataset in the genuine HYCOM and OISST formats."""
     output:

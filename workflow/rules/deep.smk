@@ -1,5 +1,13 @@
+include: "inputs/deep.smk"
+
+
+# The runs trained by train_deep: the deep models' seeds, their learning-rate grid points and ablation steps.
+DEEP_RUNS = f'{run_pattern(SELECTED_DEEP_MODELS)}|{grid_pattern("lr")}|{ablation_pattern(SELECTED_DEEP_MODELS)}'
+
+
 rule train_deep:
-    """Train a deep corrector (ConvGRU, 3DCNN-CBAM-ConvLSTM-AT, ConvGRU-SA); resumes from its checkpoints."""
+    """Train a deep corrector (ConvGRU, 3DCNN-CBAM-ConvLSTM-AT, ConvGRU-SA), or a learning-rate grid point of one;
+    resumes from its checkpoints."""
     input:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
@@ -14,7 +22,7 @@ rule train_deep:
     benchmark:
         bench("train_deep", "{run}")
     wildcard_constraints:
-        run=run_pattern(DEEP_MODELS),
+        run=DEEP_RUNS,
     conda:
         "../../envs/deep.yaml"
     threads: 2
@@ -25,14 +33,14 @@ rule train_deep:
         gpu=0,
     params:
         model=run_model,
-        settings=deep_settings,
+        settings=run_settings,
         preparation=forecast_preparation(),
     script:
         "../scripts/train_deep.py"
 
 
 rule predict_deep:
-    """Corrected SST of the test days from a trained deep corrector."""
+    """Corrected SST of the test days from a trained deep corrector (its best-on-validation weights)."""
     input:
         best=PATHS["deep_best"],
         description=PATHS["deep_config"],
@@ -45,7 +53,7 @@ rule predict_deep:
     benchmark:
         bench("predict_deep", "{run}")
     wildcard_constraints:
-        run=run_pattern(DEEP_MODELS),
+        run=DEEP_RUNS,
     conda:
         "../../envs/deep.yaml"
     threads: 2

@@ -1,3 +1,6 @@
+include: "inputs/download.smk"
+
+
 # Downloads (source: remote): one raw file per chunk, so a rerun fetches only what is missing. They run on the
 # machine that runs Snakemake (cluster nodes often have no internet) and within the polite connection limits.
 

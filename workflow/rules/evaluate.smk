@@ -1,3 +1,6 @@
+include: "inputs/evaluate.smk"
+
+
 rule floor_prediction:
     """The twin's best possible correction: observation minus the unpredictable error (the irreducible floor)."""
     input:
@@ -5,7 +8,7 @@ rule floor_prediction:
         split=PATHS["split_json"],
         diagnostics=monthly("twin_diagnostics"),
     output:
-        expand(PATHS["prediction"], run="floor"),
+        expand(PATHS["prediction"], run=catalog.FLOOR),
     log:
         log("floor_prediction"),
     benchmark:

@@ -1,7 +1,7 @@
 rule prediction_figures:
     """Maps of the test-period error per model (the paper's Fig. 6) and corrected-vs-observed scatter."""
     input:
-        predictions=expand(PATHS["prediction"], run=first_runs(MODELS)),
+        predictions=expand(PATHS["prediction"], run=first_runs(SELECTED_MODELS)),
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
     output:
@@ -24,7 +24,7 @@ rule prediction_figures:
         mem_mb=3000,
         runtime=10,
     params:
-        models=MODELS,
+        models=SELECTED_MODELS,
     script:
         "../scripts/prediction_figures.py"
 
@@ -58,7 +58,7 @@ rule error_series_figure:
 rule training_figure:
     """Training loss and validation RMSE of the deep models."""
     input:
-        expand(PATHS["deep_log"], run=first_runs(DEEP_MODELS)),
+        expand(PATHS["deep_log"], run=first_runs(SELECTED_DEEP_MODELS)),
     output:
         report(
             PATHS["fig_training"],
@@ -76,6 +76,6 @@ rule training_figure:
         mem_mb=1000,
         runtime=5,
     params:
-        models=DEEP_MODELS,
+        models=SELECTED_DEEP_MODELS,
     script:
         "../scripts/training_figure.py"

@@ -1,150 +1,43 @@
-rule train_lr_grid:
-    """One training of the grid model per learning rate (the paper's Table 2)."""
+# Grids of one deep model: a learning-rate point is an ordinary run (train_deep, predict_deep, evaluate); the
+# iteration grid is one training that keeps its weights at the grid's iterations, each predicted on its own.
+
+
+include: "inputs/grids.smk"
+
+
+use rule train_deep as train_iteration_grid with:
+    output:
+        best=PATHS["deep_best"],
+        log_csv=PATHS["deep_log"],
+        description=PATHS["deep_config"],
+        # Exports, not the resumable checkpoints/: Snakemake deletes a failed job's outputs, and a job stopped
+        # at its time limit must keep the state it resumes from.
+        weights=iteration_weights(),
+    log:
+        log("train_iteration_grid", "{run}"),
+    benchmark:
+        bench("train_iteration_grid", "{run}")
+    wildcard_constraints:
+        run=grid_pattern("iterations"),
+
+
+use rule predict_deep as predict_iteration_grid with:
     input:
+        unpack(checkpoint_inputs),
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
-        normalisation=PATHS["normalisation"],
-        native_forecast=native_forecast(),
-    output:
-        best=PATHS["grid_lr_best"],
-        log_csv=PATHS["grid_lr_log"],
-        description=PATHS["grid_lr_config"],
     log:
-        log("train_lr_grid", "{model}_lr_{lr}_seed_{seed}"),
+        log("predict_iteration_grid", "{run}"),
     benchmark:
-        bench("train_lr_grid", "{model}_lr_{lr}_seed_{seed}")
-    conda:
-        "../../envs/deep.yaml"
-    threads: 2
-    resources:
-        mem_mb=6000,
-        runtime=120,
-        gpu=0,
-    params:
-        model=lambda wildcards: wildcards.model,
-        settings=lambda wildcards: grid_settings(wildcards, lr=float(wildcards.lr)),
-        preparation=forecast_preparation(),
-    script:
-        "../scripts/train_deep.py"
-
-
-rule predict_lr_grid:
-    """Test-period prediction of one learning-rate grid point (its best-on-validation weights)."""
-    input:
-        best=PATHS["grid_lr_best"],
-        description=PATHS["grid_lr_config"],
-        aligned=PATHS["aligned"],
-        split=PATHS["split_json"],
-    output:
-        PATHS["grid_lr_prediction"],
-    log:
-        log("predict_lr_grid", "{model}_lr_{lr}_seed_{seed}"),
-    benchmark:
-        bench("predict_lr_grid", "{model}_lr_{lr}_seed_{seed}")
-    conda:
-        "../../envs/deep.yaml"
-    threads: 2
-    resources:
-        mem_mb=4000,
-        runtime=15,
-        gpu=0,
-    params:
-        model=lambda wildcards: wildcards.model,
-    script:
-        "../scripts/predict_deep.py"
-
-
-rule train_iteration_grid:
-    """One training of the grid model whose checkpoints at the grid's iterations are kept (Table 3)."""
-    input:
-        aligned=PATHS["aligned"],
-        split=PATHS["split_json"],
-        normalisation=PATHS["normalisation"],
-        native_forecast=native_forecast(),
-    output:
-        best=PATHS["grid_it_best"],
-        log_csv=PATHS["grid_it_log"],
-        description=PATHS["grid_it_config"],
-        checkpoints=iteration_checkpoints(),
-    log:
-        log("train_iteration_grid", "{model}_seed_{seed}"),
-    benchmark:
-        bench("train_iteration_grid", "{model}_seed_{seed}")
-    conda:
-        "../../envs/deep.yaml"
-    threads: 2
-    resources:
-        mem_mb=6000,
-        runtime=120,
-        gpu=0,
-    params:
-        model=lambda wildcards: wildcards.model,
-        preparation=forecast_preparation(),
-        settings=lambda wildcards: grid_settings(
-            wildcards,
-            iterations=max(GRID_ITERATIONS),
-            checkpoint_at=GRID_ITERATIONS,
-        ),
-    script:
-        "../scripts/train_deep.py"
-
-
-rule predict_iteration_grid:
-    """Test-period prediction from the checkpoint at one grid iteration."""
-    input:
-        weights=PATHS["grid_it_checkpoint"],
-        description=PATHS["grid_it_config"],
-        aligned=PATHS["aligned"],
-        split=PATHS["split_json"],
-    output:
-        PATHS["grid_it_prediction"],
-    log:
-        log("predict_iteration_grid", "{model}_it_{it}_seed_{seed}"),
-    benchmark:
-        bench("predict_iteration_grid", "{model}_it_{it}_seed_{seed}")
-    conda:
-        "../../envs/deep.yaml"
-    threads: 2
-    resources:
-        mem_mb=4000,
-        runtime=15,
-        gpu=0,
-    params:
-        model=lambda wildcards: wildcards.model,
-    script:
-        "../scripts/predict_checkpoint.py"
-
-
-rule evaluate_grid:
-    """Paper metrics of one grid point over test days and ocean cells."""
-    input:
-        prediction=PATHS["grid_prediction"],
-        aligned=PATHS["aligned"],
-        split=PATHS["split_json"],
-    output:
-        metrics=PATHS["grid_metrics"],
-        daily=PATHS["grid_daily_errors"],
-    log:
-        log("evaluate_grid", "{model}_{point}_seed_{seed}"),
-    benchmark:
-        bench("evaluate_grid", "{model}_{point}_seed_{seed}")
-    conda:
-        "../../envs/data.yaml"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=5,
-    params:
-        model=lambda wildcards: wildcards.model,
-        seed=lambda wildcards: int(wildcards.seed),
-    script:
-        "../scripts/evaluate.py"
+        bench("predict_iteration_grid", "{run}")
+    wildcard_constraints:
+        run=grid_pattern("it"),
 
 
 rule grid_summary:
     """The paper's Table 2 / Fig. 7 (grid lr) or Table 3 / Fig. 8 (grid iterations)."""
     input:
-        grid_metric_files,
+        grid_metrics,
     output:
         csv=PATHS["grid_table_csv"],
         md=report(
@@ -167,7 +60,7 @@ rule grid_summary:
         runtime=5,
     params:
         model=lambda wildcards: wildcards.model,
-        values=lambda wildcards: grid_values(wildcards.grid),
+        values=grid_values,
         seeds=SEEDS,
     script:
         "../scripts/grid_summary.py"

@@ -1,3 +1,6 @@
+include: "inputs/regrid.smk"
+
+
 rule regrid:
     """Bilinear interpolation of a daily product onto the analysis grid."""
     input:

@@ -1,4 +1,4 @@
-"""Snakemake adapter: rules evaluate and evaluate_grid -> sstbias.stages.evaluate.evaluate."""
+"""Snakemake adapter: rule evaluate (every run, grid points included) -> sstbias.stages.evaluate.evaluate."""
 
 from sstbias.logs import job_logging
 from sstbias.stages import evaluate
@@ -6,11 +6,11 @@ from sstbias.stages import evaluate
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
     evaluate.evaluate(
-        sm.params.model,
-        sm.params.seed,
-        sm.input.prediction,
-        sm.input.aligned,
-        sm.input.split,
-        sm.output.metrics,
-        sm.output.daily,
+        model=sm.params.model,
+        seed=sm.params.seed,
+        prediction=sm.input.prediction,
+        aligned=sm.input.aligned,
+        split_path=sm.input.split,
+        out=sm.output.metrics,
+        daily_out=sm.output.daily,
     )

@@ -6,12 +6,12 @@ from sstbias.stages import grids
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
     grids.grid_summary(
-        sm.params.model,
-        sm.wildcards.grid,
-        sm.params.values,
-        len(sm.params.seeds),
-        list(sm.input),
-        sm.output.csv,
-        sm.output.md,
-        sm.output.png,
+        model=sm.params.model,
+        key=sm.wildcards.grid,
+        values=sm.params.values,
+        n_seeds=len(sm.params.seeds),
+        metric_files=list(sm.input),
+        csv=sm.output.csv,
+        md=sm.output.md,
+        png=sm.output.png,
     )

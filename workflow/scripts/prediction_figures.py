@@ -6,10 +6,10 @@ from sstbias.stages import figures
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
     figures.prediction_figures(
-        sm.params.models,
-        list(sm.input.predictions),
-        sm.input.aligned,
-        sm.input.split,
-        sm.output.maps,
-        sm.output.scatter,
+        models=sm.params.models,
+        predictions=list(sm.input.predictions),
+        aligned=sm.input.aligned,
+        split_path=sm.input.split,
+        maps_png=sm.output.maps,
+        scatter_png=sm.output.scatter,
     )

@@ -6,13 +6,13 @@ from sstbias.stages import baselines
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
     baselines.train_baseline(
-        sm.params.model,
-        sm.params.settings,
-        sm.params.features,
-        sm.params.seed,
-        sm.threads,
-        sm.input.aligned,
-        sm.input.split,
-        sm.output[0],
-        sm.params.fit_days,
+        model=sm.params.model,
+        settings=sm.params.settings,
+        features=sm.params.features,
+        seed=sm.params.seed,
+        n_jobs=sm.threads,
+        aligned=sm.input.aligned,
+        split_path=sm.input.split,
+        out=sm.output[0],
+        fit_days=sm.params.fit_days,
     )

@@ -1,4 +1,4 @@
-"""Snakemake adapter: rule train_deep -> sstbias.stages.deep.train_deep."""
+"""Snakemake adapter: rules train_deep and train_iteration_grid -> sstbias.stages.deep.train_deep."""
 
 from pathlib import Path
 
@@ -7,15 +7,14 @@ from sstbias.stages import deep
 
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
-    out_dir = Path(sm.output.best).parent
     deep.train_deep(
-        sm.params.model,
-        sm.params.settings,
-        sm.input.aligned,
-        sm.input.split,
-        sm.input.normalisation,
-        out_dir,
-        sm.threads,
-        sm.params.preparation,
-        sm.input.native_forecast,
+        model=sm.params.model,
+        settings=sm.params.settings,
+        aligned=sm.input.aligned,
+        split_path=sm.input.split,
+        normalisation=sm.input.normalisation,
+        out_dir=Path(sm.output.best).parent,
+        threads=sm.threads,
+        preparation=sm.params.preparation,
+        native_forecast=sm.input.native_forecast,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from abc import ABC, abstractmethod
 from typing import ClassVar
@@ -15,13 +16,20 @@ from sstbias.errors import ConfigError, InputDataError
 from sstbias.features import resolve_features
 from sstbias.netcdf import SST_ATTRS, atomic_write
 
+
+@dataclasses.dataclass
+class NoSettings:
+    """The settings of a model that has none (config ``models.<name>: {}``)."""
+
+
 PREDICTION_ATTRS = {**SST_ATTRS, "long_name": "bias-corrected sea surface temperature"}
 
 
 class Corrector(ABC):
     """A bias corrector of the daily forecast.
 
-    ``settings`` is the config section ``models.<name>``: keys outside :attr:`defaults` and values outside
+    ``settings`` is the config section ``models.<name>``: keys outside :attr:`settings_class` (the dataclass that
+    owns the model's settings and their defaults; missing keys take them) and values outside
     :attr:`choices` are a ConfigError naming ``models.<name>.<key>``. ``features`` is the config's ``features``
     section (used, and checked, only when :attr:`uses_features`). ``seed`` and ``n_jobs`` control randomness and
     threads.
@@ -32,17 +40,16 @@ class Corrector(ABC):
     """
 
     name: ClassVar[str]
-    defaults: ClassVar[dict] = {}
+    settings_class: ClassVar[type] = NoSettings
     choices: ClassVar[dict[str, tuple]] = {}
     uses_features: ClassVar[bool] = False  # whether the config's ``features`` section shapes this model
 
     def __init__(self, settings: dict, features: dict, seed: int = 0, n_jobs: int = 1) -> None:
-        unknown = sorted(set(settings) - set(self.defaults))
+        defaults = dataclasses.asdict(self.settings_class())
+        unknown = sorted(set(settings) - set(defaults))
         if unknown:
-            raise ConfigError(
-                f"models.{self.name}.{unknown[0]}: unknown setting (known: {sorted(self.defaults) or 'none'})"
-            )
-        self.settings = {**self.defaults, **settings}
+            raise ConfigError(f"models.{self.name}.{unknown[0]}: unknown setting (known: {sorted(defaults) or 'none'})")
+        self.settings = {**defaults, **settings}
         for key, allowed in self.choices.items():
             if self.settings[key] not in allowed:
                 raise ConfigError(f"models.{self.name}.{key}: {self.settings[key]!r} is not one of {list(allowed)}")

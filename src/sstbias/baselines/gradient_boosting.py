@@ -6,22 +6,28 @@ the number of threads.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lightgbm import LGBMRegressor
 
-from sstbias.baselines.tabular import TABULAR_DEFAULTS, TabularCorrector
+from sstbias.baselines.tabular import TabularCorrector, TabularSettings
+
+
+@dataclass
+class LightGBMSettings(TabularSettings):
+    """Config ``models.lightgbm``."""
+
+    n_estimators: int = 300  # boosting rounds
+    learning_rate: float = 0.05
+    num_leaves: int = 63
+    max_train_samples: int = 400_000  # seeded subsample of the training rows
 
 
 class LightGBM(TabularCorrector):
     """LightGBM on per-cell samples."""
 
     name = "lightgbm"
-    defaults = {
-        "n_estimators": 300,
-        "learning_rate": 0.05,
-        "num_leaves": 63,
-        "max_train_samples": 400_000,
-        **TABULAR_DEFAULTS,
-    }
+    settings_class = LightGBMSettings
 
     def _estimator(self) -> LGBMRegressor:
         return LGBMRegressor(

@@ -14,6 +14,8 @@ an unseen month is a ConfigError rather than a silent fallback.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -25,11 +27,20 @@ from sstbias.errors import ConfigError
 METHODS = {"eqm": xsdba.EmpiricalQuantileMapping, "qdm": xsdba.QuantileDeltaMapping}
 
 
+@dataclass
+class QuantileMappingSettings:
+    """Config ``models.quantile_mapping``."""
+
+    kind: str = "eqm"  # empirical quantile mapping (eqm) or quantile delta mapping (qdm)
+    nquantiles: int = 50
+    group: str = "time"  # xsdba grouping: time or time.month
+
+
 class QuantileMapping(Corrector):
     """xsdba EQM or QDM per ocean cell."""
 
     name = "quantile_mapping"
-    defaults = {"kind": "eqm", "nquantiles": 50, "group": "time"}
+    settings_class = QuantileMappingSettings
     choices = {"kind": tuple(METHODS), "group": ("time", "time.month")}
 
     def _fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:

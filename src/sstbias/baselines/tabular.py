@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,12 @@ from sstbias.features import build_features, feature_names
 
 log = logging.getLogger("sstbias.baselines")
 
-TABULAR_DEFAULTS = {"target": "residual"}  # plus each model's ``max_train_samples`` and hyper-parameters
+
+@dataclass
+class TabularSettings:
+    """What every tabular model's settings hold, besides its hyper-parameters."""
+
+    target: str = "residual"  # learn obs - forecast (residual) or the observation
 
 
 class TabularCorrector(Corrector):

@@ -8,7 +8,6 @@ uses the per-cell climatology (``residual_over: climatology`` or the ``climatolo
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import logging
@@ -23,7 +22,6 @@ from torch import nn
 
 import sstbias
 from sstbias.baselines.climatology import Climatology
-from sstbias.deep.channels import check_channels
 from sstbias.deep.checkpoints import CorruptCheckpoint, load_checkpoint
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.device import select_device
@@ -35,64 +33,19 @@ from sstbias.deep.model_dir import (
     save_climatology,
     write_description,
 )
-from sstbias.deep.schedule import LR_SCHEDULES
-from sstbias.deep.trainer import Trainer, TrainingPlan, predict_windows, seed_everything
-from sstbias.errors import ConfigError, InputDataError, ModelDirectoryError
+from sstbias.deep.settings import DeepSettings, deep_settings
+from sstbias.deep.trainer import Trainer, predict_windows, seed_everything
+from sstbias.errors import InputDataError, ModelDirectoryError
 from sstbias.forecast import ForecastPreparation
-from sstbias.models.registry import MODELS, architecture_keys, build_model
+from sstbias.neural.registry import build_network
 from sstbias.normalise import Normaliser
 
 log = logging.getLogger("sstbias.deep")
 
-# Input and target settings of every deep model and their defaults (docs/deep_models.md, "Inputs and target").
-DATA_KEYS = {
-    "sequence_length": 5,
-    "static_channels": ["ocean_mask", "lat", "lon"],
-    "daily_channels": ["doy_sin", "doy_cos"],
-    "target": "residual",
-    "residual_over": "forecast",
-    "land": "zero",
-}
-RUN_KEYS = {"device": "auto"}
-PLAN_KEYS = set(TrainingPlan.__dataclass_fields__)
-
-
-def resolve_settings(name: str, settings: dict) -> dict:
-    """``settings`` with defaults filled; ConfigError naming ``models.<name>.<key>`` for an unknown key."""
-    if name not in MODELS:
-        raise ConfigError(f"models.{name}: unknown deep model; known: {sorted(MODELS)}")
-    known = architecture_keys(name) | PLAN_KEYS | set(DATA_KEYS) | set(RUN_KEYS)
-    unknown = sorted(set(settings) - known)
-    if unknown:
-        raise ConfigError(f"models.{name}.{unknown[0]}: unknown setting (known: {sorted(known)})")
-    resolved = {**DATA_KEYS, **RUN_KEYS, **settings}
-    check_channels(name, resolved["static_channels"], resolved["daily_channels"])
-    check_recipe(name, resolved)
-    return resolved
-
-
-def check_recipe(name: str, settings: dict) -> None:
-    """ConfigError naming ``models.<name>.<key>`` for a bad learning-rate schedule or gradient clipping."""
-    schedule = settings.get("lr_schedule", "constant")
-    if schedule not in LR_SCHEDULES:
-        raise ConfigError(f"models.{name}.lr_schedule: must be one of {LR_SCHEDULES}, got {schedule!r}")
-    warmup = settings.get("warmup_iterations", 0)
-    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
-        raise ConfigError(f"models.{name}.warmup_iterations: must be an integer >= 0, got {warmup!r}")
-    clip = settings.get("grad_clip", 0.0)
-    if isinstance(clip, bool) or not isinstance(clip, int | float) or clip < 0:
-        raise ConfigError(f"models.{name}.grad_clip: must be a number >= 0 (0: no clipping), got {clip!r}")
-
-
-def uses_climatology(settings: dict) -> bool:
-    """Whether the model reads the per-cell climatology (as its target's base or as an input channel)."""
-    over = settings["target"] == "residual" and settings["residual_over"] == "climatology"
-    return over or "climatology" in settings["daily_channels"]
-
 
 # Settings left out of the run fingerprint, and why: changing one of them resumes the same run. Every other setting
-# (the training plan's fields, the data keys, the network's architecture keys) is fingerprinted, so a change of any
-# of them discards the old checkpoints (tests/test_trainer.py enumerates the fields).
+# (every field of the model's settings dataclass) is fingerprinted, so a change of any of them discards the old
+# checkpoints (tests/test_trainer.py enumerates the fields).
 FINGERPRINT_EXEMPT = {
     "iterations": "the run's length: a raised count continues the run, a lowered one resumes from the newest "
     "checkpoint at or below it (Trainer._resumable_state)",
@@ -102,38 +55,20 @@ FINGERPRINT_EXEMPT = {
 }
 
 
-def run_fingerprint(settings: dict, split: dict[str, pd.DatetimeIndex], normaliser: Normaliser) -> str:
-    """sha256 of everything that makes a training run differ: the resolved settings (training-plan defaults
-    filled) except :data:`FINGERPRINT_EXEMPT`, the training and validation days, the normaliser, the version.
+def run_fingerprint(settings: DeepSettings, split: dict[str, pd.DatetimeIndex], normaliser: Normaliser) -> str:
+    """sha256 of everything that makes a training run differ: the settings (defaults filled) except
+    :data:`FINGERPRINT_EXEMPT`, the training and validation days, the normaliser, the version.
 
     With ``lr_schedule: cosine`` the length shapes every step's learning rate, so ``iterations`` is fingerprinted.
     """
-    resolved = dataclasses.asdict(TrainingPlan()) | settings
-    exempt = set(FINGERPRINT_EXEMPT) - ({"iterations"} if resolved.get("lr_schedule") == "cosine" else set())
+    exempt = set(FINGERPRINT_EXEMPT) - ({"iterations"} if settings.lr_schedule == "cosine" else set())
     identity = {
-        "settings": {k: v for k, v in sorted(resolved.items()) if k not in exempt},
+        "settings": {k: v for k, v in sorted(settings.to_dict().items()) if k not in exempt},
         "days": {name: [str(d.date()) for d in days] for name, days in split.items() if name != "test"},
         "normaliser": normaliser.stats,
         "version": sstbias.__version__,
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _samples(
-    data: xr.Dataset, normaliser: Normaliser, settings: dict, climatology: Climatology | None, name: str
-) -> SequenceSamples:
-    return SequenceSamples(
-        data,
-        normaliser,
-        settings["sequence_length"],
-        settings["static_channels"],
-        settings["target"],
-        daily_channels=settings["daily_channels"],
-        residual_over=settings["residual_over"],
-        land=settings["land"],
-        climatology=climatology,
-        model=name,
-    )
 
 
 def zero_head(model: nn.Module) -> None:
@@ -144,7 +79,7 @@ def zero_head(model: nn.Module) -> None:
 
 def train_deep_model(
     name: str,
-    settings: dict,
+    settings: DeepSettings | dict,
     data: xr.Dataset,
     split: dict[str, pd.DatetimeIndex],
     normaliser: Normaliser,
@@ -154,24 +89,26 @@ def train_deep_model(
 ) -> list[dict]:
     """Train network ``name`` on ``split['train']``, selecting on ``split['validation']``; writes ``out_dir``.
 
-    ``data`` is the aligned dataset; test days are never read. ``preparation`` (how raw forecast files became
-    ``data``'s forecast) is recorded in the folder so the model can correct new files. Returns the log rows.
+    ``settings`` is the model's settings object, or a mapping of config values (``models.<name>`` and ``seed``)
+    whose missing keys take the defaults. ``data`` is the aligned dataset; test days are never read.
+    ``preparation`` (how raw forecast files became ``data``'s forecast) is recorded in the folder so the model
+    can correct new files. Returns the log rows.
     """
-    settings = resolve_settings(name, settings)
+    if not isinstance(settings, DeepSettings):
+        settings = deep_settings(name, settings)
     torch.set_num_threads(threads)
-    device = select_device(settings["device"], f"models.{name}.device")
+    device = select_device(settings.device, f"models.{name}.device")
     train_days = split["train"]
     seen = data.sel(time=data.indexes["time"][data.indexes["time"] <= split["validation"].union(train_days).max()])
     climatology = None
     out = Path(out_dir)
-    if uses_climatology(settings):
+    if settings.uses_climatology:
         climatology = Climatology({}, {})  # the baseline's own defaults, fitted on the network's training days
         climatology.fit(seen, train_days)
-    samples = _samples(seen, normaliser, settings, climatology, name)
-    plan = TrainingPlan(**{key: settings[key] for key in PLAN_KEYS if key in settings})
-    seed_everything(plan.seed)  # before the weights are initialised: the seed decides them too
-    model = build_model(name, samples.in_channels, settings)
-    if settings["target"] == "residual" and settings["residual_over"] == "climatology":
+    samples = SequenceSamples(seen, normaliser, settings, climatology)
+    seed_everything(settings.seed)  # before the weights are initialised: the seed decides them too
+    model = build_network(name, samples.in_channels, settings)
+    if settings.residual_over_climatology:
         zero_head(model)  # training starts from the climatological correction
     if climatology is None:  # a climatology left by an earlier run with other settings would mislead a reader
         (out / CLIMATOLOGY_NAME).unlink(missing_ok=True)
@@ -189,7 +126,7 @@ def train_deep_model(
         len(train_days),
         len(val_windows),
     )
-    trainer = Trainer(model, samples, plan, out, device, fingerprint=run_fingerprint(settings, split, normaliser))
+    trainer = Trainer(model, samples, settings, out, device, fingerprint=run_fingerprint(settings, split, normaliser))
     return trainer.fit(samples.positions(train_days, strict=False), val_windows, val_observed)
 
 
@@ -205,7 +142,7 @@ def load_network(trained: TrainedModel, device: torch.device, weights: str | os.
         state = load_checkpoint(path)["model"]  # checked: the weights are under "model"
     except CorruptCheckpoint as err:
         raise ModelDirectoryError(str(err)) from err
-    model = build_model(trained.name, trained.description["in_channels"], trained.settings)
+    model = build_network(trained.name, trained.description["in_channels"], trained.settings)
     expected = model.state_dict()
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
@@ -232,7 +169,7 @@ def predict_days(
         grid = np.asarray(trained.description[axis])
         if inputs.sizes[axis] != grid.size or not np.allclose(inputs[axis].values, grid, rtol=0, atol=1e-6):
             raise InputDataError(f"forecast {axis}: not the analysis grid of the model in {trained.folder}")
-    samples = _samples(inputs, trained.normaliser, trained.settings, trained.climatology(), trained.name)
+    samples = SequenceSamples(inputs, trained.normaliser, trained.settings, trained.climatology())
     windows = samples.positions(pd.DatetimeIndex(days), strict=True)
     values = predict_windows(model, samples, windows, device)
     template = inputs["forecast"].sel(time=pd.DatetimeIndex(days))
@@ -253,5 +190,5 @@ def predict_deep_model(
     ``weights`` selects a checkpoint of the run (e.g. ``checkpoints/iter_000400.pt``) instead of ``best.pt``.
     """
     trained = read_model_dir(out_dir)
-    device = select_device(trained.settings["device"], f"{trained.folder / 'model_config.json'}: settings.device")
+    device = select_device(trained.settings.device, f"{trained.folder / 'model_config.json'}: settings.device")
     return predict_days(load_network(trained, device, weights), trained, data, days, device)

@@ -11,7 +11,7 @@ Daily channels (``daily_channels``), one value or field per day of the window:
 - ``climatology``: the per-cell climatological correction of the day (the climatology baseline's mean
   observation - forecast, fitted on the network's training days), in normalised units (degC / scale).
 
-Unknown names are a ConfigError naming ``models.<model>.<key>``.
+The names allowed are those of :mod:`sstbias.deep.settings`, which checks them.
 """
 
 from __future__ import annotations
@@ -21,24 +21,8 @@ import pandas as pd
 import torch
 import xarray as xr
 
-from sstbias.errors import ConfigError
-
-STATIC_CHANNELS = ("ocean_mask", "lat", "lon")
-DAILY_CHANNELS = ("doy_sin", "doy_cos", "climatology")
 CALENDAR_CHANNELS = ("doy_sin", "doy_cos")
 DAYS_PER_YEAR = 365.25
-
-
-def check_channels(model: str, static: list[str], daily: list[str]) -> None:
-    """ConfigError naming ``models.<model>.static_channels`` or ``.daily_channels`` for an unknown or repeated name."""
-    for key, names, known in (("static_channels", static, STATIC_CHANNELS), ("daily_channels", daily, DAILY_CHANNELS)):
-        if isinstance(names, str) or not isinstance(names, list | tuple):
-            raise ConfigError(f"models.{model}.{key}: a list of channel names is expected, got {names!r}")
-        unknown = [name for name in names if name not in known]
-        if unknown:
-            raise ConfigError(f"models.{model}.{key}: unknown channel {unknown[0]!r}; known {list(known)}")
-        if len(set(names)) != len(names):
-            raise ConfigError(f"models.{model}.{key}: a channel is listed twice in {list(names)}")
 
 
 def static_layers(data: xr.Dataset, names: list[str]) -> torch.Tensor:

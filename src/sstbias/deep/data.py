@@ -23,15 +23,12 @@ import torch
 import xarray as xr
 
 from sstbias.baselines.climatology import Climatology
-from sstbias.deep.channels import calendar_values, check_channels, static_layers
+from sstbias.deep.channels import calendar_values, static_layers
+from sstbias.deep.settings import DeepSettings
 from sstbias.errors import ConfigError, InputDataError
 from sstbias.normalise import Normaliser
 
 log = logging.getLogger("sstbias.deep")
-
-TARGETS = ("observation", "residual")
-RESIDUAL_BASES = ("forecast", "climatology")
-LAND_HANDLING = ("zero", "masked")
 
 
 def fill_land(values: np.ndarray, ocean: np.ndarray, land: str) -> np.ndarray:
@@ -53,23 +50,12 @@ class SequenceSamples:
         self,
         data: xr.Dataset,
         normaliser: Normaliser,
-        sequence_length: int,
-        static_channels,
-        target: str,
-        daily_channels=(),
-        residual_over: str = "forecast",
-        land: str = "zero",
+        settings: DeepSettings,
         climatology: Climatology | None = None,
-        model: str = "deep",
     ):
-        for key, value, allowed in (
-            ("target", target, TARGETS),
-            ("residual_over", residual_over, RESIDUAL_BASES),
-            ("land", land, LAND_HANDLING),
-        ):
-            if value not in allowed:
-                raise ConfigError(f"models.{model}.{key}: must be one of {allowed}, got {value!r}")
-        check_channels(model, list(static_channels), list(daily_channels))
+        """``settings`` (checked by :func:`sstbias.deep.settings.deep_settings`) give the window length, the
+        channels, the target and its base, and the land handling."""
+        sequence_length, target, land = settings.sequence_length, settings.target, settings.land
         self.days = pd.DatetimeIndex(data["time"].values)
         if not 1 <= sequence_length <= len(self.days):
             raise ConfigError(
@@ -88,13 +74,12 @@ class SequenceSamples:
         if "observation" in data:
             observed = normaliser.transform(data["observation"].values.astype("float64"), "observation")
             self.observation = torch.from_numpy(np.nan_to_num(observed, nan=0.0).astype("float32"))
-        self.static = static_layers(data, list(static_channels))  # (S, H, W)
-        needs_climatology = (target == "residual" and residual_over == "climatology") or "climatology" in daily_channels
-        if needs_climatology and climatology is None:
+        self.static = static_layers(data, list(settings.static_channels))  # (S, H, W)
+        if settings.uses_climatology and climatology is None:
             raise ValueError("residual_over: climatology and the climatology channel need a fitted climatology")
-        correction = climatology.correction(self.days) if needs_climatology else None  # (T, H, W) degC
-        self.base = self._base(forecast_degc, correction, target, residual_over)  # (T, H, W) or None
-        self.daily = self._daily(list(daily_channels), correction, forecast.shape)  # (T, D, H, W)
+        correction = climatology.correction(self.days) if settings.uses_climatology else None  # (T, H, W) degC
+        self.base = self._base(forecast_degc, correction, target, settings.residual_over)  # (T, H, W) or None
+        self.daily = self._daily(list(settings.daily_channels), correction, forecast.shape)  # (T, D, H, W)
 
     def _base(self, forecast_degc: np.ndarray, correction, target: str, residual_over: str) -> torch.Tensor | None:
         """The normalised field the network's output is added to, per day (None: the output is the observation)."""

@@ -31,7 +31,9 @@ import pandas as pd
 import xarray as xr
 
 import sstbias
-from sstbias.errors import ModelDirectoryError
+from sstbias import catalog
+from sstbias.deep.settings import DeepSettings, deep_settings
+from sstbias.errors import ConfigError, ModelDirectoryError
 from sstbias.forecast import ForecastPreparation
 from sstbias.netcdf import atomic_write
 from sstbias.normalise import Normaliser
@@ -82,7 +84,7 @@ def mask_from_rows(rows: list[str]) -> np.ndarray:
 
 def describe(
     name: str,
-    settings: dict,
+    settings: DeepSettings,
     in_channels: int,
     normaliser: Normaliser,
     split: dict[str, pd.DatetimeIndex],
@@ -94,9 +96,9 @@ def describe(
     description = {
         "format_version": FORMAT_VERSION,
         "model": name,
-        "settings": settings,
+        "settings": settings.to_dict(),
         "in_channels": in_channels,
-        "input_window_days": settings["sequence_length"],
+        "input_window_days": settings.sequence_length,
         "normaliser": normaliser.__dict__,
         "train_days": _first_last(split["train"]),
         "validation_days": _first_last(split["validation"]),
@@ -134,13 +136,13 @@ class TrainedModel:
 
     @property
     def name(self) -> str:
-        """Network name (a key of :data:`sstbias.models.MODELS`)."""
+        """Network name (a key of :data:`sstbias.catalog.DEEP_MODELS`)."""
         return self.description["model"]
 
     @property
-    def settings(self) -> dict:
-        """The model's resolved settings."""
-        return self.description["settings"]
+    def settings(self) -> DeepSettings:
+        """The model's settings, as recorded."""
+        return deep_settings(self.name, self.description["settings"])
 
     @property
     def window(self) -> int:
@@ -251,13 +253,15 @@ def _check_format(path: Path, description: dict) -> None:
 
 
 def _check_content(path: Path, description: dict) -> None:
-    from sstbias.models.registry import MODELS  # torch: imported only once the folder looks right
-
-    if description["model"] not in MODELS:
+    if description["model"] not in catalog.DEEP_MODELS:
         raise ModelDirectoryError(
-            f"{path}: model {description['model']!r} is unknown to this sstbias (known: {sorted(MODELS)})"
+            f"{path}: model {description['model']!r} is unknown to this sstbias (known: {list(catalog.DEEP_MODELS)})"
         )
     _check_entry_types(path, description)
+    try:
+        deep_settings(description["model"], description["settings"])
+    except (ConfigError, TypeError) as err:
+        raise ModelDirectoryError(f"{path}: settings do not describe a {description['model']} model ({err})") from err
     rows = description["ocean_mask"]
     shape = (len(description["lat"]), len(description["lon"]))
     if len(rows) != shape[0] or any(len(row) != shape[1] or set(row) - {"0", "1"} for row in rows):

@@ -10,9 +10,7 @@ import math
 LR_SCHEDULES = ("constant", "cosine")
 
 
-def learning_rate(
-    iteration: int, lr: float, iterations: int, warmup_iterations: int = 0, schedule: str = "constant"
-) -> float:
+def learning_rate(iteration: int, lr: float, iterations: int, warmup_iterations: int, schedule: str) -> float:
     """Learning rate of ``iteration`` (1-based) of a run of ``iterations``.
 
     Warm-up: ``lr * iteration / warmup_iterations`` for the first ``warmup_iterations`` iterations. Then ``lr``

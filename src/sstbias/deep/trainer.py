@@ -18,7 +18,6 @@ import csv
 import logging
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +29,7 @@ from sstbias.deep.checkpoints import load_checkpoint, newest_valid_checkpoint, s
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.loss import masked_mse
 from sstbias.deep.schedule import learning_rate
+from sstbias.deep.settings import DeepSettings
 from sstbias.deep.stopping import StopRequests, TrainingInterrupted
 from sstbias.netcdf import atomic_write
 
@@ -37,22 +37,6 @@ log = logging.getLogger("sstbias.deep")
 
 LOG_COLUMNS = ["iteration", "train_loss", "val_rmse", "lr", "seconds"]
 EVAL_BATCH = 8
-
-
-@dataclass
-class TrainingPlan:
-    """Optimisation settings (config ``models.<name>``)."""
-
-    lr: float = 0.001
-    batch_size: int = 4
-    iterations: int = 1000
-    eval_every: int = 50
-    checkpoint_every: int = 200
-    checkpoint_at: list[int] = field(default_factory=list)
-    seed: int = 0
-    warmup_iterations: int = 0  # linear learning-rate warm-up (0: none)
-    lr_schedule: str = "constant"  # after the warm-up: constant or cosine decay to 0 at ``iterations``
-    grad_clip: float = 0.0  # maximum global gradient norm (0: no clipping)
 
 
 def _iteration_of(path: Path) -> int:
@@ -100,7 +84,7 @@ class Trainer:
         self,
         model: nn.Module,
         samples: SequenceSamples,
-        plan: TrainingPlan,
+        plan: DeepSettings,  # the training schedule: lr, batch_size, iterations, eval and checkpoint steps, seed
         out_dir: Path,
         device: torch.device,
         fingerprint: str = "",

@@ -20,6 +20,7 @@ log = logging.getLogger("sstbias.stages")
 
 
 def train_baseline(
+    *,
     model: str,
     settings: dict,
     features: dict,
@@ -28,7 +29,7 @@ def train_baseline(
     aligned: PathLike,
     split_path: PathLike,
     out: PathLike,
-    fit_days: str = "train_and_validation",
+    fit_days: str,
 ) -> None:
     """Fit baseline ``model`` on the ``fit_days`` and save it (``seed`` None: a deterministic model).
 

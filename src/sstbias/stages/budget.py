@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sstbias.catalog import STATIC_ORACLE
 from sstbias.stages.common import PathLike
 from sstbias.stages.evaluate import test_data_and_unpredictable
 from sstbias.stages.predictions import write_prediction
@@ -22,7 +23,7 @@ def static_oracle_prediction(aligned: PathLike, split_path: PathLike, diagnostic
     ocean = data["ocean_mask"].values == 1
     predicted = np.full(data["forecast"].shape, np.nan)
     predicted[:, ocean] = static_oracle(data["forecast"].values[:, ocean], data["observation"].values[:, ocean])
-    write_prediction(data["forecast"].copy(data=predicted), out, "static_oracle")
+    write_prediction(data["forecast"].copy(data=predicted), out, STATIC_ORACLE)
 
 
 def error_budget_tables(

@@ -6,9 +6,10 @@ import os
 
 import xarray as xr
 
+from sstbias.netcdf import FIELD, PREDICTION
+
 PathLike = str | os.PathLike
-FIELD = "sst"
-PREDICTION = "sst_corrected"
+__all__ = ["FIELD", "PREDICTION", "PathLike", "open_field"]
 
 
 def open_field(path: PathLike, name: str = FIELD) -> xr.DataArray:

@@ -20,8 +20,9 @@ log = logging.getLogger("sstbias.stages")
 
 
 def train_deep(
+    *,
     model: str,
-    settings: dict,
+    settings: dict,  # config models.<model> and the run's seed and overrides (sstbias.deep.settings)
     aligned: PathLike,
     split_path: PathLike,
     normalisation: PathLike,
@@ -39,7 +40,14 @@ def train_deep(
     data = xr.load_dataset(aligned)
     recorded = ForecastPreparation.from_workflow(preparation, open_field(native_forecast))
     history = train_deep_model(
-        model, settings, data, load_split(split_path), Normaliser.load(normalisation), out_dir, threads, recorded
+        model,
+        settings,
+        data,
+        load_split(split_path),
+        Normaliser.load(normalisation),
+        out_dir,
+        threads=threads,
+        preparation=recorded,
     )
     if history:
         best = min(row["val_rmse"] for row in history)
@@ -47,6 +55,7 @@ def train_deep(
 
 
 def predict_deep(
+    *,
     model: str,
     out_dir: PathLike,
     aligned: PathLike,

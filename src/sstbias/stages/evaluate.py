@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 import xarray as xr
 
+from sstbias.catalog import FLOOR
 from sstbias.errors import InputDataError
 from sstbias.metrics import compute_metrics, daily_error_sums
 from sstbias.netcdf import atomic_write
@@ -54,10 +55,11 @@ def floor_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Seque
     """Write the twin's best possible correction of the test days: observation - unpredictable error."""
     data, unpredictable = test_data_and_unpredictable(aligned, split_path, diagnostics)
     best = data["observation"] - unpredictable.values
-    write_prediction(best.where(data["ocean_mask"] == 1), out, "floor")
+    write_prediction(best.where(data["ocean_mask"] == 1), out, FLOOR)
 
 
 def evaluate(
+    *,
     model: str,
     seed: int | None,
     prediction: PathLike,

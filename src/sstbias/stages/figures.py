@@ -17,6 +17,7 @@ def _test_data(aligned: PathLike, split_path: PathLike) -> xr.Dataset:
 
 
 def prediction_figures(
+    *,
     models: Sequence[str],
     predictions: Sequence[PathLike],
     aligned: PathLike,

@@ -11,6 +11,7 @@ from sstbias.tables import GRID_LABELS, grid_markdown, grid_table, write_table
 
 
 def grid_summary(
+    *,
     model: str,
     key: str,
     values: Sequence,

@@ -11,26 +11,21 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from sstbias.models.blocks.self_attention import SelfAttention2d
-from sstbias.models.cells.convgru import ConvGRUCell
-from sstbias.models.networks.front import Front3d
+from sstbias.deep.settings import ConvGRUSASettings
+from sstbias.neural.blocks.self_attention import SelfAttention2d
+from sstbias.neural.cells.convgru import ConvGRUCell
+from sstbias.neural.cells.stack import run_stacked
+from sstbias.neural.networks.front import Front3d
 
 
 class ConvGRUSANet(nn.Module):
     """(B, T, C_in, H, W) -> (B, 1, H, W)."""
 
-    def __init__(
-        self,
-        in_channels: int,
-        hidden_channels: int = 32,
-        num_layers: int = 1,
-        kernel_size: int = 3,
-        attention_channels: int = 8,
-        front_channels: int = 16,
-        attention_impl: str = "sdpa",
-        attention_pool: int = 1,
-    ) -> None:
+    def __init__(self, in_channels: int, settings: ConvGRUSASettings) -> None:
         super().__init__()
+        hidden_channels, num_layers, kernel_size = settings.hidden_channels, settings.num_layers, settings.kernel_size
+        front_channels, attention_channels = settings.front_channels, settings.attention_channels
+        attention_impl, attention_pool = settings.attention_impl, settings.attention_pool
         self.front = Front3d(in_channels, front_channels)
         widths = [front_channels] + [hidden_channels] * num_layers
         self.input_attention = nn.ModuleList(
@@ -45,12 +40,8 @@ class ConvGRUSANet(nn.Module):
 
     def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
         """``ocean`` (H, W) bool: the cells of the BatchNorm statistics and the attention keys (None: every cell)."""
-        sequence = self.front(x, ocean).unbind(dim=1)
-        for cell, attend_x, attend_h in zip(self.cells, self.input_attention, self.hidden_attention, strict=True):
-            hidden = cell.init_hidden(sequence[0])
-            outputs = []
-            for step in sequence:
-                hidden = cell(attend_x(step, ocean), attend_h(hidden, ocean))
-                outputs.append(hidden)
-            sequence = outputs
-        return self.head(sequence[-1])
+
+        def attended_step(layer: int, cell: nn.Module, step: torch.Tensor, hidden: torch.Tensor) -> torch.Tensor:
+            return cell(self.input_attention[layer](step, ocean), self.hidden_attention[layer](hidden, ocean))
+
+        return self.head(run_stacked(self.cells, self.front(x, ocean).unbind(dim=1), attended_step)[-1])

@@ -20,6 +20,11 @@ class ConvLSTMCell(nn.Module):
         zeros = x.new_zeros(batch, self.hidden_channels, height, width)
         return zeros, zeros.clone()
 
+    @staticmethod
+    def output(state: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        """What the next layer receives from a state (h, c): h."""
+        return state[0]
+
     def forward(self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
         """The next (h, c)."""
         h, c = state

@@ -25,6 +25,11 @@ class ConvGRUCell(nn.Module):
         batch, _, height, width = x.shape
         return x.new_zeros(batch, self.hidden_channels, height, width)
 
+    @staticmethod
+    def output(hidden: torch.Tensor) -> torch.Tensor:
+        """What the next layer receives from a state: the hidden state itself."""
+        return hidden
+
     def forward(self, x: torch.Tensor, hidden: torch.Tensor) -> torch.Tensor:
         """The next hidden state (B, C_h, H, W) from x (B, C_in, H, W) and the previous state."""
         xz, xr, xh = self.input_conv(x).chunk(3, dim=1)

@@ -5,9 +5,9 @@ import torch
 
 from sstbias.deep.loss import masked_mse
 from sstbias.errors import ConfigError
-from sstbias.models import MODELS, build_model
-from sstbias.models.blocks.self_attention import SelfAttention2d, attention_reference, attention_sdpa
-from sstbias.models.cells.convgru import ConvGRUCell
+from sstbias.neural import NETWORKS, build_network
+from sstbias.neural.blocks.self_attention import SelfAttention2d, attention_reference, attention_sdpa
+from sstbias.neural.cells.convgru import ConvGRUCell
 
 SMALL = {"hidden_channels": 6, "front_channels": 16, "attention_channels": 3}
 
@@ -17,10 +17,10 @@ def settings_for(name: str) -> dict:
     return {k: v for k, v in SMALL.items() if k in keys.get(name, SMALL)}
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("name", sorted(NETWORKS))
 def test_shapes_and_gradient_flow(name):
     torch.manual_seed(0)
-    model = build_model(name, 3, {**settings_for(name), "num_layers": 2})
+    model = build_network(name, 3, {**settings_for(name), "num_layers": 2})
     for module in model.modules():
         if isinstance(module, SelfAttention2d):
             module.gamma.data.fill_(0.5)  # the gate starts at 0, which would stop gradients to Q, K, V
@@ -32,9 +32,9 @@ def test_shapes_and_gradient_flow(name):
         assert parameter.grad is not None and parameter.grad.abs().sum() > 0, pname
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("name", sorted(NETWORKS))
 def test_hidden_state_follows_input_dtype(name):
-    model = build_model(name, 1, settings_for(name)).double()
+    model = build_network(name, 1, settings_for(name)).double()
     assert model(torch.randn(1, 3, 1, 5, 5, dtype=torch.float64)).dtype == torch.float64
 
 
@@ -93,4 +93,4 @@ def test_masked_loss_ignores_land():
 )
 def test_bad_architecture_settings(name, settings, message):
     with pytest.raises(ConfigError, match=message):
-        build_model(name, 1, settings)
+        build_network(name, 1, settings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from sstbias.models.blocks.masked_norm import MaskedBatchNorm3d
+from sstbias.neural.blocks.masked_norm import MaskedBatchNorm3d
 
 
 class Front3d(nn.Module):

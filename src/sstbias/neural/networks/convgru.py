@@ -5,14 +5,17 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from sstbias.models.cells.convgru import ConvGRUCell
+from sstbias.deep.settings import ConvGRUSettings
+from sstbias.neural.cells.convgru import ConvGRUCell
+from sstbias.neural.cells.stack import run_stacked
 
 
 class ConvGRUNet(nn.Module):
     """(B, T, C_in, H, W) -> (B, 1, H, W)."""
 
-    def __init__(self, in_channels: int, hidden_channels: int = 32, num_layers: int = 1, kernel_size: int = 3) -> None:
+    def __init__(self, in_channels: int, settings: ConvGRUSettings) -> None:
         super().__init__()
+        hidden_channels, num_layers, kernel_size = settings.hidden_channels, settings.num_layers, settings.kernel_size
         self.cells = nn.ModuleList(
             ConvGRUCell(in_channels if i == 0 else hidden_channels, hidden_channels, kernel_size)
             for i in range(num_layers)
@@ -21,12 +24,4 @@ class ConvGRUNet(nn.Module):
 
     def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
         """``ocean`` is accepted for the common interface and unused: no batch statistics, no attention."""
-        sequence = x.unbind(dim=1)
-        for cell in self.cells:
-            hidden = cell.init_hidden(sequence[0])
-            outputs = []
-            for step in sequence:
-                hidden = cell(step, hidden)
-                outputs.append(hidden)
-            sequence = outputs
-        return self.head(sequence[-1])
+        return self.head(run_stacked(self.cells, x.unbind(dim=1))[-1])

@@ -6,24 +6,21 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from sstbias.models.blocks.cbam3d import CBAM3d
-from sstbias.models.blocks.temporal_attention import TemporalAttention
-from sstbias.models.cells.convlstm import ConvLSTMCell
-from sstbias.models.networks.front import Front3d
+from sstbias.deep.settings import ConvLSTMATSettings
+from sstbias.neural.blocks.cbam3d import CBAM3d
+from sstbias.neural.blocks.temporal_attention import TemporalAttention
+from sstbias.neural.cells.convlstm import ConvLSTMCell
+from sstbias.neural.cells.stack import run_stacked
+from sstbias.neural.networks.front import Front3d
 
 
 class ConvLSTMATNet(nn.Module):
     """(B, T, C_in, H, W) -> (B, 1, H, W)."""
 
-    def __init__(
-        self,
-        in_channels: int,
-        hidden_channels: int = 32,
-        num_layers: int = 1,
-        kernel_size: int = 3,
-        front_channels: int = 16,
-    ) -> None:
+    def __init__(self, in_channels: int, settings: ConvLSTMATSettings) -> None:
         super().__init__()
+        hidden_channels, num_layers, kernel_size = settings.hidden_channels, settings.num_layers, settings.kernel_size
+        front_channels = settings.front_channels
         self.front = Front3d(in_channels, front_channels)
         self.cbam = CBAM3d(front_channels)
         self.cells = nn.ModuleList(
@@ -37,12 +34,5 @@ class ConvLSTMATNet(nn.Module):
         """``ocean`` (H, W) bool: the cells of the front's BatchNorm statistics (None: every cell)."""
         features = self.front(x, ocean)
         features = self.cbam(features.transpose(1, 2)).transpose(1, 2)
-        sequence = features.unbind(dim=1)
-        for cell in self.cells:
-            state = cell.init_hidden(sequence[0])
-            outputs = []
-            for step in sequence:
-                state = cell(step, state)
-                outputs.append(state[0])
-            sequence = outputs
+        sequence = run_stacked(self.cells, features.unbind(dim=1))
         return self.head(self.temporal_attention(torch.stack(sequence, dim=1)))

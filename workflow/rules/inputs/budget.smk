@@ -1,4 +1,4 @@
-# Paths and targets of the twin's error budget (rules in budget.smk); kept apart from common.smk.
+"""Paths and targets of budget.smk: the twin's error budget."""
 
 BUDGET_CSV = out("tables", "error_budget.csv")
 BUDGET_MD = out("tables", "error_budget.md")

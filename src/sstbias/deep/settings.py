@@ -1,0 +1,152 @@
+"""Settings of the deep correctors (config ``models.<name>``): one dataclass per network, the defaults here.
+
+The workflow's schema documents the same keys with the same defaults (a test compares them); these classes are
+the owner. Importable without torch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sstbias.deep.schedule import LR_SCHEDULES
+from sstbias.errors import ConfigError
+
+TARGETS = ("residual", "observation")
+RESIDUAL_BASES = ("forecast", "climatology")
+LAND_HANDLING = ("zero", "masked")
+STATIC_CHANNELS = ("ocean_mask", "lat", "lon")  # described in sstbias.deep.channels
+DAILY_CHANNELS = ("doy_sin", "doy_cos", "climatology")
+ATTENTION_IMPLS = ("sdpa", "reference")
+POSITIVE = ("sequence_length", "hidden_channels", "num_layers", "kernel_size", "batch_size", "iterations",
+            "eval_every", "checkpoint_every", "front_channels", "attention_channels", "attention_pool")  # fmt: skip
+
+
+@dataclass
+class DeepSettings:
+    """What every deep model is given: its input windows, its recurrent core, its optimisation and device.
+
+    ``seed`` is not a config key: it is the run's seed (``<model>/seed_<n>``).
+    """
+
+    sequence_length: int = 5  # days of forecast in each input window (L)
+    static_channels: list[str] = field(default_factory=lambda: ["ocean_mask", "lat", "lon"])  # paper: ocean_mask
+    daily_channels: list[str] = field(default_factory=lambda: ["doy_sin", "doy_cos"])  # paper: none
+    target: str = "residual"  # the normalised obs - base (residual) or the observation (paper)
+    residual_over: str = "forecast"  # base of the residual: the forecast or the climatology-corrected forecast
+    land: str = "zero"  # land cells: zero (as the paper) or masked (out of the BatchNorm statistics and attention keys)
+    hidden_channels: int = 32
+    num_layers: int = 1
+    kernel_size: int = 3  # odd
+    lr: float = 0.001  # Adam learning rate
+    batch_size: int = 4  # target days per iteration
+    iterations: int = 1000  # the paper's "epochs"
+    eval_every: int = 50  # iterations between validation RMSE measurements
+    checkpoint_every: int = 200  # iterations between resumable checkpoints
+    checkpoint_at: list[int] = field(default_factory=list)  # iterations whose weights are kept
+    warmup_iterations: int = 0  # linear learning-rate warm-up from 0 (0: none)
+    lr_schedule: str = "constant"  # after the warm-up: constant or cosine decay to 0 at ``iterations``
+    grad_clip: float = 0.0  # maximum global gradient norm (0: no clipping)
+    device: str = "auto"  # auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps
+    seed: int = 0
+
+    def to_dict(self) -> dict:
+        """The settings as plain JSON values (recorded in a trained model folder)."""
+        return dataclasses.asdict(self)
+
+    @property
+    def residual_over_climatology(self) -> bool:
+        """Whether the target is the residual over the climatology-corrected forecast."""
+        return self.target == "residual" and self.residual_over == "climatology"
+
+    @property
+    def uses_climatology(self) -> bool:
+        """Whether the model reads the per-cell climatology (as its target's base or as an input channel)."""
+        return self.residual_over_climatology or "climatology" in self.daily_channels
+
+
+@dataclass
+class ConvGRUSettings(DeepSettings):
+    """ConvGRU (paper eqs. 2-5)."""
+
+
+@dataclass
+class ConvLSTMATSettings(DeepSettings):
+    """3DCNN-CBAM-ConvLSTM-AT: a 3-D CNN front before the ConvLSTM cells."""
+
+    front_channels: int = 16
+
+
+@dataclass
+class ConvGRUSASettings(DeepSettings):
+    """ConvGRU-SA: a 3-D CNN front, and self-attention of width ``attention_channels`` (Q and K)."""
+
+    front_channels: int = 16
+    attention_channels: int = 8
+    attention_impl: str = "sdpa"  # same math; sdpa is faster
+    attention_pool: int = 1  # keys and values max-pooled over p x p windows (1: the paper's attention exactly)
+
+
+SETTINGS: dict[str, type[DeepSettings]] = {
+    "convgru": ConvGRUSettings,
+    "convlstm_at": ConvLSTMATSettings,
+    "convgru_sa": ConvGRUSASettings,
+}
+
+
+def deep_settings(name: str, values: Mapping) -> DeepSettings:
+    """The settings of deep model ``name`` from the mapping ``values`` (config ``models.<name>`` plus the seed).
+
+    Missing keys take the defaults; a ConfigError names ``models.<name>[.<key>]`` for an unknown model, an
+    unknown key or an invalid value.
+    """
+    if name not in SETTINGS:
+        raise ConfigError(f"models.{name}: unknown deep model; known: {sorted(SETTINGS)}")
+    cls = SETTINGS[name]
+    known = [f.name for f in dataclasses.fields(cls)]
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ConfigError(f"models.{name}.{unknown[0]}: unknown setting (known: {sorted(known)})")
+    settings = cls(**values)
+    _check(name, settings)
+    return settings
+
+
+def _check(name: str, settings: DeepSettings) -> None:
+    def fail(key: str, problem: str) -> None:
+        raise ConfigError(f"models.{name}.{key}: {problem}, got {getattr(settings, key)!r}")
+
+    for key in POSITIVE:
+        value = getattr(settings, key, 1)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            fail(key, "must be a positive integer")
+    if settings.kernel_size % 2 == 0:
+        fail("kernel_size", "must be odd")
+    if isinstance(settings.lr, bool) or not isinstance(settings.lr, int | float) or settings.lr <= 0:
+        fail("lr", "must be a number > 0")
+    if settings.target not in TARGETS:
+        fail("target", f"must be one of {list(TARGETS)}")
+    if settings.residual_over not in RESIDUAL_BASES:
+        fail("residual_over", f"must be one of {list(RESIDUAL_BASES)}")
+    if settings.land not in LAND_HANDLING:
+        fail("land", f"must be one of {list(LAND_HANDLING)}")
+    for key, known in (("static_channels", STATIC_CHANNELS), ("daily_channels", DAILY_CHANNELS)):
+        names = getattr(settings, key)
+        if isinstance(names, str) or not isinstance(names, list | tuple):
+            fail(key, "must be a list of channel names")
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            fail(key, f"unknown channel {unknown[0]!r}; known {list(known)}")
+        if len(set(names)) != len(names):
+            fail(key, "lists a channel twice")
+    if settings.lr_schedule not in LR_SCHEDULES:
+        fail("lr_schedule", f"must be one of {list(LR_SCHEDULES)}")
+    warmup = settings.warmup_iterations
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
+        fail("warmup_iterations", "must be an integer >= 0")
+    clip = settings.grad_clip
+    if isinstance(clip, bool) or not isinstance(clip, int | float) or clip < 0:
+        fail("grad_clip", "must be a number >= 0 (0: no clipping)")
+    if getattr(settings, "attention_impl", "sdpa") not in ATTENTION_IMPLS:
+        fail("attention_impl", f"must be one of {list(ATTENTION_IMPLS)}")

@@ -1,0 +1,146 @@
+"""Run names: one fit of a model, and what it changes in the model's settings. Parsed here and nowhere else.
+
+A run name is a path below ``models/``, ``predictions/`` and ``metrics/``:
+
+- ``<model>``: a deterministic model's one run (``raw``, ``climatology``, ``quantile_mapping``, ``floor``);
+- ``<model>/seed_<n>``: a seeded model's run with seed n;
+- ``grid/<model>/lr_<lr>/seed_<n>``: a learning-rate grid point, the model trained with learning rate ``lr``;
+- ``grid/<model>/iterations/seed_<n>``: the iteration grid's training, which keeps the weights at the grid's
+  iterations (``models/<run>/weights/iter_<NNNNNN>.pt``);
+- ``grid/<model>/it_<NNNNNN>/seed_<n>``: an iteration grid point, the weights of that training at an iteration;
+- ``ablation/<model>/<step>/seed_<n>``: a deep model trained with the settings of an ablation step
+  (:mod:`sstbias.ablation`), and ``ablation/climatology/<step>``: the climatology fitted on the days of a
+  step that sets the baselines' protocol.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sstbias.errors import ConfigError
+
+GRID_KINDS = ("lr", "iterations", "it", "ablation")
+ABLATION_BASELINE = "climatology"  # the baseline of the ablation table, one run per protocol step
+_SEEDED = re.compile(r"(?P<model>[a-z_]+)/seed_(?P<seed>\d+)")
+_GRID = re.compile(r"grid/(?P<model>[a-z_]+)/(?P<point>[^/]+)/seed_(?P<seed>\d+)")
+_ABLATION = re.compile(r"ablation/(?P<model>[a-z_]+)/(?P<step>[a-z_]+)(/seed_(?P<seed>\d+))?")
+
+
+def lr_name(lr: float) -> str:
+    """The text of learning rate ``lr`` in a run name: short (``0.004``, ``1e-05``) and read back exactly."""
+    short = f"{lr:g}"
+    return short if float(short) == lr else repr(float(lr))
+
+
+def iteration_name(iteration: int) -> str:
+    """The text of an iteration grid point: ``it_000200``."""
+    return f"it_{iteration:06d}"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One fit of ``model``: its seed (None for a deterministic model) and, for a grid run, the grid's kind
+    (``lr``, ``iterations``, ``it`` or ``ablation``) and the point's value (the learning rate, the iteration of
+    ``it``, or the ablation step)."""
+
+    model: str
+    seed: int | None = None
+    grid: str | None = None
+    value: float | int | str | None = None
+
+    @property
+    def name(self) -> str:
+        if self.grid == "ablation":
+            return f"ablation/{self.model}/{self.value}" + ("" if self.seed is None else f"/seed_{self.seed}")
+        if self.grid is None:
+            return self.model if self.seed is None else f"{self.model}/seed_{self.seed}"
+        if self.grid == "lr":
+            point = f"lr_{lr_name(self.value)}"
+        else:
+            point = "iterations" if self.grid == "iterations" else iteration_name(self.value)
+        return f"grid/{self.model}/{point}/seed_{self.seed}"
+
+    def overrides(self, grid_iterations: Sequence[int]) -> dict:
+        """What the run changes in the model's configured settings: its seed, and a grid point's learning rate,
+        or the iteration grid's length and kept iterations ``grid_iterations``."""
+        changed = {} if self.seed is None else {"seed": self.seed}
+        if self.grid == "lr":
+            changed["lr"] = self.value
+        if self.grid in ("iterations", "it"):
+            changed |= {"iterations": max(grid_iterations), "checkpoint_at": sorted(grid_iterations)}
+        return changed
+
+    def settings(self, configured: dict, grid_iterations: Sequence[int]) -> dict:
+        """The run's settings: the model's configured settings ``configured`` with the run's overrides, or for an
+        ablation run those of its step (:func:`sstbias.ablation.step_settings`) and its seed."""
+        if self.grid == "ablation":
+            from sstbias.ablation import step_settings
+
+            return step_settings(self.model, self.value, configured) | {"seed": self.seed}
+        return configured | self.overrides(grid_iterations)
+
+    def fit_days(self, configured: str) -> str:
+        """The days a baseline run fits on: config ``baseline_fit_days`` (``configured``), or its ablation step's."""
+        if self.grid == "ablation":
+            from sstbias.ablation import step_fit_days
+
+            return step_fit_days(self.value)
+        return configured
+
+    @property
+    def training(self) -> Run:
+        """The run whose training produced this run's weights (itself, except for an iteration grid point)."""
+        return Run(self.model, self.seed, "iterations") if self.grid == "it" else self
+
+
+def parse_run(text: str) -> Run:
+    """The run named ``text``; ConfigError naming the run wildcard and what does not parse."""
+    if ablated := _ABLATION.fullmatch(text):
+        return _ablation_run(text, ablated["model"], ablated["step"], ablated["seed"])
+    if seeded := _SEEDED.fullmatch(text):
+        return Run(seeded["model"], int(seeded["seed"]))
+    if re.fullmatch(r"[a-z_]+", text):
+        return Run(text)
+    grid = _GRID.fullmatch(text)
+    if grid is None:
+        raise ConfigError(f"run {text!r}: not a run name (<model>, <model>/seed_<n> or grid/<model>/<point>/seed_<n>)")
+    run = _grid_run(grid["model"], grid["point"], int(grid["seed"]))
+    if run is None:
+        raise ConfigError(
+            f"run {text!r}: grid point {grid['point']!r} does not parse "
+            "(lr_<learning rate > 0>, iterations or it_<iteration >= 1, six digits>)"
+        )
+    if run.name != text:
+        raise ConfigError(f"run {text!r}: write this grid point as {run.name!r}")
+    return run
+
+
+def _ablation_run(text: str, model: str, step: str, seed: str | None) -> Run:
+    from sstbias.ablation import STEP_NAMES, protocol_steps
+
+    if model == ABLATION_BASELINE:
+        if seed is not None or step not in protocol_steps():
+            raise ConfigError(f"run {text!r}: write the ablation's climatology as ablation/climatology/<step> with a "
+                              f"step among {protocol_steps()}")  # fmt: skip
+        return Run(model, None, "ablation", step)
+    if step not in STEP_NAMES or seed is None:
+        raise ConfigError(f"run {text!r}: an ablation run is ablation/<model>/<step>/seed_<n>, step among "
+                          f"{list(STEP_NAMES)}")  # fmt: skip
+    return Run(model, int(seed), "ablation", step)
+
+
+def _grid_run(model: str, point: str, seed: int) -> Run | None:
+    if point == "iterations":
+        return Run(model, seed, "iterations")
+    kind, _, value = point.partition("_")
+    try:
+        if kind == "lr" and math.isfinite(lr := float(value)) and lr > 0:
+            return Run(model, seed, "lr", lr)
+    except ValueError:
+        return None
+    if kind == "it" and value.isdigit() and int(value) > 0:
+        return Run(model, seed, "it", int(value))
+    return None

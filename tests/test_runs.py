@@ -1,0 +1,80 @@
+"""Run names: parsed in one place, written back the same, and what a run changes in its model's settings."""
+
+import re
+
+import pytest
+
+from sstbias.errors import ConfigError
+from sstbias.runs import Run, lr_name, parse_run
+
+
+@pytest.mark.parametrize(
+    ("text", "run"),
+    [
+        ("raw", Run("raw")),
+        ("convgru/seed_1", Run("convgru", 1)),
+        ("grid/convgru/lr_0.004/seed_0", Run("convgru", 0, "lr", 0.004)),
+        ("grid/convgru_sa/lr_1e-05/seed_2", Run("convgru_sa", 2, "lr", 1e-5)),
+        ("grid/convgru/iterations/seed_0", Run("convgru", 0, "iterations")),
+        ("grid/convgru/it_000200/seed_3", Run("convgru", 3, "it", 200)),
+        ("ablation/convgru_sa/land_masked/seed_1", Run("convgru_sa", 1, "ablation", "land_masked")),
+        ("ablation/climatology/fair_protocol", Run("climatology", None, "ablation", "fair_protocol")),
+    ],
+)
+def test_run_names_parse_and_write_back(text, run):
+    assert parse_run(text) == run
+    assert run.name == text
+
+
+def test_overrides_of_each_kind_of_run():
+    iterations = [400, 200]
+    assert Run("raw").overrides(iterations) == {}
+    assert Run("convgru", 1).overrides(iterations) == {"seed": 1}
+    assert Run("convgru", 0, "lr", 0.008).overrides(iterations) == {"seed": 0, "lr": 0.008}
+    kept = {"seed": 0, "iterations": 400, "checkpoint_at": [200, 400]}
+    assert Run("convgru", 0, "iterations").overrides(iterations) == kept
+    assert Run("convgru", 0, "it", 200).training == Run("convgru", 0, "iterations")
+
+
+def test_settings_and_fit_days_of_ablation_runs():
+    """An ablation run takes its step's settings (sstbias.ablation) and seed; its climatology the step's days."""
+    from sstbias import ablation
+
+    own = {"hidden_channels": 4, "iterations": 100, "lr": 0.01}
+    run = Run("convgru", 2, "ablation", "attention_pool_recipe")
+    expected = ablation.step_settings("convgru", "attention_pool_recipe", own) | {"seed": 2}
+    assert run.settings(own, [400]) == expected
+    assert expected["lr_schedule"] == "cosine" and expected["warmup_iterations"] == 10
+    assert Run("convgru", 1).settings(own, [400]) == own | {"seed": 1}
+    assert Run("climatology", None, "ablation", "before").fit_days("train_and_validation") == "train"
+    assert Run("climatology", None, "ablation", "fair_protocol").fit_days("train") == "train_and_validation"
+    assert Run("climatology").fit_days("train") == "train"
+
+
+def test_learning_rate_names_read_back_exactly():
+    for lr in (0.008, 0.0005, 1e-5, 0.0012345678, 1.0):
+        assert float(lr_name(lr)) == lr
+    assert lr_name(0.008) == "0.008" and lr_name(0.0012345678) == "0.0012345678"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("grid/convgru/lr_abc/seed_0", "grid point 'lr_abc' does not parse"),
+        ("grid/convgru/lr_-0.1/seed_0", "does not parse"),
+        ("grid/convgru/lr_nan/seed_0", "does not parse"),
+        ("grid/convgru/it_0/seed_0", "does not parse"),
+        ("grid/convgru/depth_3/seed_0", "grid point 'depth_3' does not parse"),
+        ("grid/convgru/it_200/seed_0", "write this grid point as 'grid/convgru/it_000200/seed_0'"),
+        ("grid/convgru/lr_0.0040/seed_0", "write this grid point as 'grid/convgru/lr_0.004/seed_0'"),
+        ("ablation/convgru/depth/seed_0", "an ablation run is ablation/<model>/<step>/seed_<n>"),
+        ("ablation/convgru/before", "an ablation run is ablation/<model>/<step>/seed_<n>"),
+        ("ablation/climatology/position", "write the ablation's climatology as ablation/climatology/<step>"),
+        ("convgru/seed_x", "not a run name"),
+        ("Convgru", "not a run name"),
+    ],
+)
+def test_bad_run_names_are_config_errors_naming_the_run(text, message):
+    with pytest.raises(ConfigError, match=re.escape(message)) as raised:
+        parse_run(text)
+    assert str(raised.value).startswith(f"run {text!r}: ")

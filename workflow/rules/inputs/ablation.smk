@@ -1,0 +1,44 @@
+"""Input functions and params of ablation.smk: the ablation's runs, seeds and models, and the table's title."""
+
+from sstbias import ablation  # noqa: E402
+
+ABLATION_SEEDS = config["ablation"]["seeds"]
+ABLATION_MODELS = config["ablation"].get("models", SELECTED_DEEP_MODELS)
+
+
+def ablation_runs():
+    """Every deep model and training step with the metrics and training logs of its seeds (ordinary runs
+    ``ablation/<model>/<step>/seed_<n>``)."""
+    return [
+        {
+            "model": model,
+            "step": step,
+            "metrics": [
+                PATHS["metrics"].format(run=Run(model, seed, "ablation", step).name)
+                for seed in ABLATION_SEEDS
+            ],
+            "logs": [
+                PATHS["deep_log"].format(run=Run(model, seed, "ablation", step).name)
+                for seed in ABLATION_SEEDS
+            ],
+        }
+        for model in ABLATION_MODELS
+        for step in ablation.training_steps()
+    ]
+
+
+def ablation_climatology_metrics():
+    """The metrics of the climatology fitted under each protocol step, by step."""
+    return {
+        step: PATHS["metrics"].format(
+            run=Run(ABLATION_BASELINE, None, "ablation", step).name
+        )
+        for step in ablation.protocol_steps()
+    }
+
+
+def ablation_title():
+    """The table's title: the dataset and, for the twin, its scenario."""
+    scenario = config["twin"].get("scenario")
+    twin = f", twin scenario {scenario}" if SOURCE == "twin" and scenario else ""
+    return f"Ablation on {config['dataset']}{twin}"
