@@ -41,7 +41,11 @@ def test_metrics_table(completed_run: Path):
     rows = table.set_index("model")
     assert rows[["mse", "rmse", "mae", "mape"]].notna().all().all()
     assert 0.1 < rows.loc["raw", "rmse"] < 1.5
-    assert rows.loc["floor", "rmse"] < rows.loc["static_oracle", "rmse"] < rows.loc["raw", "rmse"]
+    # The static oracle is a least-squares fit that includes the raw forecast (a zero line), so it is never worse
+    # than raw; it is fitted on the test days themselves, so on a short test period (12 days here) it also fits part
+    # of the unpredictable error and may fall below the floor: no order between those two holds by construction.
+    assert rows.loc["static_oracle", "rmse"] <= rows.loc["raw", "rmse"]
+    assert rows.loc["floor", "rmse"] < rows.loc["raw", "rmse"]
     assert list(table["model"].iloc[-2:]) == ["static_oracle", "floor"]  # the hindsight references, last
     budget = pd.read_csv(completed_run / "tables" / "error_budget.csv").set_index("quantity")["value"]
     assert budget["scenario"] == "realistic"
