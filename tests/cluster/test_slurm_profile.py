@@ -182,7 +182,8 @@ def test_results_equal_the_local_run(slurm_run, tiny_local_reference: Path):
     workdir, _, _, _ = slurm_run
     results = workdir / "results" / "twin"
     metric_files = sorted((results / "metrics").rglob("*.json"))
-    assert len(metric_files) == 9 + 4  # 9 runs (3 deterministic, floor, 5 seeded models' seed 0), 4 grid points
+    # 10 runs (3 deterministic, the twin's floor and static oracle, 5 seeded models' seed 0), 4 grid points
+    assert len(metric_files) == 10 + 4
     for cluster in metric_files:
         local = tiny_local_reference / "metrics" / cluster.relative_to(results / "metrics")
         assert json.loads(cluster.read_text()) == json.loads(local.read_text()), cluster
