@@ -1,11 +1,12 @@
 """Training-step throughput of the deep correctors at the paper's size, side by side, on this machine.
 
     python benchmarks/deep_models.py [--threads 2] [--steps 5] [--smoke]
-    python benchmarks/deep_models.py --grid-sizes 51 76 101 [--pools 2] [--steps 3] [--rounds 2]
+    python benchmarks/deep_models.py --grid-sizes 51 76 101 [--pools 2 auto] [--steps 3] [--rounds 2]
 
 The second form times the ConvGRU-SA training step (B=4, T=5, 32 hidden channels) at each grid size with the
-reference attention, SDPA and SDPA with ``attention_pool`` p (keys and values max-pooled p x p), side by side,
-and prints the ratios the issue asks for. With ``--rounds R`` every (variant, size) is measured R times, the rounds
+reference attention, SDPA and SDPA with ``attention_pool`` p (keys and values max-pooled p x p; ``auto``: the
+pool leaving at most 32 x 32 keys, which grows with the grid), side by side, and prints the ratios the issue
+asks for. With ``--rounds R`` every (variant, size) is measured R times, the rounds
 interleaved (variant after variant, then again), and the fastest round is kept: on a loaded machine the minimum
 is the least disturbed measurement. The reference attention holds B x N x N attention weights per call
 (N = cells; 10 calls per step kept for the backward pass): above ``--reference-max-side`` it is not run and the
@@ -117,7 +118,12 @@ def measure(index: int, steps: int) -> dict:
     }
 
 
-def attention_variants(pools: list[int]) -> list[tuple[str, dict]]:
+def pool_setting(text: str) -> int | str:
+    """An ``--pools`` value: a positive integer or "auto"."""
+    return text if text == "auto" else int(text)
+
+
+def attention_variants(pools: list[int | str]) -> list[tuple[str, dict]]:
     """(label, ConvGRU-SA settings) of the attention comparison."""
     base = {"front_channels": 16, "attention_channels": 8}
     variants = [("reference", {**base, "attention_impl": "reference"}), ("sdpa", {**base, "attention_impl": "sdpa"})]
@@ -194,7 +200,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--smoke", action="store_true", help="tiny size, one step: checks that the benchmark runs")
     parser.add_argument("--grid-sizes", type=int, nargs="+", help="compare the ConvGRU-SA attention variants")
-    parser.add_argument("--pools", type=int, nargs="+", default=[2], help="attention_pool values to compare")
+    parser.add_argument("--pools", type=pool_setting, nargs="+", default=[2], help="attention_pool values (p or auto)")
     parser.add_argument("--reference-max-side", type=int, default=76, help="largest side run with the reference")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved measurements; the fastest is kept")
     parser.add_argument("--variant", type=int, help=argparse.SUPPRESS)

@@ -8,8 +8,8 @@ Runs in a temporary copy of the repository so the checkout's results/ is untouch
 shrunk to a tiny size (a 1-degree box, 12 days) up to the raw baseline's metrics only (SMOKE_TARGET): a check
 that the benchmark runs (tests/test_benchmarks.py), whose figures mean nothing.
 
-Prints one table: the measured figures beside the targets (full run with the grids <= 20 min, the tables and
-figures together < 1 min of job time, peak memory < 4 GiB, no-op dry run < 5 s), then the job time per rule and the
+Prints one table: the measured figures beside the targets (full run with the grids <= 15 min, the tables and
+figures together < 1 min of job time, peak memory <= 1 GiB, no-op dry run <= 2 s), then the job time per rule and the
 slowest jobs from Snakemake's per-job benchmark files.
 """
 
@@ -89,10 +89,10 @@ def main() -> None:
     print(f"config {args.configfile}, --cores {args.cores}")
     print(f"{'figure':<36}{'measured':>12}{'target':>12}{'ratio':>8}")
     for label, value, target in (
-        ("full run from empty results/ (s)", full, 1200.0),
+        ("full run from empty results/ (s)", full, 900.0),
         ("tables and figures, job time (s)", summaries, 60.0),
-        ("peak RSS of one process (MiB)", peak_job_mib, 4096.0),
-        ("no-op dry run afterwards (s)", noop, 5.0),
+        ("peak RSS of one process (MiB)", peak_job_mib, 1024.0),
+        ("no-op dry run afterwards (s)", noop, 2.0),
     ):
         print(f"{label:<36}{value:>12.1f}{target:>12.1f}{value / target:>8.2f}")
     per_rule = jobs.groupby("rule")["s"].agg(["count", "sum"]).sort_values("sum", ascending=False)

@@ -24,7 +24,7 @@ def test_steps_add_one_change_each():
         ["attention_pool", "grad_clip", "lr_schedule", "warmup_iterations"],
     ]
     last = ablation.step_settings("convgru_sa", "attention_pool_recipe", own)
-    assert last["warmup_iterations"] == 40 and last["attention_pool"] == 2
+    assert last["warmup_iterations"] == 40 and last["attention_pool"] == "auto"
     assert "attention_pool" not in ablation.step_settings("convgru", "attention_pool_recipe", own)
 
 

@@ -33,7 +33,10 @@ def smoke_model(folder: Path) -> Path:
 CASES = {
     "workflow_run.py": (lambda tmp: ["--keep", str(tmp / "run2")], "no-op dry run afterwards"),
     "deep_models.py": (lambda tmp: [], "ConvGRU-SA training step, SDPA vs reference attention"),
-    "deep_models.py --grid-sizes": (lambda tmp: ["--grid-sizes", "51", "76", "101"], "(target <= 5x)"),
+    "deep_models.py --grid-sizes": (
+        lambda tmp: ["--grid-sizes", "51", "76", "101", "--pools", "2", "auto"],
+        "pool auto: ",
+    ),
     "twin.py": (lambda tmp: [], "target: a month of realistic"),
     "download.py": (lambda tmp: [], "One download against the payload size"),
     "correct.py": (lambda tmp: [], "start-up (process start -> ready)"),

@@ -203,8 +203,13 @@ def test_bad_deep_input_settings_are_named(config, key, value, named):
 
 
 def test_attention_pool_is_convgru_sa_only(config):
+    for pool in (2, "auto"):
+        config["models"]["convgru_sa"]["attention_pool"] = pool
+        validated(config)
+    config["models"]["convgru_sa"]["attention_pool"] = "large"
+    with pytest.raises(WorkflowError, match="attention_pool"):
+        validated(config)
     config["models"]["convgru_sa"]["attention_pool"] = 2
-    validated(config)
     config["models"]["convgru"]["attention_pool"] = 2
     with pytest.raises(WorkflowError, match="attention_pool"):
         validated(config)

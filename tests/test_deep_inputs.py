@@ -12,7 +12,7 @@ from sstbias.deep.channels import calendar_values
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.model_dir import read_model_dir
 from sstbias.deep.schedule import learning_rate
-from sstbias.deep.settings import deep_settings
+from sstbias.deep.settings import attention_pool_size, deep_settings
 from sstbias.errors import ConfigError, ModelDirectoryError
 from sstbias.neural import build_network
 from sstbias.neural.blocks.masked_norm import MaskedBatchNorm3d
@@ -109,6 +109,31 @@ def test_masked_networks_on_an_odd_grid(name):
     assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in model.parameters())
 
 
+def test_auto_pool_keeps_at_most_32_keys_per_side():
+    """attention_pool "auto": the smallest p with ceil(side / p) <= 32 (the paper's 51x51 box: 2)."""
+    sides = [8, 32, 33, 51, 64, 65, 76, 101, 200]
+    assert [attention_pool_size("auto", side, side) for side in sides] == [1, 1, 2, 2, 2, 3, 3, 4, 7]
+    assert attention_pool_size("auto", 20, 101) == 4 and attention_pool_size(3, 101, 101) == 3
+    for side in sides:
+        pool = attention_pool_size("auto", side, side)
+        assert -(-side // pool) <= 32 and (pool == 1 or -(-side // (pool - 1)) > 32)
+
+
+@pytest.mark.parametrize(("side", "pool"), [(51, 2), (76, 3), (101, 4)])
+def test_auto_pool_equals_its_fixed_pool(side, pool):
+    """A network with attention_pool "auto" computes exactly what the fixed pool it resolves to computes."""
+    x, ocean = torch.randn(1, 2, 2, side, side), torch.rand(side, side) > 0.2
+    outputs = []
+    for setting in ("auto", pool):
+        torch.manual_seed(5)
+        model = build_network("convgru_sa", 2, {"hidden_channels": 4, "attention_pool": setting})
+        for module in model.modules():
+            if isinstance(module, SelfAttention2d):
+                module.gamma.data.fill_(0.5)
+        outputs.append(model.eval()(x, ocean))
+    assert torch.equal(*outputs)
+
+
 def test_unknown_channel_names_the_key():
     with pytest.raises(ConfigError, match=r"models.convgru.static_channels: unknown channel 'depth'"):
         deep_settings("convgru", {"static_channels": ["ocean_mask", "depth"]})
@@ -116,8 +141,10 @@ def test_unknown_channel_names_the_key():
         deep_settings("convgru_sa", {"daily_channels": ["doy"]})
     with pytest.raises(ConfigError, match=r"models.convgru.lr_schedule"):
         deep_settings("convgru", {"lr_schedule": "step"})
-    with pytest.raises(ConfigError, match=r"models.convgru_sa.attention_pool: must be a positive integer"):
-        build_network("convgru_sa", 1, {"attention_pool": 0})
+    for bad in (0, "large", 1.5, True):
+        named = r"models.convgru_sa.attention_pool: must be a positive integer or 'auto'"
+        with pytest.raises(ConfigError, match=named):
+            build_network("convgru_sa", 1, {"attention_pool": bad})
 
 
 def test_day_of_year_channels():

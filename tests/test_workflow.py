@@ -219,7 +219,7 @@ def test_ablation_target(workdir: Path):
             results / "models" / "ablation" / "convgru_sa" / "attention_pool_recipe" / "seed_0" / "model_config.json"
         ).read_text()
     )["settings"]
-    assert settings["attention_pool"] == 2 and settings["lr_schedule"] == "cosine" and settings["land"] == "masked"
+    assert settings["attention_pool"] == "auto" and settings["lr_schedule"] == "cosine" and settings["land"] == "masked"
     markdown = (results / "tables" / "ablation.md").read_text()
     assert f"{rows.loc['before', 'rmse_mean']:.3f}" in markdown and "attention_pool_recipe" in markdown
     again = snakemake(workdir, "ablation", "--configfile", "ablation.yaml", "-n")

@@ -4,9 +4,10 @@ Steps (cumulative; :data:`STEPS`): ``before`` (the paper's inputs: forecast + oc
 forecast, land 0, full attention, constant learning rate; baselines fitted on the training days) ->
 ``position`` (lat, lon channels) -> ``day_of_year`` (sin, cos channels) -> ``fair_protocol`` (baselines fitted
 on train + validation; the deep models are unchanged, so this step reuses the previous step's trainings) ->
-``residual_over_climatology`` -> ``land_masked`` -> ``attention_pool_recipe`` (ConvGRU-SA's attention_pool 2,
-and for every model a linear warm-up over the first 10 % of the iterations, cosine decay and gradient clipping
-at norm 1). Every other setting (sizes, iterations, learning rate) is the model's own config entry.
+``residual_over_climatology`` -> ``land_masked`` -> ``attention_pool_recipe`` (ConvGRU-SA's attention_pool
+auto, at most 32x32 keys: 2x2 pooling on the default 51x51 grid; for every model a linear warm-up over the first
+10 % of the iterations, cosine decay and gradient clipping at norm 1). Every other setting (sizes, iterations,
+learning rate) is the model's own config entry.
 
 The workflow target ``ablation`` (workflow/rules/ablation.smk) trains each step's runs (cached like any run),
 and :func:`ablation_table` turns their metrics into ``tables/ablation.csv`` / ``.md``; :func:`render_into`
@@ -61,7 +62,11 @@ STEPS = (
     Step("fair_protocol", "+ baselines fitted on train + validation", {}, "train_and_validation"),
     Step("residual_over_climatology", "+ residual over the climatology", {"residual_over": "climatology"}),
     Step("land_masked", "+ neutral land fill, ocean-only BatchNorm and attention keys", {"land": "masked"}),
-    Step("attention_pool_recipe", "+ attention_pool 2, lr warm-up + cosine decay, gradient clipping", {"recipe": True}),
+    Step(
+        "attention_pool_recipe",
+        "+ attention_pool auto (<= 32x32 keys), lr warm-up + cosine decay, gradient clipping",
+        {"recipe": True},
+    ),
 )
 STEP_NAMES = tuple(step.name for step in STEPS)
 
@@ -96,7 +101,7 @@ def step_settings(model: str, step: str, settings: dict) -> dict:
         if overrides.pop("recipe", False):
             overrides |= RECIPE | {"warmup_iterations": int(WARMUP_SHARE * out.get("iterations", 1000))}
             if model == "convgru_sa":
-                overrides["attention_pool"] = 2
+                overrides["attention_pool"] = "auto"
         out |= overrides
     return out
 

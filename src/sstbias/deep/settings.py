@@ -19,8 +19,12 @@ LAND_HANDLING = ("zero", "masked")
 STATIC_CHANNELS = ("ocean_mask", "lat", "lon")  # described in sstbias.deep.channels
 DAILY_CHANNELS = ("doy_sin", "doy_cos", "climatology")
 ATTENTION_IMPLS = ("sdpa", "reference")
+# attention_pool "auto": the smallest pool leaving at most this many keys per side, so the attention's cost grows
+# linearly with the cells (every query attends to at most AUTO_POOL_KEYS_SIDE^2 keys): 51x51 -> 2, 101x101 -> 4.
+AUTO_POOL = "auto"
+AUTO_POOL_KEYS_SIDE = 32
 POSITIVE = ("sequence_length", "hidden_channels", "num_layers", "kernel_size", "batch_size", "iterations",
-            "eval_every", "checkpoint_every", "front_channels", "attention_channels", "attention_pool")  # fmt: skip
+            "eval_every", "checkpoint_every", "front_channels", "attention_channels")  # fmt: skip
 
 
 @dataclass
@@ -85,7 +89,7 @@ class ConvGRUSASettings(DeepSettings):
     front_channels: int = 16
     attention_channels: int = 8
     attention_impl: str = "sdpa"  # same math; sdpa is faster
-    attention_pool: int = 1  # keys and values max-pooled over p x p windows (1: the paper's attention exactly)
+    attention_pool: int | str = 1  # keys and values max-pooled over p x p windows (1: the paper's attention exactly)
 
 
 SETTINGS: dict[str, type[DeepSettings]] = {
@@ -93,6 +97,14 @@ SETTINGS: dict[str, type[DeepSettings]] = {
     "convlstm_at": ConvLSTMATSettings,
     "convgru_sa": ConvGRUSASettings,
 }
+
+
+def attention_pool_size(pool: int | str, height: int, width: int) -> int:
+    """The pool p of ``attention_pool`` on a height x width grid: ``pool`` itself, or for "auto" the smallest p
+    with ceil(max(height, width) / p) <= AUTO_POOL_KEYS_SIDE (1 on grids up to 32 x 32)."""
+    if pool == AUTO_POOL:
+        return max(1, -(-max(height, width) // AUTO_POOL_KEYS_SIDE))
+    return pool
 
 
 def deep_settings(name: str, values: Mapping) -> DeepSettings:
@@ -121,6 +133,9 @@ def _check(name: str, settings: DeepSettings) -> None:
         value = getattr(settings, key, 1)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             fail(key, "must be a positive integer")
+    pool = getattr(settings, "attention_pool", 1)
+    if pool != AUTO_POOL and (isinstance(pool, bool) or not isinstance(pool, int) or pool < 1):
+        fail("attention_pool", f"must be a positive integer or {AUTO_POOL!r}")
     if settings.kernel_size % 2 == 0:
         fail("kernel_size", "must be odd")
     if isinstance(settings.lr, bool) or not isinstance(settings.lr, int | float) or settings.lr <= 0:

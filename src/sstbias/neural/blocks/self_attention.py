@@ -13,6 +13,8 @@ Q K^T unchanged (the extra products are 0) and lets the fast kernel run (benchma
 p x p windows (stride p) before the product, so every one of the H*W queries attends to ceil(H/p)*ceil(W/p)
 keys (p^2 fewer). A side not divisible by p ends with a partial window (``ceil_mode``: the max over the cells it
 covers); nothing is padded with values. p = 1 is exactly the unpooled block (the same operations).
+``pool="auto"`` picks p from the grid of each call (:func:`sstbias.deep.settings.attention_pool_size`: at most
+32 x 32 keys), so the attention's cost grows linearly with the cells of a larger box instead of quadratically.
 
 **Ocean keys** (``ocean``, an (H, W) bool mask): only keys and values of ocean cells take part (pooled windows:
 the max over their ocean cells; windows without ocean are left out), so land never draws attention.
@@ -23,6 +25,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from sstbias.deep.settings import AUTO_POOL, attention_pool_size
 
 IMPLEMENTATIONS = ("sdpa", "reference")
 
@@ -65,14 +69,16 @@ def pooled_keys(
 
 
 class SelfAttention2d(nn.Module):
-    """Y(x) = x + gamma * softmax(Q K^T) V on (B, C, H, W) feature maps (keys pooled by ``pool``)."""
+    """Y(x) = x + gamma * softmax(Q K^T) V on (B, C, H, W) feature maps (keys pooled by ``pool``, p or "auto")."""
 
-    def __init__(self, channels: int, attention_channels: int, implementation: str = "sdpa", pool: int = 1) -> None:
+    def __init__(
+        self, channels: int, attention_channels: int, implementation: str = "sdpa", pool: int | str = 1
+    ) -> None:
         super().__init__()
         if implementation not in IMPLEMENTATIONS:
             raise ValueError(f"attention implementation must be one of {IMPLEMENTATIONS}, got {implementation!r}")
-        if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
-            raise ValueError(f"attention pool must be a positive integer, got {pool!r}")
+        if pool != AUTO_POOL and (isinstance(pool, bool) or not isinstance(pool, int) or pool < 1):
+            raise ValueError(f"attention pool must be a positive integer or {AUTO_POOL!r}, got {pool!r}")
         self.query = nn.Conv2d(channels, attention_channels, 1)
         self.key = nn.Conv2d(channels, attention_channels, 1)
         self.value = nn.Conv2d(channels, channels, 1)
@@ -84,6 +90,7 @@ class SelfAttention2d(nn.Module):
         """(B, C, H, W) -> (B, C, H, W); ``ocean`` (H, W) bool restricts the keys to ocean cells."""
         batch, channels, height, width = x.shape
         q = self.query(x).flatten(2).transpose(1, 2)  # (B, N, d)
-        k, v = pooled_keys(self.key(x), self.value(x), self.pool, ocean)
+        pool = attention_pool_size(self.pool, height, width)
+        k, v = pooled_keys(self.key(x), self.value(x), pool, ocean)
         attended = self.attend(q, k, v).transpose(1, 2).reshape(batch, channels, height, width)
         return x + self.gamma * attended
