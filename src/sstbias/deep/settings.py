@@ -36,7 +36,8 @@ class DeepSettings:
 
     sequence_length: int = 5  # days of forecast in each input window (L)
     static_channels: list[str] = field(default_factory=lambda: ["ocean_mask", "lat", "lon"])  # paper: ocean_mask
-    daily_channels: list[str] = field(default_factory=lambda: ["doy_sin", "doy_cos"])  # paper: none
+    # paper: none; doy_sin, doy_cos validated worse on the realistic twin, whose test season is unseen in training
+    daily_channels: list[str] = field(default_factory=list)
     target: str = "residual"  # the normalised obs - base (residual) or the observation (paper)
     residual_over: str = "forecast"  # base of the residual: the forecast or the climatology-corrected forecast
     land: str = "zero"  # land cells: zero (as the paper) or masked (out of the BatchNorm statistics and attention keys)
