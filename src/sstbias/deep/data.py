@@ -102,6 +102,10 @@ class SequenceSamples:
                 k += 1
         return torch.stack(layers, dim=1) if layers else torch.zeros(shape[0], 0, *shape[1:])
 
+    def network_ocean_on(self, device: torch.device) -> torch.Tensor | None:
+        """The networks' ocean mask (H, W) bool on ``device`` (``land: masked``), or None (every cell counts)."""
+        return None if self.network_ocean is None else self.network_ocean.to(device)
+
     @property
     def in_channels(self) -> int:
         """Channels C of a sample: the forecast plus the static and daily channels."""

@@ -119,12 +119,17 @@ def write_description(out_dir: str | os.PathLike, description: dict) -> Path:
     return atomic_write(Path(out_dir) / CONFIG_NAME, lambda tmp: tmp.write_text(text))
 
 
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of the file at ``path``."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def save_climatology(out_dir: str | os.PathLike, climatology) -> dict:
     """Write the fitted climatology into ``out_dir`` atomically; its ``climatology`` description entry."""
     path = Path(out_dir) / CLIMATOLOGY_NAME
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     climatology.save(path)
-    return {"file": CLIMATOLOGY_NAME, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    return {"file": CLIMATOLOGY_NAME, "sha256": file_sha256(path)}
 
 
 @dataclass(frozen=True)
@@ -181,7 +186,7 @@ class TrainedModel:
         path = self.folder / entry["file"]
         if not path.is_file():
             raise ModelDirectoryError(f"{path}: climatology file not found (the model was trained with it)")
-        if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+        if file_sha256(path) != entry["sha256"]:
             raise ModelDirectoryError(f"{path}: not the climatology the model was trained with (sha256 differs)")
         return Climatology.load(path)
 

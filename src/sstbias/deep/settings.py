@@ -100,6 +100,11 @@ SETTINGS: dict[str, type[DeepSettings]] = {
 }
 
 
+def is_attention_pool(pool: object) -> bool:
+    """Whether ``pool`` is a valid ``attention_pool``: a positive integer or "auto"."""
+    return pool == AUTO_POOL or (isinstance(pool, int) and not isinstance(pool, bool) and pool >= 1)
+
+
 def attention_pool_size(pool: int | str, height: int, width: int) -> int:
     """The pool p of ``attention_pool`` on a height x width grid: ``pool`` itself, or for "auto" the smallest p
     with ceil(max(height, width) / p) <= AUTO_POOL_KEYS_SIDE (1 on grids up to 32 x 32)."""
@@ -134,8 +139,7 @@ def _check(name: str, settings: DeepSettings) -> None:
         value = getattr(settings, key, 1)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             fail(key, "must be a positive integer")
-    pool = getattr(settings, "attention_pool", 1)
-    if pool != AUTO_POOL and (isinstance(pool, bool) or not isinstance(pool, int) or pool < 1):
+    if not is_attention_pool(getattr(settings, "attention_pool", 1)):
         fail("attention_pool", f"must be a positive integer or {AUTO_POOL!r}")
     if settings.kernel_size % 2 == 0:
         fail("kernel_size", "must be odd")

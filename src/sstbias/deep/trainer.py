@@ -56,7 +56,7 @@ def predict_windows(
     """Corrected SST (n, H, W) in degC for the index windows (n, L), in evaluation mode."""
     model.eval()
     out = []
-    ocean = samples.network_ocean.to(device) if samples.network_ocean is not None else None
+    ocean = samples.network_ocean_on(device)
     with torch.no_grad():
         for start in range(0, len(windows), EVAL_BATCH):
             chunk = windows[start : start + EVAL_BATCH]
@@ -143,8 +143,7 @@ class Trainer:
                 # this length does at its last iteration
                 running, best = self._evaluate(start, history, running, best, val_windows, val_observed, clock)
                 self._checkpoint(start, history, running, best)
-        ocean = self.samples.network_ocean
-        ocean = ocean.to(self.device) if ocean is not None else None
+        ocean = self.samples.network_ocean_on(self.device)
         progress = tqdm(
             range(start + 1, plan.iterations + 1),
             initial=start,

@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from sstbias.deep.settings import AUTO_POOL, attention_pool_size
+from sstbias.deep.settings import AUTO_POOL, attention_pool_size, is_attention_pool
 
 IMPLEMENTATIONS = ("sdpa", "reference")
 
@@ -77,7 +77,7 @@ class SelfAttention2d(nn.Module):
         super().__init__()
         if implementation not in IMPLEMENTATIONS:
             raise ValueError(f"attention implementation must be one of {IMPLEMENTATIONS}, got {implementation!r}")
-        if pool != AUTO_POOL and (isinstance(pool, bool) or not isinstance(pool, int) or pool < 1):
+        if not is_attention_pool(pool):
             raise ValueError(f"attention pool must be a positive integer or {AUTO_POOL!r}, got {pool!r}")
         self.query = nn.Conv2d(channels, attention_channels, 1)
         self.key = nn.Conv2d(channels, attention_channels, 1)
