@@ -1,9 +1,17 @@
 """Training-step throughput of the deep correctors at the paper's size, side by side, on this machine.
 
+    python benchmarks/deep_models.py --speed [--threads 1] [--steps 10] [--rounds 3] [--batch-sizes 4 8]
     python benchmarks/deep_models.py [--threads 2] [--steps 5] [--smoke]
     python benchmarks/deep_models.py --grid-sizes 51 76 101 [--pools 2 auto] [--steps 3] [--rounds 2]
 
-The second form times the ConvGRU-SA training step (B=4, T=5, 32 hidden channels) at each grid size with the
+The first form is the samples/s of each network's training step at the default config's size (its
+``models.<name>`` settings in config/config.yaml, the default twin's 51x51 grid and 4 input channels), before and
+after (``implementation: reference, precision: float32``: the step-by-step float32 code as it was; and the fast
+path with ``precision: auto``: the zero initial state skipped, bfloat16 autocast where the CPU has it), each in
+its own process, the rounds interleaved, the fastest kept; then the ratio after / before, the largest output
+difference of the two on the same weights and input, and samples/s at other batch sizes (``--batch-sizes``).
+
+The third form times the ConvGRU-SA training step (B=4, T=5, 32 hidden channels) at each grid size with the
 reference attention, SDPA and SDPA with ``attention_pool`` p (keys and values max-pooled p x p; ``auto``: the
 pool leaving at most 32 x 32 keys, which grows with the grid), side by side, and prints the ratios the issue
 asks for. With ``--rounds R`` every (variant, size) is measured R times, the rounds
@@ -31,11 +39,22 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import torch
+import yaml
 from torch.utils.flop_counter import FlopCounterMode
 
+from sstbias.deep.device import autocast_dtype
+from sstbias.deep.trainer import forward
 from sstbias.neural import build_network
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "config" / "config.yaml"
+NETWORKS = ("convgru", "convlstm_at", "convgru_sa")
+# The default twin's analysis grid (12-16 N, 110-114 E at 0.08 deg) and inputs (forecast, ocean_mask, lat, lon).
+DEFAULT_SIDE, DEFAULT_CHANNELS = 51, 4
+BEFORE = {"implementation": "reference", "precision": "float32"}
+AFTER = {"implementation": "fast", "precision": "auto"}
 
 SIZE = {"batch": 4, "sequence": 5, "channels": 2, "height": 51, "width": 51, "hidden": 32}
 SMOKE_SIZE = {"batch": 1, "sequence": 2, "channels": 2, "height": 8, "width": 8, "hidden": 4}
@@ -139,6 +158,78 @@ def measure_step(extra: dict, side: int, steps: int) -> dict:
     return {"seconds": seconds, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def default_settings(name: str) -> dict:
+    """The network settings of ``models.<name>`` in config/config.yaml (the training plan left out)."""
+    plan = {"lr", "iterations", "eval_every", "checkpoint_every", "checkpoint_at", "device", "seed"}
+    settings = yaml.safe_load(DEFAULT_CONFIG.read_text())["models"][name]
+    return {key: value for key, value in settings.items() if key not in plan}
+
+
+def measure_speed(name: str, extra: dict, batch: int, steps: int, smoke: bool) -> dict:
+    """Seconds per training step of network ``name`` with its default settings and ``extra``, and its output on a
+    fixed input (run in its own process)."""
+    side, channels = (8, DEFAULT_CHANNELS) if smoke else (DEFAULT_SIDE, DEFAULT_CHANNELS)
+    settings = {**default_settings(name), **extra}
+    if smoke:
+        settings.update(hidden_channels=4, sequence_length=2)
+    torch.manual_seed(0)
+    model = build_network(name, channels, settings)
+    for module in model.modules():
+        if hasattr(module, "gamma"):
+            module.gamma.data.fill_(0.5)
+    autocast = autocast_dtype(settings.get("precision", "float32"), torch.device("cpu"))
+    x = torch.randn(batch, settings["sequence_length"], channels, side, side)
+    target = torch.randn(batch, 1, side, side)
+    with torch.no_grad():
+        output = forward(model.eval(), x, None, autocast)
+    model.train()
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    for i in range(steps + 1):
+        if i == 1:
+            start = time.perf_counter()
+        loss = (forward(model, x, None, autocast) - target).square().mean()
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    return {"seconds": (time.perf_counter() - start) / steps, "output": output.flatten().tolist()}
+
+
+def compare_speed(args: argparse.Namespace) -> None:
+    """Samples/s of every network before and after, side by side, and the ratios."""
+    runs = [(name, label, extra, batch) for batch in args.batch_sizes for name in NETWORKS
+            for label, extra in (("before", BEFORE), ("after", AFTER))]  # fmt: skip
+    results: dict[tuple, dict] = {}
+    for _ in range(args.rounds):
+        for name, label, extra, batch in runs:
+            command = [sys.executable, __file__, "--speed-of", json.dumps([name, extra, batch])]
+            command += ["--threads", str(args.threads), "--steps", str(args.steps)] + ["--smoke"] * args.smoke
+            result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+            key = (name, label, batch)
+            if key not in results or result["seconds"] < results[key]["seconds"]:
+                results[key] = result
+    bf16 = autocast_dtype("auto", torch.device("cpu")) is not None
+    print(
+        f"Training step at the default config's size ({DEFAULT_SIDE}x{DEFAULT_SIDE}, {DEFAULT_CHANNELS} input "
+        f"channels, config/config.yaml settings), threads {args.threads}, steps {args.steps}, fastest of "
+        f"{args.rounds} round(s), torch {torch.__version__}, CPU bfloat16 {'native' if bf16 else 'absent'}"
+    )
+    print(f"{'model':<14}{'batch':>6}{'before s/step':>15}{'after s/step':>14}{'before smp/s':>14}{'after smp/s':>13}"
+          f"{'after/before':>14}{'max |diff|':>12}")  # fmt: skip
+    for batch in args.batch_sizes:
+        for name in NETWORKS:
+            before, after = results[name, "before", batch], results[name, "after", batch]
+            difference = max(abs(a - b) for a, b in zip(before["output"], after["output"], strict=True))
+            print(
+                f"{name:<14}{batch:>6}{before['seconds']:>15.3f}{after['seconds']:>14.3f}"
+                f"{batch / before['seconds']:>14.1f}{batch / after['seconds']:>13.1f}"
+                f"{before['seconds'] / after['seconds']:>13.2f}x{difference:>12.1e}"
+            )
+    first = args.batch_sizes[0]
+    for name, target in (("convgru", 1.5), ("convlstm_at", 1.5), ("convgru_sa", 4.0)):
+        ratio = results[name, "before", first]["seconds"] / results[name, "after", first]["seconds"]
+        print(f"{name}: after / before samples/s at batch {first} = {ratio:.2f}x (target >= {target}x)")
+
+
 def compare_attention(args: argparse.Namespace) -> None:
     """The ConvGRU-SA step per grid size and attention variant, side by side, and the issue's ratios."""
     variants = attention_variants(args.pools)
@@ -203,6 +294,9 @@ def main() -> None:
     parser.add_argument("--pools", type=pool_setting, nargs="+", default=[2], help="attention_pool values (p or auto)")
     parser.add_argument("--reference-max-side", type=int, default=76, help="largest side run with the reference")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved measurements; the fastest is kept")
+    parser.add_argument("--speed", action="store_true", help="each network before / after at the default size")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[4], help="batch sizes of --speed")
+    parser.add_argument("--speed-of", help=argparse.SUPPRESS)
     parser.add_argument("--variant", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--side", type=int, help=argparse.SUPPRESS)
@@ -214,6 +308,13 @@ def main() -> None:
             args.grid_sizes, args.steps = [8 + 2 * i for i in range(len(args.grid_sizes))], 1
     if args.variant is not None:
         print(json.dumps(measure(args.variant, args.steps)))
+        return
+    if args.speed_of is not None:
+        name, extra, batch = json.loads(args.speed_of)
+        print(json.dumps(measure_speed(name, extra, batch, 1 if args.smoke else args.steps, args.smoke)))
+        return
+    if args.speed:
+        compare_speed(args)
         return
     if args.measure is not None:
         print(json.dumps(measure_step(json.loads(args.measure), args.side, args.steps)))

@@ -66,6 +66,8 @@ def test_schema_enums_are_the_library_choices(name):
             "static_channels": settings.STATIC_CHANNELS,
             "daily_channels": settings.DAILY_CHANNELS,
             "lr_schedule": settings.LR_SCHEDULES,
+            "precision": settings.PRECISIONS,
+            "implementation": settings.IMPLEMENTATIONS,
         }
         if "attention_impl" in documented:
             library["attention_impl"] = settings.ATTENTION_IMPLS

@@ -134,10 +134,13 @@ def check_deep_settings(name: str, settings: dict, n_train: int) -> None:
     window), a ``device`` that is no device name."""
     from sstbias.deep.settings import deep_settings
 
-    window = deep_settings(name, settings).sequence_length
+    parsed = deep_settings(name, settings)
+    window = parsed.input_window_days
     if window > n_train:
+        key = "history_days" if parsed.history_days else "sequence_length"
         raise ConfigError(
-            f"models.{name}.sequence_length: an input window of {window} days is longer than the period's "
+            f"models.{name}.{key}: an input window of {window} days (sequence_length {parsed.sequence_length} and "
+            f"the longest history_days {max(parsed.history_days, default=0)}) is longer than the period's "
             f"{n_train} training days, so no training day has its whole window; lengthen the period or shorten it"
         )
     if "device" in settings:

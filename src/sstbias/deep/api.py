@@ -24,7 +24,7 @@ import sstbias
 from sstbias.baselines.climatology import Climatology
 from sstbias.deep.checkpoints import CorruptCheckpoint, load_checkpoint
 from sstbias.deep.data import SequenceSamples
-from sstbias.deep.device import select_device
+from sstbias.deep.device import autocast_dtype, select_device
 from sstbias.deep.model_dir import (
     CLIMATOLOGY_NAME,
     TrainedModel,
@@ -98,6 +98,7 @@ def train_deep_model(
         settings = deep_settings(name, settings)
     torch.set_num_threads(threads)
     device = select_device(settings.device, f"models.{name}.device")
+    autocast = autocast_dtype(settings.precision, device, f"models.{name}.precision")
     train_days = split["train"]
     seen = data.sel(time=data.indexes["time"][data.indexes["time"] <= split["validation"].union(train_days).max()])
     climatology = None
@@ -118,15 +119,17 @@ def train_deep_model(
     val_windows = samples.positions(split["validation"], strict=False)
     val_observed = seen["observation"].values[val_windows[:, -1]] if len(val_windows) else None
     log.info(
-        "%s on %s (%d torch threads): %d parameters, %d training and %d validation days",
+        "%s on %s (%d torch threads, %s): %d parameters, %d training and %d validation days",
         name,
         device,
         torch.get_num_threads(),
+        "float32" if autocast is None else f"{autocast} autocast",
         sum(p.numel() for p in model.parameters()),
         len(train_days),
         len(val_windows),
     )
-    trainer = Trainer(model, samples, settings, out, device, fingerprint=run_fingerprint(settings, split, normaliser))
+    fingerprint = run_fingerprint(settings, split, normaliser)
+    trainer = Trainer(model, samples, settings, out, device, fingerprint, autocast)
     return trainer.fit(samples.positions(train_days, strict=False), val_windows, val_observed)
 
 
@@ -171,7 +174,9 @@ def predict_days(
             raise InputDataError(f"forecast {axis}: not the analysis grid of the model in {trained.folder}")
     samples = SequenceSamples(inputs, trained.normaliser, trained.settings, trained.climatology())
     windows = samples.positions(pd.DatetimeIndex(days), strict=True)
-    values = predict_windows(model, samples, windows, device)
+    # A model trained under bfloat16 autocast predicts the same way where the device has it, else in float32.
+    autocast = autocast_dtype("float32" if trained.settings.precision == "float32" else "auto", device)
+    values = predict_windows(model, samples, windows, device, autocast)
     template = inputs["forecast"].sel(time=pd.DatetimeIndex(days))
     corrected = xr.DataArray(values.astype("float32"), dims=template.dims, coords=template.coords)
     corrected.attrs = {

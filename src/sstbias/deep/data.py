@@ -2,7 +2,10 @@
 
 A sample for target day d holds, for each day of d-L+1 .. d (L = ``sequence_length``), the normalised forecast
 (channel 0), the static channels (``static_channels``) and the daily channels (``daily_channels``), shaped
-(L, C, H, W) (:mod:`sstbias.deep.channels`). Land inputs of the forecast are 0 (``land: zero``, the minimum of
+(L, C, H, W) (:mod:`sstbias.deep.channels`), and one history channel per N of ``history_days``: the day's
+normalised forecast minus its mean over the N days before it, a memory of what happened before the window
+(e.g. a cold wake the forecast has already let recover). A window then needs the N days before its first day too
+(``input_window_days``). Land inputs of the forecast are 0 (``land: zero``, the minimum of
 the min-max range) or the day's mean over ocean cells (``land: masked``, a neutral value; the networks then also
 take their BatchNorm statistics and attention keys over ocean cells only).
 
@@ -80,6 +83,27 @@ class SequenceSamples:
         correction = climatology.correction(self.days) if settings.uses_climatology else None  # (T, H, W) degC
         self.base = self._base(forecast_degc, correction, target, settings.residual_over)  # (T, H, W) or None
         self.daily = self._daily(list(settings.daily_channels), correction, forecast.shape)  # (T, D, H, W)
+        self.history_days = list(settings.history_days)
+        self.window_days = settings.input_window_days
+        self.history = self._history(self.history_days)  # (T, K, H, W)
+
+    def _history(self, spans: list[int]) -> torch.Tensor:
+        """Per day and span N: the normalised forecast minus its mean over the N calendar days before (0 where
+        those days are not all in the data: such days are never the inside of a window, see :meth:`positions`)."""
+        if not spans:
+            return torch.zeros(len(self.days), 0, *self.forecast.shape[1:])
+        calendar = pd.date_range(self.days[0], self.days[-1], freq="D")
+        at = calendar.get_indexer(self.days)
+        full = torch.zeros(len(calendar) + 1, *self.forecast.shape[1:], dtype=torch.float64)
+        full[1:][at] = self.forecast.double()
+        sums = full.cumsum(dim=0)  # sums[j] = sum of the first j calendar days (missing days count 0)
+        layers = []
+        for span in spans:
+            before = at - span
+            valid = torch.from_numpy(before >= 0)
+            mean = (sums[torch.from_numpy(at)] - sums[torch.from_numpy(before.clip(0))]) / span
+            layers.append(torch.where(valid[:, None, None], self.forecast.double() - mean, 0.0).float())
+        return torch.stack(layers, dim=1)
 
     def _base(self, forecast_degc: np.ndarray, correction, target: str, residual_over: str) -> torch.Tensor | None:
         """The normalised field the network's output is added to, per day (None: the output is the observation)."""
@@ -108,11 +132,12 @@ class SequenceSamples:
 
     @property
     def in_channels(self) -> int:
-        """Channels C of a sample: the forecast plus the static and daily channels."""
-        return 1 + self.static.shape[0] + self.daily.shape[1]
+        """Channels C of a sample: the forecast plus the static, daily and history channels."""
+        return 1 + self.static.shape[0] + self.daily.shape[1] + self.history.shape[1]
 
     def positions(self, days: pd.DatetimeIndex, strict: bool) -> np.ndarray:
-        """Index windows (n, L) into the dataset's days for the ``days`` whose L consecutive days exist.
+        """Index windows (n, L) into the dataset's days for the ``days`` whose input window exists: the L days
+        ending on the day and the longest history span before them (``input_window_days`` consecutive days).
 
         ``strict`` (prediction) raises InputDataError for a day lacking its window; otherwise (training) such
         days are dropped and counted in the log.
@@ -120,19 +145,17 @@ class SequenceSamples:
         lookup = {day: i for i, day in enumerate(self.days)}
         windows, dropped = [], []
         for day in pd.DatetimeIndex(days):
-            window = [lookup.get(day - pd.Timedelta(days=k)) for k in range(self.sequence_length - 1, -1, -1)]
+            window = [lookup.get(day - pd.Timedelta(days=k)) for k in range(self.window_days - 1, -1, -1)]
             if None in window:
                 dropped.append(day)
             else:
-                windows.append(window)
+                windows.append(window[-self.sequence_length :])
         if dropped and strict:
             raise InputDataError(
-                f"{dropped[0].date()}: the {self.sequence_length}-day input window is not complete in the data"
+                f"{dropped[0].date()}: the {self.window_days}-day input window is not complete in the data"
             )
         if dropped:
-            log.info(
-                "%d target days dropped: their %d-day input window is incomplete", len(dropped), self.sequence_length
-            )
+            log.info("%d target days dropped: their %d-day input window is incomplete", len(dropped), self.window_days)
         return np.asarray(windows, dtype="int64").reshape(-1, self.sequence_length)
 
     def inputs(self, windows: np.ndarray) -> torch.Tensor:
@@ -140,7 +163,7 @@ class SequenceSamples:
         index = torch.from_numpy(windows)
         forecast = self.forecast[index].unsqueeze(2)  # (B, L, 1, H, W)
         static = self.static.expand(*windows.shape, *self.static.shape)  # (B, L, S, H, W)
-        return torch.cat([forecast, static, self.daily[index]], dim=2)
+        return torch.cat([forecast, static, self.daily[index], self.history[index]], dim=2)
 
     def targets(self, windows: np.ndarray) -> torch.Tensor:
         """Target batch (B, 1, H, W) for the last day of each window."""

@@ -39,7 +39,8 @@ from sstbias.netcdf import atomic_write
 from sstbias.normalise import Normaliser
 
 # 2: input channels (position, day of year, climatology), residual_over, land handling and the climatology file.
-FORMAT_VERSION = 2
+# 3: history channels (input_window_days beyond sequence_length), precision, implementation, weight averaging.
+FORMAT_VERSION = 3
 CLIMATOLOGY_NAME = "climatology.joblib"
 CONFIG_NAME = "model_config.json"
 WEIGHTS_NAME = "best.pt"
@@ -98,7 +99,7 @@ def describe(
         "model": name,
         "settings": settings.to_dict(),
         "in_channels": in_channels,
-        "input_window_days": settings.sequence_length,
+        "input_window_days": settings.input_window_days,
         "normaliser": normaliser.__dict__,
         "train_days": _first_last(split["train"]),
         "validation_days": _first_last(split["validation"]),
@@ -151,7 +152,7 @@ class TrainedModel:
 
     @property
     def window(self) -> int:
-        """Days L of forecast in each input window (the target day and the L-1 days before it)."""
+        """Days of forecast a prediction reads: the target day, the L-1 days before it and the longest history."""
         return int(self.description["input_window_days"])
 
     @property

@@ -19,6 +19,11 @@ LAND_HANDLING = ("zero", "masked")
 STATIC_CHANNELS = ("ocean_mask", "lat", "lon")  # described in sstbias.deep.channels
 DAILY_CHANNELS = ("doy_sin", "doy_cos", "climatology")
 ATTENTION_IMPLS = ("sdpa", "reference")
+# float32; bfloat16 autocast of the convolutions (the attention product stays float32); auto: bfloat16 where the
+# device computes it natively (a CPU with AVX512-BF16 or AMX, a CUDA device with bf16), else float32.
+PRECISIONS = ("float32", "bfloat16", "auto")
+# fast: the recurrences skip the work on their zero initial state (same math); reference: every step as before.
+IMPLEMENTATIONS = ("fast", "reference")
 # attention_pool "auto": the smallest pool leaving at most this many keys per side, so the attention's cost grows
 # linearly with the cells (every query attends to at most AUTO_POOL_KEYS_SIDE^2 keys): 51x51 -> 2, 101x101 -> 4.
 AUTO_POOL = "auto"
@@ -38,6 +43,8 @@ class DeepSettings:
     static_channels: list[str] = field(default_factory=lambda: ["ocean_mask", "lat", "lon"])  # paper: ocean_mask
     # paper: none; doy_sin, doy_cos validated worse on the realistic twin, whose test season is unseen in training
     daily_channels: list[str] = field(default_factory=list)
+    # memory beyond the window: per day, the forecast minus its mean over the N days before (one channel per N)
+    history_days: list[int] = field(default_factory=list)
     target: str = "residual"  # the normalised obs - base (residual) or the observation (paper)
     residual_over: str = "forecast"  # base of the residual: the forecast or the climatology-corrected forecast
     land: str = "zero"  # land cells: zero (as the paper) or masked (out of the BatchNorm statistics and attention keys)
@@ -53,12 +60,20 @@ class DeepSettings:
     warmup_iterations: int = 0  # linear learning-rate warm-up from 0 (0: none)
     lr_schedule: str = "constant"  # after the warm-up: constant or cosine decay to 0 at ``iterations``
     grad_clip: float = 0.0  # maximum global gradient norm (0: no clipping)
+    ema_decay: float = 0.0  # validation and best.pt use an exponential moving average of the weights (0: none)
+    precision: str = "float32"  # float32, bfloat16 (autocast) or auto
+    implementation: str = "fast"  # fast or reference (the step-by-step code before the fast path; same math)
     device: str = "auto"  # auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps
     seed: int = 0
 
     def to_dict(self) -> dict:
         """The settings as plain JSON values (recorded in a trained model folder)."""
         return dataclasses.asdict(self)
+
+    @property
+    def input_window_days(self) -> int:
+        """Days of forecast a prediction reads: the window and the longest history before its first day."""
+        return self.sequence_length + max(self.history_days, default=0)
 
     @property
     def residual_over_climatology(self) -> bool:
@@ -168,5 +183,19 @@ def _check(name: str, settings: DeepSettings) -> None:
     clip = settings.grad_clip
     if isinstance(clip, bool) or not isinstance(clip, int | float) or clip < 0:
         fail("grad_clip", "must be a number >= 0 (0: no clipping)")
+    history = settings.history_days
+    if isinstance(history, str) or not isinstance(history, list | tuple):
+        fail("history_days", "must be a list of day counts")
+    if any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in history):
+        fail("history_days", "must hold positive integers (days)")
+    if len(set(history)) != len(history):
+        fail("history_days", "lists a day count twice")
+    decay = settings.ema_decay
+    if isinstance(decay, bool) or not isinstance(decay, int | float) or not 0 <= decay < 1:
+        fail("ema_decay", "must be a number in [0, 1) (0: no moving average)")
+    if settings.precision not in PRECISIONS:
+        fail("precision", f"must be one of {list(PRECISIONS)}")
+    if settings.implementation not in IMPLEMENTATIONS:
+        fail("implementation", f"must be one of {list(IMPLEMENTATIONS)}")
     if getattr(settings, "attention_impl", "sdpa") not in ATTENTION_IMPLS:
         fail("attention_impl", f"must be one of {list(ATTENTION_IMPLS)}")

@@ -7,13 +7,17 @@ model with the best validation RMSE is kept in ``best.pt``. Checkpoints (model, 
 states, iteration, history) are written atomically every ``checkpoint_every`` iterations and at the iterations in
 ``checkpoint_at`` (kept as ``checkpoints/iter_NNNNNN.pt``, their weights exported to ``weights/iter_NNNNNN.pt`` at
 the end); a restarted run resumes from the newest valid one, so a job killed at its time limit continues where it
-stopped, with the same result as an uninterrupted run. On SIGTERM (what SLURM sends at the time limit, before
-SIGKILL) or SIGINT the trainer finishes the current iteration, writes a checkpoint there and raises
-:class:`~sstbias.deep.stopping.TrainingInterrupted`, so no finished iteration is lost.
+stopped, with the same result as an uninterrupted run. With ``ema_decay`` d > 0 the validation RMSE, ``best.pt`` and
+the exported weights are those of an exponential moving average of the weights (:class:`WeightAverage`), which
+smooths the iteration-to-iteration noise that makes a checkpoint chosen on a short validation period a lottery.
+``autocast`` (a dtype, from the ``precision`` setting) runs the forward passes under torch.autocast. On SIGTERM
+(what SLURM sends at the time limit, before SIGKILL) or SIGINT the trainer finishes the current iteration, writes a
+checkpoint there and raises :class:`~sstbias.deep.stopping.TrainingInterrupted`, so no finished iteration is lost.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import logging
 import sys
@@ -50,8 +54,52 @@ def seed_everything(seed: int) -> None:
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 
+class WeightAverage:
+    """An exponential moving average of a model's weights (float tensors; other buffers are copied).
+
+    After update t (1-based) the average is ``a <- a + (1 - d_t) (w - a)`` with ``d_t = min(d, (1 + t) / (10 + t))``:
+    the decay grows to ``decay`` over the first iterations, so early averages are not dominated by the
+    initial weights (as TensorFlow's ExponentialMovingAverage with ``num_updates``). ``model`` holds the average
+    (a copy of the trained network, evaluated in its place).
+    """
+
+    def __init__(self, model: nn.Module, decay: float) -> None:
+        self.model = copy.deepcopy(model)
+        self.decay = decay
+        self.updates = 0
+
+    @torch.no_grad()
+    def update(self, source: nn.Module) -> None:
+        self.updates += 1
+        decay = min(self.decay, (1 + self.updates) / (10 + self.updates))
+        for average, value in zip(self.model.state_dict().values(), source.state_dict().values(), strict=True):
+            if average.is_floating_point():
+                average.lerp_(value, 1 - decay)
+            else:
+                average.copy_(value)
+
+    def state(self) -> dict:
+        return {"weights": self.model.state_dict(), "updates": self.updates}
+
+    def restore(self, state: dict) -> None:
+        self.model.load_state_dict(state["weights"])
+        self.updates = state["updates"]
+
+
+def forward(
+    model: nn.Module, inputs: torch.Tensor, ocean: torch.Tensor | None, autocast: torch.dtype | None
+) -> torch.Tensor:
+    """``model(inputs, ocean)`` (B, 1, H, W) float32, under torch.autocast to ``autocast`` unless it is None."""
+    with torch.autocast(inputs.device.type, dtype=autocast, enabled=autocast is not None):
+        return model(inputs, ocean).float()
+
+
 def predict_windows(
-    model: nn.Module, samples: SequenceSamples, windows: np.ndarray, device: torch.device
+    model: nn.Module,
+    samples: SequenceSamples,
+    windows: np.ndarray,
+    device: torch.device,
+    autocast: torch.dtype | None = None,
 ) -> np.ndarray:
     """Corrected SST (n, H, W) in degC for the index windows (n, L), in evaluation mode."""
     model.eval()
@@ -60,20 +108,25 @@ def predict_windows(
     with torch.no_grad():
         for start in range(0, len(windows), EVAL_BATCH):
             chunk = windows[start : start + EVAL_BATCH]
-            output = model(samples.inputs(chunk).to(device), ocean).cpu().numpy()
+            output = forward(model, samples.inputs(chunk).to(device), ocean, autocast).cpu().numpy()
             out.append(samples.to_celsius(output, chunk))
     model.train()
     return np.concatenate(out) if out else np.empty((0, *samples.mask.shape[1:]))
 
 
 def validation_rmse(
-    model: nn.Module, samples: SequenceSamples, windows: np.ndarray, device: torch.device, observed: np.ndarray
+    model: nn.Module,
+    samples: SequenceSamples,
+    windows: np.ndarray,
+    device: torch.device,
+    observed: np.ndarray,
+    autocast: torch.dtype | None = None,
 ) -> float:
     """RMSE (degC) over ocean cells of the windows' target days; ``observed`` (n, H, W) degC."""
     if len(windows) == 0:
         return float("nan")
     ocean = samples.mask.numpy()[0] == 1
-    error = predict_windows(model, samples, windows, device)[:, ocean] - observed[:, ocean]
+    error = predict_windows(model, samples, windows, device, autocast)[:, ocean] - observed[:, ocean]
     return float(np.sqrt(np.mean(error**2)))
 
 
@@ -88,8 +141,11 @@ class Trainer:
         out_dir: Path,
         device: torch.device,
         fingerprint: str = "",
+        autocast: torch.dtype | None = None,
     ) -> None:
         self.model = model.to(device)
+        self.autocast = autocast
+        self.average = WeightAverage(self.model, plan.ema_decay) if plan.ema_decay > 0 else None
         self.samples = samples
         self.plan = plan
         self.out_dir = Path(out_dir)
@@ -99,9 +155,15 @@ class Trainer:
         self.checkpoint_dir = self.out_dir / "checkpoints"
         self.fingerprint = fingerprint  # identifies settings and data; checkpoints of another run are not resumed
 
+    @property
+    def evaluated(self) -> nn.Module:
+        """The network whose weights are validated and kept: the moving average, or the trained weights."""
+        return self.model if self.average is None else self.average.model
+
     def _snapshot(self, iteration: int) -> dict:
-        """A copy of the current weights, tagged with the iteration."""
-        return {"model": {k: v.detach().clone() for k, v in self.model.state_dict().items()}, "iteration": iteration}
+        """A copy of the evaluated weights, tagged with the iteration."""
+        weights = self.evaluated.state_dict()
+        return {"model": {k: v.detach().clone() for k, v in weights.items()}, "iteration": iteration}
 
     def _state(self, iteration: int, history: list, running: list, best: float) -> dict:
         return {
@@ -115,6 +177,7 @@ class Trainer:
             "running_losses": running,
             "best_val_rmse": best,
             "fingerprint": self.fingerprint,
+            "average": None if self.average is None else self.average.state(),
         }
 
     def _restore(self, state: dict) -> tuple[int, list, list, float]:
@@ -123,6 +186,8 @@ class Trainer:
         self.sampler.set_state(state["sampler"])
         torch.set_rng_state(state["torch_rng"])
         self.best_snapshot = state["best_snapshot"]
+        if self.average is not None:
+            self.average.restore(state["average"])
         return state["iteration"], state["history"], state["running_losses"], state["best_val_rmse"]
 
     def fit(self, train_windows: np.ndarray, val_windows: np.ndarray, val_observed: np.ndarray) -> list[dict]:
@@ -158,7 +223,8 @@ class Trainer:
                 windows = train_windows[rows]
                 inputs = self.samples.inputs(windows).to(self.device)
                 targets = self.samples.targets(windows).to(self.device)
-                loss = masked_mse(self.model(inputs, ocean), targets, self.samples.mask.to(self.device))
+                output = forward(self.model, inputs, ocean, self.autocast)
+                loss = masked_mse(output, targets, self.samples.mask.to(self.device))
                 lr = self.learning_rate(iteration)
                 for group in self.optimizer.param_groups:
                     group["lr"] = lr
@@ -167,6 +233,8 @@ class Trainer:
                 if plan.grad_clip > 0:
                     nn.utils.clip_grad_norm_(self.model.parameters(), plan.grad_clip)
                 self.optimizer.step()
+                if self.average is not None:
+                    self.average.update(self.model)
                 running.append(loss.item())
                 if iteration % plan.eval_every == 0 or iteration == plan.iterations:
                     running, best = self._evaluate(iteration, history, running, best, val_windows, val_observed, clock)
@@ -187,7 +255,7 @@ class Trainer:
                     )
         # Written at the end, also when a resumed run had nothing left to do (its outputs may have been removed).
         save_checkpoint(self.best_snapshot or self._snapshot(plan.iterations), self.out_dir / "best.pt")
-        save_checkpoint(self._snapshot(plan.iterations), self.out_dir / "last.pt")
+        save_checkpoint(self._snapshot(plan.iterations), self.out_dir / "last.pt")  # the evaluated weights
         self._export_requested_weights()
         self._write_log(history)
         return history
@@ -209,7 +277,7 @@ class Trainer:
     ) -> tuple[list, float]:
         """Append the log row of ``iteration`` (mean training loss since the last row, validation RMSE degC) to
         ``history``, keep the best snapshot and rewrite the log; returns the emptied running losses and the best."""
-        val = validation_rmse(self.model, self.samples, val_windows, self.device, val_observed)
+        val = validation_rmse(self.evaluated, self.samples, val_windows, self.device, val_observed, self.autocast)
         row = {
             "iteration": iteration,
             "train_loss": float(np.mean(running)) if running else float("nan"),
@@ -270,7 +338,8 @@ class Trainer:
         """
         for iteration in sorted(i for i in self.plan.checkpoint_at if i <= self.plan.iterations):
             state = load_checkpoint(self.checkpoint_dir / f"iter_{iteration:06d}.pt")
-            snapshot = {"model": state["model"], "iteration": iteration}
+            average = state.get("average")
+            snapshot = {"model": state["model"] if average is None else average["weights"], "iteration": iteration}
             save_checkpoint(snapshot, self.out_dir / "weights" / f"iter_{iteration:06d}.pt")
 
     def _checkpoint(self, iteration: int, history: list, running: list, best: float) -> Path:

@@ -16,6 +16,13 @@ covers); nothing is padded with values. p = 1 is exactly the unpooled block (the
 ``pool="auto"`` picks p from the grid of each call (:func:`sstbias.deep.settings.attention_pool_size`: at most
 32 x 32 keys), so the attention's cost grows linearly with the cells of a larger box instead of quadratically.
 
+**Precision**: under autocast (``precision: bfloat16``) the 1x1 projections run in bfloat16 and the attention
+product in float32 (a bfloat16 softmax over thousands of keys loses the small weights, and the CPU kernels are
+not faster in bfloat16 at these head sizes).
+
+**The zero state** (:meth:`SelfAttention2d.of_zero`): Y(0) needs no product: Q, K and V are their biases at
+every cell, every key scores the same, and the softmax average of equal values is the value bias.
+
 **Ocean keys** (``ocean``, an (H, W) bool mask): only keys and values of ocean cells take part (pooled windows:
 the max over their ocean cells; windows without ocean are left out), so land never draws attention.
 """
@@ -92,5 +99,12 @@ class SelfAttention2d(nn.Module):
         q = self.query(x).flatten(2).transpose(1, 2)  # (B, N, d)
         pool = attention_pool_size(self.pool, height, width)
         k, v = pooled_keys(self.key(x), self.value(x), pool, ocean)
-        attended = self.attend(q, k, v).transpose(1, 2).reshape(batch, channels, height, width)
-        return x + self.gamma * attended
+        with torch.autocast(x.device.type, enabled=False):
+            attended = self.attend(q.float(), k.float(), v.float())
+        return x + self.gamma * attended.transpose(1, 2).reshape(batch, channels, height, width)
+
+    def of_zero(self, like: torch.Tensor, channels: int) -> torch.Tensor:
+        """Y(0) for a zero (B, ``channels``, H, W) map, B, H and W taken from ``like``: gamma * the value bias at
+        every cell (uniform attention over equal values), without the products."""
+        batch, _, height, width = like.shape
+        return (self.gamma * self.value.bias)[None, :, None, None].expand(batch, channels, height, width)

@@ -30,9 +30,12 @@ class ConvGRUCell(nn.Module):
         """What the next layer receives from a state: the hidden state itself."""
         return hidden
 
-    def forward(self, x: torch.Tensor, hidden: torch.Tensor) -> torch.Tensor:
-        """The next hidden state (B, C_h, H, W) from x (B, C_in, H, W) and the previous state."""
+    def forward(self, x: torch.Tensor, hidden: torch.Tensor | None) -> torch.Tensor:
+        """The next hidden state (B, C_h, H, W) from x (B, C_in, H, W) and the previous state (None: the zero
+        state, whose products W_h* * H are 0 and are not computed: H_new = (1 - Z) o tanh(W_xh * x))."""
         xz, xr, xh = self.input_conv(x).chunk(3, dim=1)
+        if hidden is None:
+            return (1 - torch.sigmoid(xz)) * torch.tanh(xh)
         hz, hr, hh = self.hidden_conv(hidden).chunk(3, dim=1)
         update = torch.sigmoid(xz + hz)
         reset = torch.sigmoid(xr + hr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -25,8 +26,17 @@ class ConvLSTMCell(nn.Module):
         """What the next layer receives from a state (h, c): h."""
         return state[0]
 
-    def forward(self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-        """The next (h, c)."""
+    def forward(
+        self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The next (h, c) from x (B, C_in, H, W); ``state`` None is the zero state: the convolution then reads
+        x alone (the weights of h multiply zeros) and the forget gate has nothing to keep."""
+        if state is None:
+            in_channels = x.shape[1]
+            gates = F.conv2d(x, self.conv.weight[:, :in_channels], self.conv.bias, padding=self.conv.padding)
+            i, _, o, g = gates.chunk(4, dim=1)
+            c = torch.sigmoid(i) * torch.tanh(g)
+            return torch.sigmoid(o) * torch.tanh(c), c
         h, c = state
         i, f, o, g = self.conv(torch.cat([x, h], dim=1)).chunk(4, dim=1)
         c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)

@@ -21,7 +21,8 @@ class ConvGRUNet(nn.Module):
             for i in range(num_layers)
         )
         self.head = nn.Conv2d(hidden_channels, 1, 1)
+        self.skip_zero_state = settings.implementation == "fast"
 
     def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
         """``ocean`` is accepted for the common interface and unused: no batch statistics, no attention."""
-        return self.head(run_stacked(self.cells, x.unbind(dim=1))[-1])
+        return self.head(run_stacked(self.cells, x.unbind(dim=1), skip_zero_state=self.skip_zero_state)[-1])

@@ -37,11 +37,15 @@ class ConvGRUSANet(nn.Module):
         )
         self.cells = nn.ModuleList(ConvGRUCell(widths[i], hidden_channels, kernel_size) for i in range(num_layers))
         self.head = nn.Conv2d(hidden_channels, 1, 1)
+        self.skip_zero_state = settings.implementation == "fast"
 
     def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
         """``ocean`` (H, W) bool: the cells of the BatchNorm statistics and the attention keys (None: every cell)."""
 
-        def attended_step(layer: int, cell: nn.Module, step: torch.Tensor, hidden: torch.Tensor) -> torch.Tensor:
-            return cell(self.input_attention[layer](step, ocean), self.hidden_attention[layer](hidden, ocean))
+        def attended_step(layer: int, cell: nn.Module, step: torch.Tensor, hidden: torch.Tensor | None) -> torch.Tensor:
+            attention = self.hidden_attention[layer]
+            attended = attention.of_zero(step, cell.hidden_channels) if hidden is None else attention(hidden, ocean)
+            return cell(self.input_attention[layer](step, ocean), attended)
 
-        return self.head(run_stacked(self.cells, self.front(x, ocean).unbind(dim=1), attended_step)[-1])
+        sequence = self.front(x, ocean).unbind(dim=1)
+        return self.head(run_stacked(self.cells, sequence, attended_step, self.skip_zero_state)[-1])

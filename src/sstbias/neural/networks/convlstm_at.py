@@ -29,10 +29,11 @@ class ConvLSTMATNet(nn.Module):
         )
         self.temporal_attention = TemporalAttention(hidden_channels)
         self.head = nn.Conv2d(hidden_channels, 1, 1)
+        self.skip_zero_state = settings.implementation == "fast"
 
     def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
         """``ocean`` (H, W) bool: the cells of the front's BatchNorm statistics (None: every cell)."""
         features = self.front(x, ocean)
         features = self.cbam(features.transpose(1, 2)).transpose(1, 2)
-        sequence = run_stacked(self.cells, features.unbind(dim=1))
+        sequence = run_stacked(self.cells, features.unbind(dim=1), skip_zero_state=self.skip_zero_state)
         return self.head(self.temporal_attention(torch.stack(sequence, dim=1)))
