@@ -7,7 +7,7 @@ import pytest
 import torch
 from synthetic import aligned_dataset
 
-from sstbias import catalog
+from sstbias import catalog, config
 from sstbias.config import check_deep_settings
 from sstbias.deep import device as devices
 from sstbias.deep.api import predict_deep_model, train_deep_model
@@ -161,3 +161,15 @@ def test_history_model_folder_records_its_window(setup, tmp_path):
     corrected = predict_deep_model(tmp_path, data, split["test"])
     ocean = data["ocean_mask"].values == 1
     assert np.isfinite(corrected.values[:, ocean]).all()
+
+
+def test_bfloat16_on_a_cpu_without_it_fails_before_any_job(tmp_path, monkeypatch):
+    flags = tmp_path / "cpuinfo"
+    flags.write_text("flags\t\t: fpu sse avx2 avx512f\n")
+    assert not config.cpu_has_bfloat16(str(flags))
+    flags.write_text("flags\t\t: fpu avx512f avx512_bf16\n")
+    assert config.cpu_has_bfloat16(str(flags))
+    monkeypatch.setattr(config, "cpu_has_bfloat16", lambda: False)
+    with pytest.raises(ConfigError, match=r"^models\.convgru_sa\.precision: bfloat16 on device cpu needs"):
+        config.check_deep_settings("convgru_sa", {"precision": "bfloat16", "device": "cpu"}, n_train=292)
+    config.check_deep_settings("convgru_sa", {"precision": "auto", "device": "cpu"}, n_train=292)

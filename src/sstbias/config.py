@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -145,6 +146,21 @@ def check_deep_settings(name: str, settings: dict, n_train: int) -> None:
         )
     if "device" in settings:
         check_device_name(settings["device"], f"models.{name}.device")
+    if parsed.precision == "bfloat16" and parsed.device == "cpu" and not cpu_has_bfloat16():
+        raise ConfigError(
+            f"models.{name}.precision: bfloat16 on device cpu needs a CPU with AVX512-BF16 or AMX, and this "
+            "machine's has neither; use float32 or auto"
+        )
+
+
+def cpu_has_bfloat16(cpuinfo: str = "/proc/cpuinfo") -> bool:
+    """Whether this machine's CPU flags (Linux ``cpuinfo``) name AVX512-BF16 or AMX-BF16; True where the file
+    is absent (other systems: the training job checks with torch itself)."""
+    try:
+        flags = Path(cpuinfo).read_text()
+    except OSError:
+        return True
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def check_twin_ocean(config: dict) -> None:

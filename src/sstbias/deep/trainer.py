@@ -322,7 +322,10 @@ class Trainer:
                 path.with_name(path.name + ".sha256").unlink(missing_ok=True)
         state = newest_valid_checkpoint(self.checkpoint_dir)
         if state is not None and state.get("fingerprint") != self.fingerprint:
-            log.warning("checkpoints in %s come from other settings or data: starting over", self.checkpoint_dir)
+            log.warning(
+                "checkpoints in %s come from other settings, data or sstbias version: starting over",
+                self.checkpoint_dir,
+            )
             for path in self.checkpoint_dir.glob("iter_*"):
                 path.unlink()
             return None
