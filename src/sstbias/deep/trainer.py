@@ -6,7 +6,8 @@ Adam step on a batch of ``batch_size`` target days drawn at random (seeded) from
 model with the best validation RMSE is kept in ``best.pt``. Checkpoints (model, optimiser, batch sampler and RNG
 states, iteration, history) are written atomically every ``checkpoint_every`` iterations and at the iterations in
 ``checkpoint_at`` (kept as ``checkpoints/iter_NNNNNN.pt``, their weights exported to ``weights/iter_NNNNNN.pt`` at
-the end); a restarted run resumes from the newest valid one, so a job killed at its time limit continues where it
+the end, and the weights selected on validation up to there, what ``best.pt`` would hold had the run stopped there,
+to ``weights/best_NNNNNN.pt``); a restarted run resumes from the newest valid one, so a job killed at its time limit continues where it
 stopped, with the same result as an uninterrupted run. On SIGTERM (what SLURM sends at the time limit, before
 SIGKILL) or SIGINT the trainer finishes the current iteration, writes a checkpoint there and raises
 :class:`~sstbias.deep.stopping.TrainingInterrupted`, so no finished iteration is lost.
@@ -138,6 +139,7 @@ class Trainer:
         state = self._resumable_state()
         if state is not None:
             start, history, running, best = self._restore(state)
+            clock -= history[-1]["seconds"] if history else 0.0  # the log's seconds count on across resumes
             if start == plan.iterations and not (history and history[-1]["iteration"] == start):
                 # a checkpoint of a longer run that stopped exactly at the new end: evaluate there, as a run of
                 # this length does at its last iteration
@@ -263,7 +265,8 @@ class Trainer:
         return state
 
     def _export_requested_weights(self) -> None:
-        """The weights at each ``checkpoint_at`` iteration as ``weights/iter_NNNNNN.pt``.
+        """The weights at each ``checkpoint_at`` iteration as ``weights/iter_NNNNNN.pt``, and those selected on
+        validation up to it (as best.pt: the latest if none was evaluated yet) as ``weights/best_NNNNNN.pt``.
 
         These files, not the resumable checkpoints, are what a workflow declares as outputs: Snakemake deletes the
         outputs of a failed job, and a job stopped at its time limit must keep the state it resumes from.
@@ -272,6 +275,7 @@ class Trainer:
             state = load_checkpoint(self.checkpoint_dir / f"iter_{iteration:06d}.pt")
             snapshot = {"model": state["model"], "iteration": iteration}
             save_checkpoint(snapshot, self.out_dir / "weights" / f"iter_{iteration:06d}.pt")
+            save_checkpoint(state["best_snapshot"] or snapshot, self.out_dir / "weights" / f"best_{iteration:06d}.pt")
 
     def _checkpoint(self, iteration: int, history: list, running: list, best: float) -> Path:
         """Write the resumable state at ``iteration`` and drop older periodic checkpoints; returns its path."""
