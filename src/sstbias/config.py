@@ -92,7 +92,8 @@ def check_config(config: dict) -> None:
     """Raise ConfigError naming the key if the (schema-validated) config is inconsistent.
 
     Every check that the config alone decides runs here, before any job: the box (and its raw margin), the
-    period against the split, the grids, the lags, and each deep model's settings (:func:`check_deep_settings`).
+    period against the split, the grids, the budget curve, the lags, and each deep model's settings
+    (:func:`check_deep_settings`).
     """
     AnalysisGrid.from_config(config)
     box = raw_box(config)
@@ -116,6 +117,9 @@ def check_config(config: dict) -> None:
     for model in config.get("ablation", {}).get("models", []):
         if model not in config["models"]:
             raise ConfigError(f"ablation.models: {model!r} is not configured under models")
+    from sstbias.budget_curve import budget_settings
+
+    budget_settings(config)
     grid_model = config["grids"].get("model")
     if grid_model is not None and grid_model not in config["models"]:
         raise ConfigError(f"grids.model: {grid_model!r} is not configured under models")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sstbias.errors import ConfigError
@@ -71,27 +71,29 @@ class Run:
             point = "iterations" if self.grid == "iterations" else iteration_name(self.value)
         return f"grid/{self.model}/{point}/seed_{self.seed}"
 
-    def overrides(self, grid_iterations: Sequence[int], budget_iterations: Sequence[int] = ()) -> dict:
+    def overrides(self, grid_iterations: Sequence[int], budget: Mapping | None = None) -> dict:
         """What the run changes in the model's configured settings: its seed, and a grid point's learning rate,
         or the length and kept iterations of the iteration grid (``grid_iterations``) or of the budget curve
-        (``budget_iterations``)."""
+        (``budget``, the config's ``budget`` section: its ``iterations`` and, so that every point is validated,
+        its ``eval_every``)."""
         changed = {} if self.seed is None else {"seed": self.seed}
         if self.grid == "lr":
             changed["lr"] = self.value
-        kept = {"iterations": grid_iterations, "it": grid_iterations}
-        kept |= {"budget": budget_iterations, "budget_it": budget_iterations}
-        if self.grid in kept:
-            changed |= {"iterations": max(kept[self.grid]), "checkpoint_at": sorted(kept[self.grid])}
+        if self.grid in ("iterations", "it"):
+            changed |= {"iterations": max(grid_iterations), "checkpoint_at": sorted(grid_iterations)}
+        if self.grid in ("budget", "budget_it"):
+            points = sorted(budget["iterations"])
+            changed |= {"iterations": points[-1], "checkpoint_at": points, "eval_every": budget["eval_every"]}
         return changed
 
-    def settings(self, configured: dict, grid_iterations: Sequence[int], budget_iterations: Sequence[int] = ()) -> dict:
+    def settings(self, configured: dict, grid_iterations: Sequence[int], budget: Mapping | None = None) -> dict:
         """The run's settings: the model's configured settings ``configured`` with the run's overrides, or for an
         ablation run those of its step (:func:`sstbias.ablation.step_settings`) and its seed."""
         if self.grid == "ablation":
             from sstbias.ablation import step_settings
 
             return step_settings(self.model, self.value, configured) | {"seed": self.seed}
-        return configured | self.overrides(grid_iterations, budget_iterations)
+        return configured | self.overrides(grid_iterations, budget)
 
     def fit_days(self, configured: str) -> str:
         """The days a baseline run fits on: config ``baseline_fit_days`` (``configured``), or its ablation step's."""

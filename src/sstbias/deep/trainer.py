@@ -6,8 +6,7 @@ Adam step on a batch of ``batch_size`` target days drawn at random (seeded) from
 model with the best validation RMSE is kept in ``best.pt``. Checkpoints (model, optimiser, batch sampler and RNG
 states, iteration, history) are written atomically every ``checkpoint_every`` iterations and at the iterations in
 ``checkpoint_at`` (kept as ``checkpoints/iter_NNNNNN.pt``, their weights exported to ``weights/iter_NNNNNN.pt`` at
-the end, and the weights selected on validation up to there, what ``best.pt`` would hold had the run stopped there,
-to ``weights/best_NNNNNN.pt``); a restarted run resumes from the newest valid one, so a job killed at its time limit continues where it
+the end); a restarted run resumes from the newest valid one, so a job killed at its time limit continues where it
 stopped, with the same result as an uninterrupted run. On SIGTERM (what SLURM sends at the time limit, before
 SIGKILL) or SIGINT the trainer finishes the current iteration, writes a checkpoint there and raises
 :class:`~sstbias.deep.stopping.TrainingInterrupted`, so no finished iteration is lost.
