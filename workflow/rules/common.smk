@@ -23,6 +23,7 @@ from sstbias.config import (
 from sstbias.errors import ConfigError  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
 from sstbias.runs import ABLATION_BASELINE, Run, parse_run  # noqa: E402
+from sstbias.split import split_params  # noqa: E402
 
 # A config error is one line naming the key, before any job (re-raised: no library frames shown).
 try:
