@@ -157,7 +157,8 @@ def ablation_pattern(models):
 def budget_pattern(kind):
     """Regular expression of the budget curve's runs of the selected deep models: their trainings (``training``)
     or points (``it``), any seed; sstbias.runs parses the point, naming a bad one."""
-    models, point = "|".join(SELECTED_DEEP_MODELS), {"training": "training", "it": r"it_[^/]+"}[kind]
+    models = "|".join(SELECTED_DEEP_MODELS)
+    point = {"training": "training", "it": r"it_[^/]+"}[kind]
     return rf"budget/({models})/{point}/seed_\d+" if models else "$^"
 
 

@@ -57,4 +57,3 @@ def budget_references(wildcards):
         name: [PATHS["metrics"].format(run=run) for run in names]
         for name, names in found.items()
     }
-
