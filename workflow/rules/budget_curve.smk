@@ -24,7 +24,7 @@ use rule train_deep as train_budget with:
         best=PATHS["deep_best"],
         log_csv=PATHS["deep_log"],
         description=PATHS["deep_config"],
-        weights=budget_selected_weights(),
+        weights=kept_weights("deep_selected_weights", BUDGET.iterations),
     log:
         log("train_budget", "{run}"),
     benchmark:
@@ -35,7 +35,7 @@ use rule train_deep as train_budget with:
 
 use rule predict_deep as predict_budget with:
     input:
-        unpack(budget_point_inputs),
+        unpack(point_inputs("deep_selected_weights")),
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
     log:

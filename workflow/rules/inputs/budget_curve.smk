@@ -5,22 +5,6 @@ from sstbias import budget_curve  # noqa: E402
 BUDGET = budget_curve.budget_settings(config)
 
 
-def budget_point_inputs(wildcards):
-    """A budget point's weights (selected on validation up to its iteration) and its training's description."""
-    run = run_of(wildcards)
-    training = {"run": run.training.name, "it": f"{run.value:06d}"}
-    return {
-        "weights": expand(PATHS["deep_selected_weights"], **training)[0],
-        "description": expand(PATHS["deep_config"], **training)[0],
-    }
-
-
-def budget_selected_weights():
-    """The weights a budget training keeps at the curve's points (its run still a wildcard)."""
-    its = [f"{it:06d}" for it in BUDGET.iterations]
-    return expand(PATHS["deep_selected_weights"], it=its, allow_missing=True)
-
-
 def budget_metrics(wildcards):
     """The metrics of every point and seed of the model's curve, point-major (what budget_table expects)."""
     return [
