@@ -126,5 +126,8 @@ def test_validation_blocks_plan_and_a_short_gap_fails_before_any_job(workdir):
     config["dataset"] = "bad"
     run = dry_run(workdir, config)
     assert run.returncode != 0
-    assert "split.gap_days: 3 days after each validation block are fewer than the 4 earlier days" in run.stderr
+    assert (
+        "split.gap_days: 3 days after each validation block are fewer than the 4 earlier days"
+        in run.stdout + run.stderr
+    )
     assert not (workdir / "results" / "bad").exists()
