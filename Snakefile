@@ -27,6 +27,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/grids.smk"
 include: "workflow/rules/correct.smk"
 include: "workflow/rules/ablation.smk"
+include: "workflow/rules/budget_curve.smk"
 include: "workflow/rules/inputs/targets.smk"
 
 

@@ -6,6 +6,7 @@ benchmarks/ without a case here fails ``test_every_benchmark_is_smoke_tested``.
 """
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,16 @@ def test_benchmarks_run_at_a_tiny_size(tmp_path):
         if process.returncode != 0 or expected not in printed or "Traceback (most recent call last)" in errors:
             failures.append(f"{name}: exit {process.returncode}\n{printed[-1500:]}\n{errors[-3000:]}")
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.skipif(shutil.which("nvidia-smi", path="/usr/bin:/bin") is not None, reason="a machine with nvidia-smi")
+def test_gpu_check_without_cuda_exits_with_one_line(tmp_path):
+    """benchmarks/gpu_check.sh on a machine without an NVIDIA GPU (no nvidia-smi on PATH): a non-zero exit and one
+    line saying so, before anything is installed. (``--cpu`` runs its other steps on the CPU: see its header.)"""
+    env = {"PATH": "/usr/bin:/bin", "OUT": str(tmp_path / "out"), "HOME": str(tmp_path)}
+    run = subprocess.run(["bash", str(BENCHMARKS / "gpu_check.sh")], env=env, capture_output=True, text=True)
+    assert run.returncode == 3 and run.stdout == ""
+    assert run.stderr.splitlines() == [
+        "gpu_check: no CUDA GPU here (nvidia-smi missing or failing); --cpu checks the other steps"
+    ]
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["nvidia-smi.txt"]

@@ -33,7 +33,13 @@ def test_default_config_is_valid(config):
 
 def test_schema_fills_defaults(config):
     del config["split"]
-    assert validated(config)["split"] == {"train_fraction": 0.8, "validation_fraction": 0.1}
+    assert validated(config)["split"] == {
+        "train_fraction": 0.8,
+        "validation_fraction": 0.1,
+        "validation": "tail",
+        "validation_blocks": 4,
+        "gap_days": 5,
+    }
 
 
 def test_unknown_key_is_named(config):
@@ -223,3 +229,19 @@ def test_paper_config_is_valid_and_paper_faithful():
         assert settings["static_channels"] == ["ocean_mask"] and settings["daily_channels"] == []
         assert settings["target"] == "observation" and settings["land"] == "zero"
     assert paper["models"]["convgru_sa"]["attention_pool"] == 1
+
+
+def test_multiyear_config_tracks_the_default():
+    """config/multiyear.yaml is the default on 2019-2021 (its period, split, dataset and no grid aside): a change of
+    the default's models or settings must be copied there. On real data it uses HYCOM expt_93.0, which has 2019."""
+    default = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    multiyear = yaml.safe_load((REPO / "config" / "multiyear.yaml").read_text())
+    own = {"dataset", "period", "split", "grids"}
+    assert set(multiyear) == set(default)
+    assert {key: value for key, value in multiyear.items() if key not in own} == {
+        key: value for key, value in default.items() if key not in own
+    }
+    check_config(validated(multiyear))
+    remote = validated(multiyear | {"source": "remote"})
+    check_config(remote)
+    assert remote["remote"]["hycom"]["experiment"] == "expt_93.0"

@@ -19,6 +19,8 @@ from sstbias.runs import Run, lr_name, parse_run
         ("grid/convgru/it_000200/seed_3", Run("convgru", 3, "it", 200)),
         ("ablation/convgru_sa/land_masked/seed_1", Run("convgru_sa", 1, "ablation", "land_masked")),
         ("ablation/climatology/fair_protocol", Run("climatology", None, "ablation", "fair_protocol")),
+        ("budget/convlstm_at/training/seed_1", Run("convlstm_at", 1, "budget")),
+        ("budget/convgru/it_018000/seed_0", Run("convgru", 0, "budget_it", 18000)),
     ],
 )
 def test_run_names_parse_and_write_back(text, run):
@@ -34,6 +36,9 @@ def test_overrides_of_each_kind_of_run():
     kept = {"seed": 0, "iterations": 400, "checkpoint_at": [200, 400]}
     assert Run("convgru", 0, "iterations").overrides(iterations) == kept
     assert Run("convgru", 0, "it", 200).training == Run("convgru", 0, "iterations")
+    budget = {"seed": 1, "iterations": 2400, "checkpoint_at": [600, 2400], "eval_every": 100}
+    assert Run("convgru", 1, "budget").overrides(iterations, {"iterations": [2400, 600], "eval_every": 100}) == budget
+    assert Run("convgru", 1, "budget_it", 600).training == Run("convgru", 1, "budget")
 
 
 def test_settings_and_fit_days_of_ablation_runs():
@@ -70,6 +75,8 @@ def test_learning_rate_names_read_back_exactly():
         ("ablation/convgru/depth/seed_0", "an ablation run is ablation/<model>/<step>/seed_<n>"),
         ("ablation/convgru/before", "an ablation run is ablation/<model>/<step>/seed_<n>"),
         ("ablation/climatology/position", "write the ablation's climatology as ablation/climatology/<step>"),
+        ("budget/convgru/it_600/seed_0", "a budget run is budget/<model>/training/seed_<n> or"),
+        ("budget/convgru/iterations/seed_0", "a budget run is"),
         ("convgru/seed_x", "not a run name"),
         ("Convgru", "not a run name"),
     ],

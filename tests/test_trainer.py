@@ -272,3 +272,20 @@ def test_requested_weights_are_exported_apart_from_the_resumable_checkpoints(set
         kept = weights(tmp_path / "checkpoints" / f"iter_{iteration:06d}.pt")
         assert all(torch.equal(exported[key], kept[key]) for key in kept)
     assert weights(tmp_path / "weights" / "iter_000008.pt").keys() == weights(tmp_path / "last.pt").keys()
+
+
+def test_selected_weights_at_a_kept_iteration_are_those_of_a_run_of_that_length(setup, tmp_path):
+    """weights/best_NNNNNN.pt (the budget curve's point) holds what best.pt of a run stopped at NNNNNN holds."""
+    train(setup, tmp_path / "long", iterations=12, eval_every=4, checkpoint_every=4, checkpoint_at=[8, 12])
+    train(setup, tmp_path / "short", iterations=8, eval_every=4, checkpoint_every=4)
+    at_8, short = weights(tmp_path / "long" / "weights" / "best_000008.pt"), weights(tmp_path / "short" / "best.pt")
+    assert all(torch.equal(at_8[key], short[key]) for key in short)
+    at_12, best = weights(tmp_path / "long" / "weights" / "best_000012.pt"), weights(tmp_path / "long" / "best.pt")
+    assert all(torch.equal(at_12[key], best[key]) for key in best)
+
+
+def test_logged_seconds_count_on_across_a_resume(setup, tmp_path):
+    train(setup, tmp_path, iterations=8, eval_every=4, checkpoint_every=4)
+    train(setup, tmp_path, iterations=16, eval_every=4, checkpoint_every=4)
+    seconds = pd.read_csv(tmp_path / "training_log.csv")["seconds"]
+    assert len(seconds) == 4 and seconds.is_monotonic_increasing

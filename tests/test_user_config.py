@@ -95,3 +95,39 @@ def test_a_run_name_that_does_not_parse_fails_before_any_job(workdir):
     assert run.returncode != 0
     assert "run 'grid/convgru/lr_abc/seed_0': grid point 'lr_abc' does not parse" in run.stdout + run.stderr
     assert not (workdir / "results").exists()
+
+
+def test_multiyear_config_plans_three_years_of_every_model(workdir):
+    run = snakemake(workdir, "--configfile", "config/multiyear.yaml", "-n", timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    planned = planned_jobs(run.stdout + run.stderr)
+    assert planned["synthesize"] == 36 and planned["train_baseline"] == 5 and planned["train_deep"] == 3
+    assert "results/multiyear/tables/metrics.csv" in run.stdout and "grid_summary" not in planned
+
+
+def test_multiyear_config_on_real_data_plans_hycom_from_2019(workdir):
+    """With source: remote the same file downloads every day of 2019-2021 (HYCOM expt_93.0, the schema's default
+    experiment) and synthesises nothing; no network is touched by the dry run."""
+    run = snakemake(
+        workdir, "--configfile", "config/multiyear.yaml", "-n", "--config", "source=remote", "dataset=mr", timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    planned = planned_jobs(run.stdout + run.stderr)
+    assert planned["download_hycom"] == 1096 and planned["download_oisst_erddap"] == 36
+    assert "synthesize" not in planned and "results/mr/raw/hycom/days/2019-01-01.nc" in run.stdout
+
+
+def test_validation_blocks_plan_and_a_short_gap_fails_before_any_job(workdir):
+    config = yaml.safe_load((REPO / "config" / "multiyear.yaml").read_text())
+    config["split"] |= {"validation": "blocks", "validation_blocks": 4, "gap_days": 4}
+    run = dry_run(workdir, config)
+    assert run.returncode == 0, run.stderr[-2000:]
+    config["split"]["gap_days"] = 3
+    config["dataset"] = "bad"
+    run = dry_run(workdir, config)
+    assert run.returncode != 0
+    assert (
+        "split.gap_days: 3 days after each validation block are fewer than the 4 earlier days"
+        in run.stdout + run.stderr
+    )
+    assert not (workdir / "results" / "bad").exists()

@@ -226,6 +226,48 @@ def test_ablation_target(workdir: Path):
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
 
 
+def test_budget_target(workdir: Path):
+    """The budget curve on the tiny run's data (ConvGRU, two seeds, points 4 and 8): one training per seed, a table
+    row per point from the points' own metrics, the figure; a larger point resumes those trainings."""
+    config = tiny_config()
+    config["models"] = {name: config["models"][name] for name in ("raw", "lightgbm", "convgru")}
+    config["grids"] = {}
+    config["budget"] = {"iterations": [8, 4], "eval_every": 2}
+    (workdir / "budget.yaml").write_text(yaml.safe_dump(config))
+    done = snakemake(workdir, "budget", "--configfile", "budget.yaml")
+    assert done.returncode == 0, done.stderr[-4000:]
+    planned = planned_jobs(done.stderr)
+    assert planned["train_budget"] == 2 and planned["predict_budget"] == 4 and "train_baseline" not in planned
+    results = workdir / "results" / "twin"
+    table = pd.read_csv(results / "tables" / "budget_convgru.csv")
+    assert list(table["iterations"]) == [4, 8] and list(table["samples"]) == [16, 32]
+    for row in table.itertuples():
+        rmse = [
+            json.loads(
+                (results / "metrics" / "budget" / "convgru" / f"it_{row.iterations:06d}" / f"seed_{s}.json").read_text()
+            )["rmse"]
+            for s in (0, 1)
+        ]
+        assert row.rmse_mean == pytest.approx(np.mean(rmse), rel=1e-5) and row.n_seeds == 2
+    assert (results / "figures" / "budget.png").stat().st_size > 0
+    settings = json.loads(
+        (results / "models" / "budget" / "convgru" / "training" / "seed_1" / "model_config.json").read_text()
+    )["settings"]
+    assert (settings["iterations"], settings["checkpoint_at"], settings["eval_every"], settings["seed"]) == (
+        8,
+        [4, 8],
+        2,
+        1,
+    )
+    config["budget"]["iterations"] = [4, 8, 12]
+    (workdir / "budget.yaml").write_text(yaml.safe_dump(config))
+    longer = snakemake(workdir, "budget", "--configfile", "budget.yaml")
+    assert longer.returncode == 0, longer.stderr[-4000:]
+    log = (results / "logs" / "train_budget" / "budget" / "convgru" / "training" / "seed_0.log").read_text()
+    assert "resuming from" in log and "iter_000008.pt" in log
+    assert list(pd.read_csv(results / "tables" / "budget_convgru.csv")["iterations"]) == [4, 8, 12]
+
+
 def test_corrupt_raw_file_fails_its_rule_naming_the_file(workdir: Path, completed_run: Path):
     """Runs last: it damages a raw file of the module's run."""
     raw = completed_run / "raw" / "hycom" / "2021-01.nc"

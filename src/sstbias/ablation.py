@@ -116,9 +116,11 @@ def step_fit_days(step: str) -> str:
     return [s.baseline_fit_days for s in STEPS[: _index(step) + 1] if s.baseline_fit_days is not None][-1]
 
 
-def best_validation_rmse(training_log: str | os.PathLike) -> float:
-    """The best (lowest) validation RMSE (degC) of a run's training_log.csv: what selects its weights."""
-    return float(pd.read_csv(training_log)["val_rmse"].min())
+def best_validation_rmse(training_log: str | os.PathLike, up_to: int | None = None) -> float:
+    """The best (lowest) validation RMSE (degC) of a run's training_log.csv, over the rows up to iteration ``up_to``
+    (default all): what selects its weights."""
+    log = pd.read_csv(training_log)
+    return float(log.loc[log["iteration"] <= (up_to or log["iteration"].max()), "val_rmse"].min())
 
 
 def ablation_table(runs: Sequence[dict], climatology_metrics: dict[str, str | os.PathLike]) -> pd.DataFrame:

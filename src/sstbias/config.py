@@ -13,7 +13,7 @@ from sstbias.box import Box
 from sstbias.download.hycom import east_west_360
 from sstbias.errors import ConfigError
 from sstbias.grid import AnalysisGrid
-from sstbias.split import split_sizes
+from sstbias.split import chronological_split, split_sizes
 from sstbias.twin.scenarios import check_twin
 
 DEVICE_NAMES = "auto, cpu, cuda, cuda:N or mps"
@@ -93,7 +93,8 @@ def check_config(config: dict) -> None:
     """Raise ConfigError naming the key if the (schema-validated) config is inconsistent.
 
     Every check that the config alone decides runs here, before any job: the box (and its raw margin), the
-    period against the split, the grids, the lags, and each deep model's settings (:func:`check_deep_settings`).
+    period against the split, the grids, the budget curve, the lags, and each deep model's settings
+    (:func:`check_deep_settings`).
     """
     AnalysisGrid.from_config(config)
     box = raw_box(config)
@@ -114,9 +115,13 @@ def check_config(config: dict) -> None:
             f"split: {len(days)} days with train_fraction={split['train_fraction']} and "
             f"validation_fraction={split['validation_fraction']} leave {n_train} training and {n_test} test days"
         )
+    n_train = len(chronological_split(days, **split)["train"])  # less the gaps around validation blocks
     for model in config.get("ablation", {}).get("models", []):
         if model not in config["models"]:
             raise ConfigError(f"ablation.models: {model!r} is not configured under models")
+    from sstbias.budget_curve import budget_settings
+
+    budget_settings(config)
     grid_model = config["grids"].get("model")
     if grid_model is not None and grid_model not in config["models"]:
         raise ConfigError(f"grids.model: {grid_model!r} is not configured under models")
@@ -126,6 +131,21 @@ def check_config(config: dict) -> None:
     for name in catalog.DEEP_MODELS:
         if name in config["models"]:
             check_deep_settings(name, config["models"][name], n_train)
+            check_validation_gap(name, config["models"][name], split)
+
+
+def check_validation_gap(name: str, settings: dict, split: dict) -> None:
+    """ConfigError naming ``split.gap_days`` if, with validation blocks, the gap after a block is shorter than the
+    ``sequence_length - 1`` earlier days that a training window of deep model ``name`` reads as inputs."""
+    from sstbias.deep.settings import deep_settings
+
+    reach = deep_settings(name, settings).sequence_length - 1
+    if split["validation"] == "blocks" and split["gap_days"] < reach:
+        raise ConfigError(
+            f"split.gap_days: {split['gap_days']} days after each validation block are fewer than the {reach} earlier "
+            f"days a training window of {name} reads (models.{name}.sequence_length - 1): it would read validation "
+            "days as inputs"
+        )
 
 
 def check_deep_settings(name: str, settings: dict, n_train: int) -> None:

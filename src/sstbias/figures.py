@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
@@ -18,6 +19,7 @@ import pandas as pd  # noqa: E402
 import xarray as xr  # noqa: E402
 
 from sstbias.catalog import display_name  # noqa: E402
+from sstbias.metrics import gap_closed  # noqa: E402
 from sstbias.netcdf import atomic_write  # noqa: E402
 
 DPI = 120
@@ -132,5 +134,34 @@ def metric_curves(table: pd.DataFrame, key: str, label: str, path: str | os.Path
         ax.set_ylabel(name)
         if log_x:
             ax.set_xscale("log")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def budget_curves(tables: Sequence[pd.DataFrame], references: Mapping[str, float], path: str | os.PathLike) -> None:
+    """Test RMSE (degC) and, when the tables have it (the twin), gap closed against the samples seen, and test RMSE
+    against the seconds of training (log axes): one line per model (:func:`sstbias.budget_curve.budget_table` rows)
+    with a +-1 sd band over seeds, and the ``references``' test RMSE (raw, lightgbm, floor) as horizontal lines."""
+    with_gap = any(table["gap_closed_mean"].notna().any() for table in tables)
+    samples = "training samples seen (iterations x batch size)"
+    panels = [("samples", samples, "rmse", "test RMSE (°C)")]
+    panels += [("samples", samples, "gap_closed", "gap closed (raw 0, floor 1)")] if with_gap else []
+    panels += [("seconds_mean", "seconds of training (wall clock)", "rmse", "test RMSE (°C)")]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4), squeeze=False)
+    raw, floor = references.get("raw"), references.get("floor")
+    for ax, (x, x_label, column, label) in zip(axes[0], panels, strict=True):
+        for table in tables:
+            mean, sd = table[f"{column}_mean"], table[f"{column}_sd"].fillna(0.0)
+            ax.plot(table[x], mean, marker="o", markersize=3, label=_title(table["model"].iloc[0]))
+            ax.fill_between(table[x], mean - sd, mean + sd, alpha=0.2)
+        for name, rmse in references.items():
+            level = rmse if column == "rmse" else gap_closed(raw, rmse, floor)
+            ax.axhline(level, color="0.4", linestyle={"raw": ":", "lightgbm": "--"}.get(name, "-."), linewidth=1)
+            ax.annotate(_title(name), (1.0, level), xycoords=("axes fraction", "data"), fontsize=7, ha="right",
+                        va="bottom", color="0.3")  # fmt: skip
+        ax.set_xscale("log")
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(label)
+    axes[0][0].legend(fontsize=8)
     fig.tight_layout()
     _save(fig, path)

@@ -89,3 +89,9 @@ def skill_score(mse: float, mse_reference: float) -> float:
 def improvement_pct(rmse_raw: float, rmse: float) -> float:
     """Relative RMSE reduction against the uncorrected forecast, in percent (paper: (0.52-0.32)/0.52 = 38.4)."""
     return 100.0 * (rmse_raw - rmse) / rmse_raw
+
+
+def gap_closed(rmse_raw: float, rmse: float, rmse_floor: float) -> float:
+    """The share of the correctable error a model removes, (RMSE_raw - RMSE) / (RMSE_raw - RMSE_floor), with the
+    twin's irreducible floor ``rmse_floor`` (all degC; NaN floor: NaN)."""
+    return (rmse_raw - rmse) / (rmse_raw - rmse_floor)

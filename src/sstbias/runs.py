@@ -10,23 +10,28 @@ A run name is a path below ``models/``, ``predictions/`` and ``metrics/``:
 - ``grid/<model>/it_<NNNNNN>/seed_<n>``: an iteration grid point, the weights of that training at an iteration;
 - ``ablation/<model>/<step>/seed_<n>``: a deep model trained with the settings of an ablation step
   (:mod:`sstbias.ablation`), and ``ablation/climatology/<step>``: the climatology fitted on the days of a
-  step that sets the baselines' protocol.
+  step that sets the baselines' protocol;
+- ``budget/<model>/training/seed_<n>``: the budget curve's training of a deep model (:mod:`sstbias.budget_curve`),
+  which keeps at each of the curve's iterations the weights selected on validation so far
+  (``models/<run>/weights/best_<NNNNNN>.pt``);
+- ``budget/<model>/it_<NNNNNN>/seed_<n>``: a budget point, that training's selected weights at an iteration.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sstbias.errors import ConfigError
 
-GRID_KINDS = ("lr", "iterations", "it", "ablation")
+GRID_KINDS = ("lr", "iterations", "it", "ablation", "budget", "budget_it")
 ABLATION_BASELINE = "climatology"  # the baseline of the ablation table, one run per protocol step
 _SEEDED = re.compile(r"(?P<model>[a-z_]+)/seed_(?P<seed>\d+)")
 _GRID = re.compile(r"grid/(?P<model>[a-z_]+)/(?P<point>[^/]+)/seed_(?P<seed>\d+)")
 _ABLATION = re.compile(r"ablation/(?P<model>[a-z_]+)/(?P<step>[a-z_]+)(/seed_(?P<seed>\d+))?")
+_BUDGET = re.compile(r"budget/(?P<model>[a-z_]+)/(?P<point>[^/]+)/seed_(?P<seed>\d+)")
 
 
 def lr_name(lr: float) -> str:
@@ -43,8 +48,8 @@ def iteration_name(iteration: int) -> str:
 @dataclass(frozen=True)
 class Run:
     """One fit of ``model``: its seed (None for a deterministic model) and, for a grid run, the grid's kind
-    (``lr``, ``iterations``, ``it`` or ``ablation``) and the point's value (the learning rate, the iteration of
-    ``it``, or the ablation step)."""
+    (``lr``, ``iterations``, ``it``, ``ablation``, ``budget`` or ``budget_it``) and the point's value (the learning
+    rate, the iteration of ``it`` or ``budget_it``, or the ablation step)."""
 
     model: str
     seed: int | None = None
@@ -57,30 +62,38 @@ class Run:
             return f"ablation/{self.model}/{self.value}" + ("" if self.seed is None else f"/seed_{self.seed}")
         if self.grid is None:
             return self.model if self.seed is None else f"{self.model}/seed_{self.seed}"
+        if self.grid in ("budget", "budget_it"):
+            point = "training" if self.grid == "budget" else iteration_name(self.value)
+            return f"budget/{self.model}/{point}/seed_{self.seed}"
         if self.grid == "lr":
             point = f"lr_{lr_name(self.value)}"
         else:
             point = "iterations" if self.grid == "iterations" else iteration_name(self.value)
         return f"grid/{self.model}/{point}/seed_{self.seed}"
 
-    def overrides(self, grid_iterations: Sequence[int]) -> dict:
+    def overrides(self, grid_iterations: Sequence[int], budget: Mapping | None = None) -> dict:
         """What the run changes in the model's configured settings: its seed, and a grid point's learning rate,
-        or the iteration grid's length and kept iterations ``grid_iterations``."""
+        or the length and kept iterations of the iteration grid (``grid_iterations``) or of the budget curve
+        (``budget``, the config's ``budget`` section: its ``iterations`` and, so that every point is validated,
+        its ``eval_every``)."""
         changed = {} if self.seed is None else {"seed": self.seed}
         if self.grid == "lr":
             changed["lr"] = self.value
         if self.grid in ("iterations", "it"):
             changed |= {"iterations": max(grid_iterations), "checkpoint_at": sorted(grid_iterations)}
+        if self.grid in ("budget", "budget_it"):
+            points = sorted(budget["iterations"])
+            changed |= {"iterations": points[-1], "checkpoint_at": points, "eval_every": budget["eval_every"]}
         return changed
 
-    def settings(self, configured: dict, grid_iterations: Sequence[int]) -> dict:
+    def settings(self, configured: dict, grid_iterations: Sequence[int], budget: Mapping | None = None) -> dict:
         """The run's settings: the model's configured settings ``configured`` with the run's overrides, or for an
         ablation run those of its step (:func:`sstbias.ablation.step_settings`) and its seed."""
         if self.grid == "ablation":
             from sstbias.ablation import step_settings
 
             return step_settings(self.model, self.value, configured) | {"seed": self.seed}
-        return configured | self.overrides(grid_iterations)
+        return configured | self.overrides(grid_iterations, budget)
 
     def fit_days(self, configured: str) -> str:
         """The days a baseline run fits on: config ``baseline_fit_days`` (``configured``), or its ablation step's."""
@@ -92,14 +105,18 @@ class Run:
 
     @property
     def training(self) -> Run:
-        """The run whose training produced this run's weights (itself, except for an iteration grid point)."""
-        return Run(self.model, self.seed, "iterations") if self.grid == "it" else self
+        """The run whose training produced this run's weights (itself, except for an iteration grid or budget
+        point)."""
+        training = {"it": "iterations", "budget_it": "budget"}
+        return Run(self.model, self.seed, training[self.grid]) if self.grid in training else self
 
 
 def parse_run(text: str) -> Run:
     """The run named ``text``; ConfigError naming the run wildcard and what does not parse."""
     if ablated := _ABLATION.fullmatch(text):
         return _ablation_run(text, ablated["model"], ablated["step"], ablated["seed"])
+    if budget := _BUDGET.fullmatch(text):
+        return _budget_run(text, budget["model"], budget["point"], int(budget["seed"]))
     if seeded := _SEEDED.fullmatch(text):
         return Run(seeded["model"], int(seeded["seed"]))
     if re.fullmatch(r"[a-z_]+", text):
@@ -130,6 +147,17 @@ def _ablation_run(text: str, model: str, step: str, seed: str | None) -> Run:
         raise ConfigError(f"run {text!r}: an ablation run is ablation/<model>/<step>/seed_<n>, step among "
                           f"{list(STEP_NAMES)}")  # fmt: skip
     return Run(model, int(seed), "ablation", step)
+
+
+def _budget_run(text: str, model: str, point: str, seed: int) -> Run:
+    if point == "training":
+        return Run(model, seed, "budget")
+    value = point.removeprefix("it_")
+    run = Run(model, seed, "budget_it", int(value)) if value.isdigit() and int(value) > 0 else None
+    if run is None or run.name != text:
+        raise ConfigError(f"run {text!r}: a budget run is budget/<model>/training/seed_<n> or "
+                          "budget/<model>/it_<iteration >= 1, six digits>/seed_<n>")  # fmt: skip
+    return run
 
 
 def _grid_run(model: str, point: str, seed: int) -> Run | None:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sstbias.catalog import DISPLAY_NAMES, FLOOR, ORACLES, ORDER, STATIC_ORACLE
-from sstbias.metrics import improvement_pct, skill_score
+from sstbias.metrics import gap_closed, improvement_pct, skill_score
 from sstbias.netcdf import atomic_write
 
 SCORES = ["mse", "rmse", "mae", "mape"]
@@ -94,9 +94,9 @@ def metrics_table(records: list[dict]) -> pd.DataFrame:
         for model, rmse in zip(table["model"], table["rmse"], strict=True)
     ]
     floor = table.loc[table["model"] == FLOOR, "rmse"]
-    correctable = rmse_raw - float(floor.iloc[0]) if len(floor) else float("nan")
+    rmse_floor = float(floor.iloc[0]) if len(floor) else float("nan")
     table["gap_closed"] = [
-        float("nan") if model in ("raw", FLOOR) else (rmse_raw - rmse) / correctable
+        float("nan") if model in ("raw", FLOOR) else gap_closed(rmse_raw, rmse, rmse_floor)
         for model, rmse in zip(table["model"], table["rmse"], strict=True)
     ]
     table = table.iloc[sorted(range(len(table)), key=lambda i: _rank(table["model"].iloc[i]))]

@@ -23,6 +23,7 @@ from sstbias.config import (
 from sstbias.errors import ConfigError  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
 from sstbias.runs import ABLATION_BASELINE, Run, parse_run  # noqa: E402
+from sstbias.split import split_params  # noqa: E402
 
 # A config error is one line naming the key, before any job (re-raised: no library frames shown).
 try:
@@ -82,6 +83,7 @@ PATHS = {
     "deep_log": out("models", "{run}", "training_log.csv"),
     "deep_config": out("models", "{run}", "model_config.json"),
     "deep_weights": out("models", "{run}", "weights", "iter_{it}.pt"),
+    "deep_selected_weights": out("models", "{run}", "weights", "best_{it}.pt"),
     "prediction": out("predictions", "{run}.nc"),
     "metrics": out("metrics", "{run}.json"),
     "daily_errors": out("metrics", "{run}_daily.csv"),
@@ -102,7 +104,18 @@ PATHS = {
     "corrected": out("corrected", "{run}", "{name}.nc"),
     "ablation_csv": out("tables", "ablation.csv"),
     "ablation_md": out("tables", "ablation.md"),
+    "budget_csv": out("tables", "budget_{model}.csv"),
+    "budget_md": out("tables", "budget_{model}.md"),
+    "budget_figure": out("figures", "budget.png"),
 }
+
+
+def experiment():
+    """The experiment in titles: the dataset and, for the twin, its scenario."""
+    scenario = config["twin"].get("scenario")
+    return config["dataset"] + (
+        f", twin scenario {scenario}" if SOURCE == "twin" and scenario else ""
+    )
 
 
 def monthly(key):
@@ -141,6 +154,14 @@ def ablation_pattern(models):
     return "|".join(patterns) or "$^"
 
 
+def budget_pattern(kind):
+    """Regular expression of the budget curve's runs of the selected deep models: their trainings (``training``)
+    or points (``it``), any seed; sstbias.runs parses the point, naming a bad one."""
+    models = "|".join(SELECTED_DEEP_MODELS)
+    point = {"training": "training", "it": r"it_[^/]+"}[kind]
+    return rf"budget/({models})/{point}/seed_\d+" if models else "$^"
+
+
 def run_of(wildcards):
     """The run of the ``run`` wildcard (a ConfigError naming it if it does not parse)."""
     return parse_run(wildcards.run)
@@ -157,9 +178,10 @@ def run_seed(wildcards):
 
 
 def run_settings(wildcards):
-    """A deep run's settings: its model's config entry, overridden by the run (seed, grid point, ablation step)."""
+    """A deep run's settings: its model's config entry, overridden by the run (seed, grid point, ablation step,
+    budget training)."""
     run = run_of(wildcards)
-    return run.settings(config["models"][run.model], GRID_ITERATIONS)
+    return run.settings(config["models"][run.model], GRID_ITERATIONS, config["budget"])
 
 
 def run_fit_days(wildcards):
@@ -173,4 +195,4 @@ wildcard_constraints:
     grid="lr|iterations",
     product="|".join(PRODUCTS),
     model="|".join(SELECTED_MODELS),
-    run=f'{run_pattern(SELECTED_MODELS + list(catalog.ORACLES))}|{grid_pattern("lr", "it")}|{ablation_pattern(SELECTED_DEEP_MODELS + [ABLATION_BASELINE])}',
+    run=f'{run_pattern(SELECTED_MODELS + list(catalog.ORACLES))}|{grid_pattern("lr", "it")}|{ablation_pattern(SELECTED_DEEP_MODELS + [ABLATION_BASELINE])}|{budget_pattern("it")}',

@@ -12,7 +12,7 @@ use rule train_deep as train_iteration_grid with:
         description=PATHS["deep_config"],
         # Exports, not the resumable checkpoints/: Snakemake deletes a failed job's outputs, and a job stopped
         # at its time limit must keep the state it resumes from.
-        weights=iteration_weights(),
+        weights=kept_weights("deep_weights", GRID_ITERATIONS),
     log:
         log("train_iteration_grid", "{run}"),
     benchmark:
@@ -23,7 +23,7 @@ use rule train_deep as train_iteration_grid with:
 
 use rule predict_deep as predict_iteration_grid with:
     input:
-        unpack(checkpoint_inputs),
+        unpack(point_inputs("deep_weights")),
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
     log:

@@ -40,7 +40,7 @@ rule split:
         mem_mb=1000,
         runtime=5,
     params:
-        split=config["split"],
+        split=split_params(config["split"]),
     script:
         "../scripts/split.py"
 

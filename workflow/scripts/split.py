@@ -5,7 +5,4 @@ from sstbias.stages import prepare
 
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
-    fractions = sm.params.split
-    prepare.split(
-        sm.input[0], sm.output.json, sm.output.csv, fractions["train_fraction"], fractions["validation_fraction"]
-    )
+    prepare.split(sm.input[0], sm.output.json, sm.output.csv, sm.params.split)

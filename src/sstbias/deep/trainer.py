@@ -203,6 +203,7 @@ class Trainer:
         state = self._resumable_state()
         if state is not None:
             start, history, running, best = self._restore(state)
+            clock -= history[-1]["seconds"] if history else 0.0  # the log's seconds count on across resumes
             if start == plan.iterations and not (history and history[-1]["iteration"] == start):
                 # a checkpoint of a longer run that stopped exactly at the new end: evaluate there, as a run of
                 # this length does at its last iteration
@@ -334,7 +335,8 @@ class Trainer:
         return state
 
     def _export_requested_weights(self) -> None:
-        """The weights at each ``checkpoint_at`` iteration as ``weights/iter_NNNNNN.pt``.
+        """The weights at each ``checkpoint_at`` iteration as ``weights/iter_NNNNNN.pt``, and those selected on
+        validation up to it (as best.pt: the latest if none was evaluated yet) as ``weights/best_NNNNNN.pt``.
 
         These files, not the resumable checkpoints, are what a workflow declares as outputs: Snakemake deletes the
         outputs of a failed job, and a job stopped at its time limit must keep the state it resumes from.
@@ -344,6 +346,7 @@ class Trainer:
             average = state.get("average")
             snapshot = {"model": state["model"] if average is None else average["weights"], "iteration": iteration}
             save_checkpoint(snapshot, self.out_dir / "weights" / f"iter_{iteration:06d}.pt")
+            save_checkpoint(state["best_snapshot"] or snapshot, self.out_dir / "weights" / f"best_{iteration:06d}.pt")
 
     def _checkpoint(self, iteration: int, history: list, running: list, best: float) -> Path:
         """Write the resumable state at ``iteration`` and drop older periodic checkpoints; returns its path."""

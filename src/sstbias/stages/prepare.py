@@ -26,13 +26,12 @@ def align(forecast: PathLike, observation: PathLike, out: PathLike, period: dict
     write_dataset(aligned, out, history="sstbias align")
 
 
-def split(
-    aligned: PathLike, json_path: PathLike, csv_path: PathLike, train_fraction: float, validation_fraction: float
-) -> None:
-    """Write the chronological split of the aligned days."""
+def split(aligned: PathLike, json_path: PathLike, csv_path: PathLike, settings: dict) -> None:
+    """Write the chronological split of the aligned days; ``settings``: the config's ``split`` section (the keyword
+    arguments of :func:`~sstbias.split.chronological_split`)."""
     with xr.open_dataset(aligned) as ds:
         days = pd.DatetimeIndex(ds["time"].values)
-    parts = chronological_split(days, train_fraction, validation_fraction)
+    parts = chronological_split(days, **settings)
     for name, subset in parts.items():
         span = f"{subset[0].date()} .. {subset[-1].date()}" if len(subset) else "-"
         log.info("%-10s %3d days %s", name, len(subset), span)

@@ -38,7 +38,5 @@ def ablation_climatology_metrics():
 
 
 def ablation_title():
-    """The table's title: the dataset and, for the twin, its scenario."""
-    scenario = config["twin"].get("scenario")
-    twin = f", twin scenario {scenario}" if SOURCE == "twin" and scenario else ""
-    return f"Ablation on {config['dataset']}{twin}"
+    """The table's title: the experiment (common.smk)."""
+    return f"Ablation on {experiment()}"

@@ -1,14 +1,19 @@
-"""Input functions of grids.smk: an iteration point's weights and the training that wrote them."""
+"""Input functions of grids.smk and budget_curve.smk: an iteration point's weights, the training that wrote them."""
 
 
-def checkpoint_inputs(wildcards):
-    """An iteration point's weights, and the description of the training that wrote them."""
-    run = run_of(wildcards)
-    training = {"run": run.training.name, "it": f"{run.value:06d}"}
-    return {
-        "weights": expand(PATHS["deep_weights"], **training)[0],
-        "description": expand(PATHS["deep_config"], **training)[0],
-    }
+def point_inputs(weights):
+    """The input function of an iteration point (an iteration grid or budget point): its weights, PATHS[weights]
+    at its iteration, and the description of the training that wrote them."""
+
+    def inputs(wildcards):
+        run = run_of(wildcards)
+        training = {"run": run.training.name, "it": f"{run.value:06d}"}
+        return {
+            "weights": expand(PATHS[weights], **training)[0],
+            "description": expand(PATHS["deep_config"], **training)[0],
+        }
+
+    return inputs
 
 
 def grid_runs(grid):
@@ -29,7 +34,9 @@ def grid_values(wildcards):
     return GRID_LEARNING_RATES if wildcards.grid == "lr" else GRID_ITERATIONS
 
 
-def iteration_weights():
-    """The weights kept at the grid's iterations by an iteration-grid training (its run still a wildcard)."""
-    its = [f"{it:06d}" for it in GRID_ITERATIONS]
-    return expand(PATHS["deep_weights"], it=its, allow_missing=True)
+def kept_weights(weights, iterations):
+    """The weights files PATHS[weights] a training keeps at ``iterations`` (its run still a wildcard): those at the
+    iteration grid's points, or those selected on validation up to the budget curve's points.
+    """
+    its = [f"{it:06d}" for it in iterations]
+    return expand(PATHS[weights], it=its, allow_missing=True)

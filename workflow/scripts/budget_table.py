@@ -1,0 +1,18 @@
+"""Snakemake adapter: rule budget_table -> sstbias.budget_curve.write_budget_table."""
+
+from sstbias import budget_curve
+from sstbias.logs import job_logging
+
+with job_logging(snakemake.log[0]):  # noqa: F821
+    sm = snakemake  # noqa: F821
+    budget_curve.write_budget_table(
+        model=sm.wildcards.model,
+        iterations=sm.params.iterations,
+        batch_size=sm.params.batch_size,
+        metrics=list(sm.input.metrics),
+        logs=list(sm.input.logs),
+        references={name: list(sm.input.get(name, [])) for name in budget_curve.REFERENCES},
+        csv=sm.output.csv,
+        md=sm.output.md,
+        title=sm.params.title,
+    )
