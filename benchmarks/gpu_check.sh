@@ -6,7 +6,7 @@
 #
 # Steps: nvidia-smi; a torch CUDA sanity check (device, float32 and bfloat16 matmuls against the CPU); the workflow on a
 # three-month twin (51x51 grid) up to one short training of each network on cuda (models.<name>.device: cuda,
-# precision: auto where this sstbias has the setting); `sstbias correct` with the trained ConvGRU-SA folder on cuda;
+# precision: auto, i.e. bfloat16 autocast where the GPU has it); `sstbias correct` with the trained ConvGRU-SA folder on cuda;
 # the step rates (iterations per second from each training_log.csv, validations included). Exits non-zero, with one
 # line saying so, when there is no CUDA device.
 #
@@ -67,13 +67,10 @@ EOF
 
 echo "== the workflow on a small twin, one short training of each network on $DEVICE"
 "$PYTHON" - "$REPO" "$OUT" "$DEVICE" <<'EOF'
-import dataclasses
 import sys
 from pathlib import Path
 
 import yaml
-
-from sstbias.deep.settings import DeepSettings
 
 repo, out, device = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 config = yaml.safe_load((repo / "config" / "config.yaml").read_text())
@@ -82,13 +79,10 @@ config.update(dataset="gpu_check", results_root=str(out / "results"), grids={}, 
 config["period"] = {"start": "2021-01-01", "end": "2021-02-28" if small else "2021-03-31"}
 config["grid"]["resolution"] = 0.16 if small else 0.08
 config["models"] = {name: config["models"][name] for name in ("raw", "convgru", "convlstm_at", "convgru_sa")}
-has_precision = "precision" in {f.name for f in dataclasses.fields(DeepSettings)}
 for name in ("convgru", "convlstm_at", "convgru_sa"):
     run = {"device": device, "iterations": 20 if small else 300, "eval_every": 10 if small else 100}
-    run |= {"checkpoint_every": run["iterations"]} | ({"precision": "auto"} if has_precision else {})
+    run |= {"checkpoint_every": run["iterations"], "precision": "auto"}
     config["models"][name] |= run | ({"hidden_channels": 4} if small else {})
-if not has_precision:
-    print("gpu_check: this sstbias has no models.<name>.precision setting: the networks train in float32")
 (out / "gpu_check.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
 EOF
 MODELS="$OUT/results/gpu_check/models"
