@@ -119,15 +119,15 @@ def test_multiyear_config_on_real_data_plans_hycom_from_2019(workdir):
 
 def test_validation_blocks_plan_and_a_short_gap_fails_before_any_job(workdir):
     config = yaml.safe_load((REPO / "config" / "multiyear.yaml").read_text())
-    config["split"] |= {"validation": "blocks", "validation_blocks": 4, "gap_days": 4}
+    config["split"] |= {"validation": "blocks", "validation_blocks": 4, "gap_days": 18}
     run = dry_run(workdir, config)
     assert run.returncode == 0, run.stderr[-2000:]
-    config["split"]["gap_days"] = 3
+    config["split"]["gap_days"] = 17
     config["dataset"] = "bad"
     run = dry_run(workdir, config)
     assert run.returncode != 0
     assert (
-        "split.gap_days: 3 days after each validation block are fewer than the 4 earlier days"
+        "split.gap_days: 17 days after each validation block are fewer than the 18 earlier days"
         in run.stdout + run.stderr
     )
     assert not (workdir / "results" / "bad").exists()

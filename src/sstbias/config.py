@@ -136,15 +136,16 @@ def check_config(config: dict) -> None:
 
 def check_validation_gap(name: str, settings: dict, split: dict) -> None:
     """ConfigError naming ``split.gap_days`` if, with validation blocks, the gap after a block is shorter than the
-    ``sequence_length - 1`` earlier days that a training window of deep model ``name`` reads as inputs."""
+    ``input_window_days - 1`` earlier days that a training window of deep model ``name`` reads as inputs (its
+    sequence and the longest history before it)."""
     from sstbias.deep.settings import deep_settings
 
-    reach = deep_settings(name, settings).sequence_length - 1
+    reach = deep_settings(name, settings).input_window_days - 1
     if split["validation"] == "blocks" and split["gap_days"] < reach:
         raise ConfigError(
             f"split.gap_days: {split['gap_days']} days after each validation block are fewer than the {reach} earlier "
-            f"days a training window of {name} reads (models.{name}.sequence_length - 1): it would read validation "
-            "days as inputs"
+            f"days a training window of {name} reads (models.{name}.sequence_length - 1 + max(history_days)): it "
+            "would read validation days as inputs"
         )
 
 
