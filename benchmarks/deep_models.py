@@ -1,6 +1,7 @@
 """Training-step throughput of the deep correctors at the paper's size, side by side, on this machine.
 
     python benchmarks/deep_models.py --speed [--threads 1] [--steps 10] [--rounds 3] [--batch-sizes 4 8]
+    python benchmarks/deep_models.py --paper [--threads 2] [--steps 5]
     python benchmarks/deep_models.py [--threads 2] [--steps 5] [--smoke]
     python benchmarks/deep_models.py --grid-sizes 51 76 101 [--pools 2 auto] [--steps 3] [--rounds 2]
 
@@ -11,7 +12,11 @@ path with ``precision: auto``: the zero initial state skipped, bfloat16 autocast
 its own process, the rounds interleaved, the fastest kept; then the ratio after / before, the largest output
 difference of the two on the same weights and input, and samples/s at other batch sizes (``--batch-sizes``).
 
-The third form times the ConvGRU-SA training step (B=4, T=5, 32 hidden channels) at each grid size with the
+The second form is the cost of config/paper.yaml's budget on this machine: each network's training step with that
+file's settings (the paper's inputs and sizes, 49 000 iterations of batch 4; ConvGRU-SA with full attention) in
+float32 and with ``precision: auto``, and the hours its ``iterations`` take at that rate (validations not counted).
+
+The fourth form times the ConvGRU-SA training step (B=4, T=5, 32 hidden channels) at each grid size with the
 reference attention, SDPA and SDPA with ``attention_pool`` p (keys and values max-pooled p x p; ``auto``: the
 pool leaving at most 32 x 32 keys, which grows with the grid), side by side, and prints the ratios the issue
 asks for. With ``--rounds R`` every (variant, size) is measured R times, the rounds
@@ -50,9 +55,10 @@ from sstbias.deep.trainer import forward
 from sstbias.neural import build_network
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "config" / "config.yaml"
+PAPER_CONFIG = DEFAULT_CONFIG.with_name("paper.yaml")
 NETWORKS = ("convgru", "convlstm_at", "convgru_sa")
-# The default twin's analysis grid (12-16 N, 110-114 E at 0.08 deg) and inputs (forecast, ocean_mask, lat, lon).
-DEFAULT_SIDE, DEFAULT_CHANNELS = 51, 4
+# The default twin's analysis grid (12-16 N, 110-114 E at 0.08 deg; the paper's box too).
+DEFAULT_SIDE = 51
 BEFORE = {"implementation": "reference", "precision": "float32"}
 AFTER = {"implementation": "fast", "precision": "auto"}
 
@@ -158,20 +164,27 @@ def measure_step(extra: dict, side: int, steps: int) -> dict:
     return {"seconds": seconds, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def default_settings(name: str) -> dict:
-    """The network settings of ``models.<name>`` in config/config.yaml (the training plan left out)."""
+def config_settings(name: str, config: Path = DEFAULT_CONFIG) -> dict:
+    """The network settings of ``models.<name>`` in ``config`` (the training plan left out)."""
     plan = {"lr", "iterations", "eval_every", "checkpoint_every", "checkpoint_at", "device", "seed"}
-    settings = yaml.safe_load(DEFAULT_CONFIG.read_text())["models"][name]
+    settings = yaml.safe_load(config.read_text())["models"][name]
     return {key: value for key, value in settings.items() if key not in plan}
 
 
-def measure_speed(name: str, extra: dict, batch: int, steps: int, smoke: bool) -> dict:
-    """Seconds per training step of network ``name`` with its default settings and ``extra``, and its output on a
-    fixed input (run in its own process)."""
-    side, channels = (8, DEFAULT_CHANNELS) if smoke else (DEFAULT_SIDE, DEFAULT_CHANNELS)
-    settings = {**default_settings(name), **extra}
+def input_channels(settings: dict) -> int:
+    """Channels C of the network's input: the forecast and its static, daily and history channels."""
+    static = settings.get("static_channels", ["ocean_mask", "lat", "lon"])
+    return 1 + len(static) + len(settings.get("daily_channels", [])) + len(settings.get("history_days", []))
+
+
+def measure_speed(name: str, extra: dict, batch: int, steps: int, smoke: bool, config: Path = DEFAULT_CONFIG) -> dict:
+    """Seconds per training step of network ``name`` with its settings in ``config`` and ``extra``, and its output
+    on a fixed input (run in its own process)."""
+    settings = {**config_settings(name, config), **extra}
+    side, channels = (8 if smoke else DEFAULT_SIDE), input_channels(settings)
     if smoke:
         settings.update(hidden_channels=4, sequence_length=2)
+        settings.update({"attention_pool": 1} if "attention_pool" in settings else {})
     torch.manual_seed(0)
     model = build_network(name, channels, settings)
     for module in model.modules():
@@ -209,8 +222,8 @@ def compare_speed(args: argparse.Namespace) -> None:
                 results[key] = result
     bf16 = autocast_dtype("auto", torch.device("cpu")) is not None
     print(
-        f"Training step at the default config's size ({DEFAULT_SIDE}x{DEFAULT_SIDE}, {DEFAULT_CHANNELS} input "
-        f"channels, config/config.yaml settings), threads {args.threads}, steps {args.steps}, fastest of "
+        f"Training step at the default config's size ({DEFAULT_SIDE}x{DEFAULT_SIDE}, config/config.yaml "
+        f"settings), threads {args.threads}, steps {args.steps}, fastest of "
         f"{args.rounds} round(s), torch {torch.__version__}, CPU bfloat16 {'native' if bf16 else 'absent'}"
     )
     print(f"{'model':<14}{'batch':>6}{'before s/step':>15}{'after s/step':>14}{'before smp/s':>14}{'after smp/s':>13}"
@@ -228,6 +241,27 @@ def compare_speed(args: argparse.Namespace) -> None:
     for name, target in (("convgru", 1.5), ("convlstm_at", 1.5), ("convgru_sa", 4.0)):
         ratio = results[name, "before", first]["seconds"] / results[name, "after", first]["seconds"]
         print(f"{name}: after / before samples/s at batch {first} = {ratio:.2f}x (target >= {target}x)")
+
+
+def paper_cost(args: argparse.Namespace) -> None:
+    """Seconds per step of each network with config/paper.yaml's settings, float32 and precision auto, and the
+    hours of its iterations."""
+    paper = yaml.safe_load(PAPER_CONFIG.read_text())["models"]
+    print(
+        f"config/paper.yaml's networks ({DEFAULT_SIDE}x{DEFAULT_SIDE}, batch 4), threads {args.threads}, steps "
+        f"{args.steps}, torch {torch.__version__}; hours = iterations x s/step (validations not counted)"
+    )
+    print(f"{'model':<14}{'iterations':>11}{'float32 s/step':>16}{'hours':>8}{'auto s/step':>13}{'hours':>8}")
+    for name in NETWORKS:
+        iterations = paper[name]["iterations"]
+        cells = []
+        for precision in ("float32", "auto"):
+            command = [sys.executable, __file__, "--speed-of", json.dumps([name, {"precision": precision}, 4])]
+            command += ["--threads", str(args.threads), "--steps", str(args.steps), "--paper"]
+            command += ["--smoke"] * args.smoke
+            seconds = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)["seconds"]
+            cells.append(f"{seconds:>{16 if precision == 'float32' else 13}.3f}{seconds * iterations / 3600:>8.1f}")
+        print(f"{name:<14}{iterations:>11}" + "".join(cells))
 
 
 def compare_attention(args: argparse.Namespace) -> None:
@@ -296,6 +330,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="interleaved measurements; the fastest is kept")
     parser.add_argument("--speed", action="store_true", help="each network before / after at the default size")
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[4], help="batch sizes of --speed")
+    parser.add_argument("--paper", action="store_true", help="config/paper.yaml's cost on this machine")
     parser.add_argument("--speed-of", help=argparse.SUPPRESS)
     parser.add_argument("--variant", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
@@ -311,10 +346,14 @@ def main() -> None:
         return
     if args.speed_of is not None:
         name, extra, batch = json.loads(args.speed_of)
-        print(json.dumps(measure_speed(name, extra, batch, 1 if args.smoke else args.steps, args.smoke)))
+        config = PAPER_CONFIG if args.paper else DEFAULT_CONFIG
+        print(json.dumps(measure_speed(name, extra, batch, 1 if args.smoke else args.steps, args.smoke, config)))
         return
     if args.speed:
         compare_speed(args)
+        return
+    if args.paper:
+        paper_cost(args)
         return
     if args.measure is not None:
         print(json.dumps(measure_step(json.loads(args.measure), args.side, args.steps)))

@@ -34,6 +34,8 @@ def smoke_model(folder: Path) -> Path:
 CASES = {
     "workflow_run.py": (lambda tmp: ["--keep", str(tmp / "run2")], "no-op dry run afterwards"),
     "deep_models.py": (lambda tmp: [], "ConvGRU-SA training step, SDPA vs reference attention"),
+    "deep_models.py --speed": (lambda tmp: ["--speed", "--rounds", "1"], "convgru_sa: after / before samples/s"),
+    "deep_models.py --paper": (lambda tmp: ["--paper"], "config/paper.yaml's networks"),
     "deep_models.py --grid-sizes": (
         lambda tmp: ["--grid-sizes", "51", "76", "101", "--pools", "2", "auto"],
         "pool auto: ",
