@@ -185,7 +185,7 @@ def replaced_weights(setup, tmp_path: Path, state, sidecar: str = "match") -> Pa
         payload = state
     else:
         buffer = io.BytesIO()
-        torch.save(state(torch.load(weights, weights_only=False)), buffer)
+        torch.save(state(torch.load(weights, weights_only=True)), buffer)
         payload = buffer.getvalue()
     weights.write_bytes(payload)
     if sidecar == "match":
@@ -288,7 +288,7 @@ def lowered_iterations(tmp_path: Path, caplog) -> str:
     train_deep_model("convgru", settings | {"iterations": 8}, data, split, normaliser, tmp_path)
     with caplog.at_level(logging.INFO, logger="sstbias.deep"):
         history = train_deep_model("convgru", settings | {"iterations": 4}, data, split, normaliser, tmp_path)
-    assert history[-1]["iteration"] == 4 and torch.load(tmp_path / "last.pt", weights_only=False)["iteration"] == 4
+    assert history[-1]["iteration"] == 4 and torch.load(tmp_path / "last.pt", weights_only=True)["iteration"] == 4
     return caplog.text
 
 

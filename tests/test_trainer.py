@@ -42,7 +42,7 @@ def train(setup, out_dir, name="convgru", **settings):
 
 
 def weights(path):
-    return torch.load(path, weights_only=False)["model"]
+    return torch.load(path, weights_only=True)["model"]
 
 
 def test_training_lowers_validation_error(setup, tmp_path):
@@ -138,8 +138,8 @@ def test_lowered_iterations_equal_a_run_of_the_new_length(setup, tmp_path, check
     assert list(pd.read_csv(tmp_path / "lowered" / "training_log.csv")["iteration"]) == [3, 5]
     assert not list((tmp_path / "lowered" / "checkpoints").glob("iter_000008.pt*"))
     for name in ("last.pt", "best.pt"):
-        state = torch.load(tmp_path / "lowered" / name, weights_only=False)
-        expected = torch.load(tmp_path / "fresh" / name, weights_only=False)
+        state = torch.load(tmp_path / "lowered" / name, weights_only=True)
+        expected = torch.load(tmp_path / "fresh" / name, weights_only=True)
         assert state["iteration"] == expected["iteration"]
         for key, value in state["model"].items():
             torch.testing.assert_close(value, expected["model"][key], atol=1e-6, rtol=1e-5)

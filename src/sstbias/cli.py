@@ -131,11 +131,9 @@ def _run_correct(args: argparse.Namespace, argv: Sequence[str]) -> None:
 def _run_describe(args: argparse.Namespace) -> None:
     import torch
 
-    from sstbias.deep.api import load_network
-    from sstbias.deep.model_dir import read_model_dir
+    from sstbias.deep.api import open_trained
 
-    trained = read_model_dir(args.model)
-    network = load_network(trained, torch.device("cpu"))  # the same weights checks as correct
+    trained, network = open_trained(args.model, torch.device("cpu"))  # the same checks as correct
     weights_sidecar = trained.weights.with_name(trained.weights.name + ".sha256")
     d = trained.description
     preparation = trained.preparation

@@ -102,7 +102,7 @@ class ForecastCorrector:
         from sstbias.deep.model_dir import read_model_dir
 
         check_device_name(device, "--device")
-        self.trained = read_model_dir(model_dir)
+        self.trained = read_model_dir(model_dir)  # checked again, with the weights, by open_trained below
         self.preparation = self.trained.preparation
         if self.preparation is None:
             raise ModelDirectoryError(
@@ -113,13 +113,13 @@ class ForecastCorrector:
         self._warm_up()
         import torch
 
-        from sstbias.deep.api import load_network
+        from sstbias.deep.api import open_trained
         from sstbias.deep.device import select_device
 
         if threads is not None:
             torch.set_num_threads(threads)
         self.device = select_device(device, "--device")
-        self.network = load_network(self.trained, self.device)
+        self.trained, self.network = open_trained(model_dir, self.device)
         log.info(
             "%s from %s (trained on %s, input window %d days) on %s",
             self.trained.name,

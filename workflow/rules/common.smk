@@ -77,7 +77,7 @@ PATHS = {
     "split_csv": out("interim", "split.csv"),
     "normalisation": out("interim", "normalisation.json"),
     # A run is one fit of a model (sstbias.runs): "<model>", "<model>/seed_<n>" or a grid point.
-    "model": out("models", "{run}", "model.joblib"),
+    "model": out("models", "{run}", "model.nc"),
     "deep_best": out("models", "{run}", "best.pt"),
     "deep_log": out("models", "{run}", "training_log.csv"),
     "deep_config": out("models", "{run}", "model_config.json"),

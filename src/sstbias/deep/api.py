@@ -3,7 +3,7 @@
 A trained model folder holds ``model_config.json`` (its self-description, :mod:`sstbias.deep.model_dir`),
 ``best.pt`` (best validation RMSE), ``last.pt``, ``training_log.csv``, ``checkpoints/`` and, for a model that
 uses the per-cell climatology (``residual_over: climatology`` or the ``climatology`` channel),
-``climatology.joblib``: the climatology baseline fitted on the network's training days.
+``climatology.nc``: the climatology baseline fitted on the network's training days.
 """
 
 from __future__ import annotations
@@ -154,6 +154,18 @@ def load_network(trained: TrainedModel, device: torch.device, weights: str | os.
         )
     model.load_state_dict(state)
     return model.to(device).eval()
+
+
+def open_trained(folder: str | os.PathLike, device: torch.device) -> tuple[TrainedModel, nn.Module]:
+    """The checked description of the model folder and its network on ``device``: every check ``describe`` and
+    ``correct`` make, in one place (the description, the weights against the network, the climatology file).
+
+    ModelDirectoryError names the file that fails.
+    """
+    trained = read_model_dir(folder)
+    network = load_network(trained, device)
+    trained.climatology()  # present, the recorded file, and a readable climatology
+    return trained, network
 
 
 def predict_days(
