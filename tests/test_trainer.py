@@ -272,3 +272,36 @@ def test_requested_weights_are_exported_apart_from_the_resumable_checkpoints(set
         kept = weights(tmp_path / "checkpoints" / f"iter_{iteration:06d}.pt")
         assert all(torch.equal(exported[key], kept[key]) for key in kept)
     assert weights(tmp_path / "weights" / "iter_000008.pt").keys() == weights(tmp_path / "last.pt").keys()
+
+
+def _diverging(after: int, function):
+    """``function`` (the loss or the validation RMSE) whose value becomes NaN from its ``after``-th call on."""
+    calls = []
+
+    def wrapped(*args, **kwargs):
+        calls.append(1)
+        value = function(*args, **kwargs)
+        return value * float("nan") if len(calls) >= after else value
+
+    return wrapped
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("masked_mse", "the training loss is nan at iteration 3"), ("validation_rmse", "the validation RMSE is nan")],
+)
+def test_a_diverging_run_stops_naming_model_iteration_and_lr(setup, tmp_path, monkeypatch, target, expected):
+    import sstbias.deep.trainer as trainer
+
+    train(setup, tmp_path, iterations=2, eval_every=1, checkpoint_every=2)  # an earlier run's best.pt
+    monkeypatch.setattr(trainer, target, _diverging(3, getattr(trainer, target)))
+    with pytest.raises(trainer.TrainingDiverged, match=rf"models.convgru: training diverged: {expected}") as caught:
+        train(setup, tmp_path, iterations=6, eval_every=1, checkpoint_every=2, lr=0.02)
+    assert "learning rate 0.02" in str(caught.value)
+    assert not (tmp_path / "best.pt").exists() and not (tmp_path / "last.pt").exists()
+
+
+def test_learning_rate_is_bounded():
+    for lr in (1e6, 1e38, float("inf"), float("nan")):
+        with pytest.raises(ConfigError, match="models.convgru.lr: must be a number > 0 and at most 10"):
+            deep_settings("convgru", {"lr": lr})

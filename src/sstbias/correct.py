@@ -26,6 +26,7 @@ import xarray as xr
 import sstbias
 from sstbias.errors import InputDataError, ModelDirectoryError
 from sstbias.netcdf import PREDICTION, write_dataset
+from sstbias.plausible import check_corrected
 
 log = logging.getLogger("sstbias.correct")
 
@@ -241,6 +242,7 @@ class ForecastCorrector:
             log.warning("%d corrected days lie in the model's training period: %s", len(seen), _listed(seen))
         log.info("correcting %d days (%s) from %d forecast days", len(chosen), _span(chosen), len(available))
         corrected = predict_days(self.network, self.trained, inputs, chosen, self.device)
+        check_corrected(corrected, f"model folder {self.trained.folder}", self.trained.ocean_mask.values == 1)
         corrected.attrs["cell_methods"] = "time: mean"
         corrected.attrs["comment"] = (
             f"estimate of the daily mean SST the model was trained to match (OISST v2.1 regridded); each day is "

@@ -107,11 +107,11 @@ class Corrector(ABC):
     def _correct(self, data: xr.Dataset, days: pd.DatetimeIndex) -> np.ndarray:
         """Corrected SST (n_days, H, W) in degC for ``days``; ``data`` holds only forecast and ocean_mask."""
 
+    @abstractmethod
     def _state(self) -> dict[str, tuple]:
-        """The fitted state as named netCDF variables ``(dims, array[, attrs])``; none for a model that learns
-        nothing."""
-        return {}
+        """The fitted state as named netCDF variables ``(dims, array[, attrs])`` (plain arrays: no code)."""
 
+    @abstractmethod
     def _restore(self, state: xr.Dataset) -> None:
         """Set the fitted state from the variables :meth:`_state` wrote (KeyError/ValueError if malformed)."""
 

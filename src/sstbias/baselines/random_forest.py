@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from sklearn.ensemble import RandomForestRegressor
 
+from sstbias.baselines.tabular import TabularCorrector, TabularSettings
+
 # The types a fitted forest holds that skops does not trust by default (the trees' array-backed structure).
 TRUSTED_TYPES = ["sklearn.tree._tree.Tree"]
-
-from sstbias.baselines.tabular import TabularCorrector, TabularSettings
 
 
 @dataclass

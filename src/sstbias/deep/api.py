@@ -34,7 +34,7 @@ from sstbias.deep.model_dir import (
     write_description,
 )
 from sstbias.deep.settings import DeepSettings, deep_settings
-from sstbias.deep.trainer import Trainer, predict_windows, seed_everything
+from sstbias.deep.trainer import Trainer, TrainingDiverged, predict_windows, seed_everything
 from sstbias.errors import InputDataError, ModelDirectoryError
 from sstbias.forecast import ForecastPreparation
 from sstbias.neural.registry import build_network
@@ -127,7 +127,13 @@ def train_deep_model(
         len(val_windows),
     )
     trainer = Trainer(model, samples, settings, out, device, fingerprint=run_fingerprint(settings, split, normaliser))
-    return trainer.fit(samples.positions(train_days, strict=False), val_windows, val_observed)
+    try:
+        return trainer.fit(samples.positions(train_days, strict=False), val_windows, val_observed)
+    except TrainingDiverged as err:
+        for weights in ("best.pt", "last.pt"):  # an earlier run's weights would pass for this run's
+            (out / weights).unlink(missing_ok=True)
+            (out / f"{weights}.sha256").unlink(missing_ok=True)
+        raise TrainingDiverged(f"models.{name}: {err}") from None
 
 
 def load_network(trained: TrainedModel, device: torch.device, weights: str | os.PathLike | None = None) -> nn.Module:

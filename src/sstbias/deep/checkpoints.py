@@ -50,7 +50,7 @@ def load_checkpoint(path: Path) -> dict:
     try:
         size = path.stat().st_size
         if size > MAX_CHECKPOINT_BYTES:
-            raise CorruptCheckpoint(f"{path}: {size} bytes, larger than any sstbias checkpoint ({MAX_CHECKPOINT_BYTES})")
+            raise CorruptCheckpoint(f"{path}: {size} bytes, more than any sstbias checkpoint ({MAX_CHECKPOINT_BYTES})")
         payload = path.read_bytes()
     except OSError as err:
         raise CorruptCheckpoint(f"{path}: unreadable ({err.strerror or err})") from err

@@ -341,8 +341,10 @@ def _check_entry_types(path: Path, description: dict) -> None:
         ("forecast_preparation", lambda v: v is None or isinstance(v, dict)),
         (
             "climatology",
-            lambda v: v is None
-            or (isinstance(v, dict) and v.get("file") == CLIMATOLOGY_NAME and isinstance(v.get("sha256"), str)),
+            lambda v: (
+                v is None
+                or (isinstance(v, dict) and v.get("file") == CLIMATOLOGY_NAME and isinstance(v.get("sha256"), str))
+            ),
         ),
     )
     for key, valid in checks:

@@ -27,6 +27,7 @@ from sstbias.errors import InputDataError
 from sstbias.grid import Box, lat_coord, lon_coord
 from sstbias.io.longitude import to_pm180, wrap_longitude
 from sstbias.io.validate import open_variable
+from sstbias.plausible import PHYSICAL_RANGE_C  # decoded SSTs (degC) outside it are no sea surface temperature
 
 log = logging.getLogger("sstbias.io")
 
@@ -37,8 +38,6 @@ LAT_NAMES = ("lat", "latitude")
 LON_NAMES = ("lon", "longitude")
 _TOLERANCE = 1e-6
 ZERO_CELSIUS_IN_KELVIN = 273.15
-# Decoded SSTs (degC) outside this range are no sea surface temperature (sea water freezes near -1.9 degC).
-PHYSICAL_RANGE_C = (-5.0, 45.0)
 
 
 @dataclass(frozen=True)
