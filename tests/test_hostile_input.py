@@ -15,7 +15,11 @@ import importlib.util
 import io
 import json
 import logging
+import os
+import pickle
 import shutil
+import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -33,6 +37,7 @@ import yaml
 from synthetic import aligned_dataset
 from workflow_runs import REPO
 
+from sstbias.atomic import check_output_target
 from sstbias.box import Box
 from sstbias.cli import main
 from sstbias.deep.api import train_deep_model
@@ -296,6 +301,140 @@ def set_model(key, value):
     return lambda c: c["models"]["convgru"].update({key: value})
 
 
+# --- untrusted files (a model or results folder from someone else) ------------------------------------------------
+
+
+class _Payload:
+    """An object whose unpickling writes ``marker``: what a hostile pickle in a model folder would carry."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (exec, (f"open({self.marker!r}, 'w').write('code ran')",))
+
+
+def _marker(tmp_path: Path) -> Path:
+    return tmp_path / "MARKER"
+
+
+def _no_code_ran(tmp_path: Path, message: str) -> str:
+    """``message``, after checking that no planted payload ran."""
+    assert not _marker(tmp_path).exists(), "a planted payload ran"
+    return message
+
+
+def payload_weights(setup, tmp_path: Path) -> Path:
+    """A copy of the trained folder whose best.pt carries a payload, with a recomputed sha256 sidecar."""
+    return replaced_weights(setup, tmp_path, lambda state: {**state, "model": _Payload(_marker(tmp_path))})
+
+
+def climatology_folder(tmp_path: Path) -> Path:
+    """A tiny ConvGRU folder trained over the climatology (its folder holds climatology.nc)."""
+    data = aligned_dataset(n_days=30, shape=(6, 5))
+    split = chronological_split(pd.DatetimeIndex(data["time"].values), 0.8, 0.1)
+    settings = {"hidden_channels": 2, "sequence_length": 2, "device": "cpu", "iterations": 2, "eval_every": 2}
+    settings |= {"residual_over": "climatology"}
+    folder = tmp_path / "climatology_model"
+    train_deep_model("convgru", settings, data, split, fit_normaliser(data, split["train"]), folder)
+    return folder
+
+
+def planted_climatology(tmp_path: Path, content: bytes) -> Path:
+    """A climatology folder whose climatology.nc holds ``content``, its sha256 recorded (and re-hashed)."""
+    folder = climatology_folder(tmp_path)
+    (folder / "climatology.nc").write_bytes(content)
+    description = json.loads((folder / "model_config.json").read_text())
+    description["climatology"]["sha256"] = hashlib.sha256(content).hexdigest()
+    description["config_hash"] = config_hash(description)
+    (folder / "model_config.json").write_text(json.dumps(description))
+    return folder
+
+
+def planted_checkpoint(tmp_path: Path, caplog) -> str:
+    """A resumed training whose newest checkpoint carries a payload (with a matching sidecar): the log."""
+    data = aligned_dataset(n_days=30, shape=(6, 5))
+    split = chronological_split(pd.DatetimeIndex(data["time"].values), 0.8, 0.1)
+    normaliser = fit_normaliser(data, split["train"])
+    settings = {"hidden_channels": 2, "sequence_length": 2, "device": "cpu", "eval_every": 2, "checkpoint_at": [2]}
+    train_deep_model("convgru", settings | {"iterations": 4}, data, split, normaliser, tmp_path / "run")
+    newest = tmp_path / "run" / "checkpoints" / "iter_000004.pt"
+    buffer = io.BytesIO()
+    torch.save({"model": _Payload(_marker(tmp_path)), "iteration": 4}, buffer)
+    newest.write_bytes(buffer.getvalue())
+    newest.with_name(newest.name + ".sha256").write_text(hashlib.sha256(buffer.getvalue()).hexdigest() + "\n")
+    with caplog.at_level(logging.WARNING, logger="sstbias.deep"):
+        train_deep_model("convgru", settings | {"iterations": 6}, data, split, normaliser, tmp_path / "run")
+    return _no_code_ran(tmp_path, caplog.text)
+
+
+def planted_baseline(tmp_path: Path, dump: Callable[[object, Path], None]) -> str:
+    """predict_baseline (the workflow's stage) on a model.nc that ``dump`` filled with a payload: the error."""
+    from sstbias.stages.baselines import predict_baseline
+
+    model = tmp_path / "models" / "climatology" / "model.nc"
+    model.parent.mkdir(parents=True)
+    dump(_Payload(_marker(tmp_path)), model)
+    message = _raises(
+        SstbiasError, predict_baseline, "climatology", model, tmp_path / "a.nc", tmp_path / "s.json", tmp_path / "p.nc"
+    )
+    return _no_code_ran(tmp_path, message)
+
+
+def _pickle_to(obj: object, path: Path) -> None:
+    path.write_bytes(pickle.dumps(obj))
+
+
+def _joblib_to(obj: object, path: Path) -> None:
+    import joblib
+
+    joblib.dump(obj, path, compress=3)
+
+
+def special_out(setup, tmp_path: Path, capsys, kind: str) -> str:
+    """`correct --overwrite` to a FIFO, socket or folder: refused, the path untouched and nothing hangs."""
+    out = tmp_path / f"special_{kind}"
+    if kind == "fifo":
+        os.mkfifo(out)
+    elif kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(out))
+    else:
+        out.mkdir()
+    before = stat.S_IFMT(out.stat().st_mode)
+    arguments = ["correct", "--model", str(setup["model"]), "--forecast", str(setup["raw"]), "--overwrite"]
+    message = cli(capsys, *arguments, "--out", str(out))
+    assert stat.S_IFMT(out.stat().st_mode) == before, "the path was replaced"
+    return message
+
+
+def prediction_over_fifo(tmp_path: Path) -> str:
+    """The workflow's prediction writer asked to write over a FIFO: refused, the FIFO left as it is."""
+    from sstbias.stages.predictions import write_prediction
+
+    out = tmp_path / "prediction.nc"
+    os.mkfifo(out)
+    field = aligned_dataset(n_days=2, shape=(3, 3))["forecast"]
+    message = _raises(SstbiasError, write_prediction, field, out, "raw")
+    assert stat.S_ISFIFO(out.stat().st_mode)
+    return message
+
+
+def scaled_head(state: dict) -> dict:
+    """``state`` whose output layer adds 1e6 (normalised) everywhere: corrections of about 1e6 degC."""
+    weights = {key: value.clone() for key, value in state["model"].items()}
+    weights["head.bias"] = weights["head.bias"] + 1e6
+    return {**state, "model": weights}
+
+
+def set_normaliser(key: str, value) -> Callable[[dict], None]:
+    return lambda d: d["normaliser"]["stats"]["forecast"].update({key: value})
+
+
+def empty_mask(description: dict) -> None:
+    description["ocean_mask"] = ["0" * len(row) for row in description["ocean_mask"]]
+
+
 # --- the table ----------------------------------------------------------------------------------------------------
 
 
@@ -532,6 +671,118 @@ PROBES = [
             t, lambda cfg: cfg.update(box={"lat_min": 12.0, "lat_max": 14.0, "lon_min": 106.0, "lon_max": 108.0})
         ),
         "is all land in the twin's",
+    ),
+    # untrusted files: no code runs, the file is named
+    _p(
+        "best.pt carrying a pickle payload, sha256 recomputed (describe)",
+        lambda s, t, c, g: _no_code_ran(t, describe(c, payload_weights(s, t))),
+        "best.pt: unreadable (UnpicklingError: holds objects other than tensors and plain containers (it names "
+        "exec), refused unread)",
+    ),
+    _p(
+        "best.pt carrying a pickle payload, sha256 recomputed (correct)",
+        lambda s, t, c, g: _no_code_ran(t, correct(s, c, t, s["raw"], model=payload_weights(s, t))),
+        "best.pt: unreadable (UnpicklingError: holds objects other than tensors",
+    ),
+    _p(
+        "checkpoints/iter_*.pt carrying a pickle payload (resumed training)",
+        lambda s, t, c, g: planted_checkpoint(t, g),
+        "iter_000004.pt: unreadable (UnpicklingError: holds objects other than tensors and plain containers (it "
+        "names exec), refused unread)",
+    ),
+    _p(
+        "climatology.nc replaced by a pickle, sha256 and config_hash recomputed (describe)",
+        lambda s, t, c, g: _no_code_ran(t, describe(c, planted_climatology(t, pickle.dumps(_Payload(_marker(t)))))),
+        "climatology.nc: a pickled model (written by an older sstbias): refused unread, a pickle can run code",
+    ),
+    _p(
+        "model_config.json naming a climatology file outside the folder",
+        lambda s, t, c, g: describe(
+            c, edited_model(s, t, lambda d: d.update(climatology={"file": "../evil.joblib", "sha256": "0" * 64}))
+        ),
+        "model_config.json: entry climatology has an unexpected value",
+    ),
+    _p(
+        'model_config.json with climatology: "yes"',
+        lambda s, t, c, g: correct(s, c, t, s["raw"], model=edited_model(s, t, lambda d: d.update(climatology="yes"))),
+        "model_config.json: entry climatology has an unexpected value 'yes'",
+    ),
+    _p(
+        "baseline model.nc replaced by a pickle (predict_baseline)",
+        lambda s, t, c, g: planted_baseline(t, _pickle_to),
+        "model.nc: a pickled model (written by an older sstbias): refused unread",
+    ),
+    _p(
+        "baseline model.nc replaced by a compressed joblib pickle (predict_baseline)",
+        lambda s, t, c, g: planted_baseline(t, _joblib_to),
+        "model.nc: a pickled model (written by an older sstbias): refused unread",
+    ),
+    # outputs only where they belong
+    _p(
+        "correct --out a FIFO with --overwrite",
+        lambda s, t, c, g: special_out(s, t, c, "fifo"),
+        "special_fifo: is a FIFO (named pipe); an output is written only to a new path or over a regular file",
+    ),
+    _p(
+        "correct --out a socket with --overwrite",
+        lambda s, t, c, g: special_out(s, t, c, "socket"),
+        "special_socket: is a socket; an output is written only",
+    ),
+    _p(
+        "correct --out a folder with --overwrite",
+        lambda s, t, c, g: special_out(s, t, c, "folder"),
+        "special_folder: is a folder; an output is written only",
+    ),
+    _p(
+        "an output path that is a device (/dev/null)",
+        lambda s, t, c, g: _raises(SstbiasError, check_output_target, "/dev/null"),
+        "/dev/null: is a character device; an output is written only",
+    ),
+    _p(
+        "a workflow prediction over a FIFO",
+        lambda s, t, c, g: prediction_over_fifo(t),
+        "prediction.nc: is a FIFO (named pipe)",
+    ),
+    # impossible results are failures
+    _p(
+        "correct: weights giving corrections of about 1e6 degC",
+        lambda s, t, c, g: correct(s, c, t, s["raw"], model=replaced_weights(s, t, scaled_head)),
+        "impossible corrected SST on 2021-01-05: ",
+    ),
+    _p(
+        "correct: normaliser scale 0",
+        lambda s, t, c, g: correct(s, c, t, s["raw"], model=edited_model(s, t, set_normaliser("scale", 0.0))),
+        "model_config.json: normaliser stats of forecast cannot give finite values (offset",
+    ),
+    _p(
+        "describe: normaliser offset NaN",
+        lambda s, t, c, g: describe(c, edited_model(s, t, set_normaliser("offset", float("nan")))),
+        "normaliser stats of forecast cannot give finite values",
+    ),
+    _p(
+        "describe: normaliser method 'log'",
+        lambda s, t, c, g: describe(c, edited_model(s, t, lambda d: d["normaliser"].update(method="log"))),
+        "model_config.json: normaliser method/scope 'log'/'shared' unknown",
+    ),
+    _p(
+        "describe: empty ocean mask",
+        lambda s, t, c, g: describe(c, edited_model(s, t, empty_mask)),
+        "model_config.json: ocean_mask has no ocean cell",
+    ),
+    _p(
+        "describe: input window differs from the network's sequence_length",
+        lambda s, t, c, g: describe(c, edited_model(s, t, lambda d: d.update(input_window_days=3))),
+        "input_window_days 3 differs from the network's settings.sequence_length",
+    ),
+    _p(
+        "describe: climatology.nc deleted",
+        lambda s, t, c, g: describe(c, _without(climatology_folder(t), "climatology.nc")),
+        "climatology.nc: climatology file not found",
+    ),
+    _p(
+        "config: lr 1e38",
+        lambda s, t, c, g: snakemake_dry_run(t, set_model("lr", 1e38)),
+        "models.convgru.lr: must be a number > 0 and at most 10",
     ),
 ]
 

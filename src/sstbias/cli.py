@@ -2,7 +2,8 @@
 
 Heavy libraries (torch, xarray) are imported only by the subcommand that runs, so ``sstbias --help`` is instant.
 Exit status: 0 on success, 1 when the input, the model folder or the settings are wrong (one line on stderr
-naming the file or the problem, no output file written), 2 for invalid command-line arguments.
+naming the file or the problem, no output file written), 2 for invalid command-line arguments, 130 when
+interrupted (Ctrl-C; nothing written).
 """
 
 from __future__ import annotations
@@ -179,6 +180,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SstbiasError, OSError) as err:
         print(f"sstbias {args.command}: error: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # outputs are written atomically: an interrupted write leaves nothing
+        print(f"sstbias {args.command}: interrupted (Ctrl-C); nothing written", file=sys.stderr)
+        return 130
     return 0
 
 

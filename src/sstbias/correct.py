@@ -24,6 +24,7 @@ import pandas as pd
 import xarray as xr
 
 import sstbias
+from sstbias.atomic import check_output_target
 from sstbias.errors import InputDataError, ModelDirectoryError
 from sstbias.netcdf import PREDICTION, write_dataset
 from sstbias.plausible import check_corrected
@@ -299,8 +300,9 @@ def is_corrected_output(path: Path) -> bool:
 
 def check_output_path(out: str | os.PathLike, model_dir: str | os.PathLike, overwrite: bool = False) -> None:
     """InputDataError unless ``out`` may be written: never inside the model folder (its files are the trained
-    model); an existing file only if an earlier `sstbias correct` wrote it, or with ``overwrite`` (even then never
-    a forecast file, checked by :func:`correct_files`)."""
+    model); a new path or an existing regular file only (OutputPathError for a folder, device, FIFO or socket);
+    an existing file only if an earlier `sstbias correct` wrote it, or with ``overwrite`` (even then never a
+    forecast file, checked by :func:`correct_files`)."""
     target = Path(out).resolve()
     folder = Path(model_dir).resolve()
     if target == folder or folder in target.parents:
@@ -308,8 +310,7 @@ def check_output_path(out: str | os.PathLike, model_dir: str | os.PathLike, over
             f"{out}: inside the model folder {model_dir} (its files are the trained model); write the corrected "
             "file elsewhere"
         )
-    if target.is_dir():
-        raise InputDataError(f"{out}: is a folder; give the output file's name")
+    check_output_target(out)  # a folder, device, FIFO or socket is refused unopened, --overwrite or not
     if target.exists() and not overwrite and not is_corrected_output(target):
         raise InputDataError(
             f"{out}: exists and is not an output of sstbias correct; choose another name, or pass --overwrite to "

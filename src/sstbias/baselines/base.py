@@ -28,7 +28,8 @@ from sstbias.netcdf import SST_ATTRS, write_dataset
 MODEL_FORMAT = 1
 # The largest model file read (bytes): above any baseline the workflow fits, small enough to refuse a planted file.
 MAX_MODEL_BYTES = 2 * 1024**3
-_PICKLE_SIGNATURES = (b"\x80", b"\x78\x9c", b"\x78\x01", b"\x78\xda")  # pickle protocol 2+, joblib's zlib
+NETCDF4_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+_PICKLE_SIGNATURES = (b"\x80", b"\x78")  # a pickle (protocol 2+), a joblib pickle compressed with zlib
 
 
 @dataclasses.dataclass
@@ -166,6 +167,8 @@ def _read_model_file(path: Path) -> xr.Dataset:
             f"{path}: a pickled model (written by an older sstbias): refused unread, a pickle can run code; "
             "retrain with this version to refresh it: snakemake --forcerun train_baseline <the results>"
         )
+    if not head.startswith(NETCDF4_SIGNATURE):
+        raise InputDataError(f"{path}: not an sstbias model file (not netCDF-4; starts with {head[:4]!r})")
     try:
         ds = xr.load_dataset(path, engine="netcdf4")
     except Exception as err:  # the netCDF library raises many types for files that are not netCDF

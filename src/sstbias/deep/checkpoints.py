@@ -11,6 +11,7 @@ import hashlib
 import io
 import logging
 import pickle  # only its exception type: nothing is unpickled with it
+import re
 from pathlib import Path
 
 import torch
@@ -61,7 +62,9 @@ def load_checkpoint(path: Path) -> dict:
     except Exception as err:  # torch raises many types for bytes that are not a checkpoint
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         if isinstance(err, pickle.UnpicklingError):
-            reason = f"holds objects other than tensors and plain containers, refused unread ({reason[:160]})"
+            named = re.search(r"GLOBAL (\S+)", str(err))
+            found = f" (it names {named.group(1)})" if named else ""
+            reason = f"holds objects other than tensors and plain containers{found}, refused unread"
         raise CorruptCheckpoint(f"{path}: unreadable ({type(err).__name__}: {reason})") from err
     weights = state.get("model") if isinstance(state, dict) else None
     if not (
