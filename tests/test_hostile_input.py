@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+import xarray as xr
 import yaml
 from synthetic import aligned_dataset
 from workflow_runs import REPO
@@ -40,6 +41,7 @@ from workflow_runs import REPO
 from sstbias.atomic import check_output_target
 from sstbias.box import Box
 from sstbias.cli import main
+from sstbias.daily import reduce_daily
 from sstbias.deep.api import train_deep_model
 from sstbias.deep.model_dir import config_hash
 from sstbias.download.http import HttpSettings, MalformedPayload, download
@@ -435,6 +437,108 @@ def empty_mask(description: dict) -> None:
     description["ocean_mask"] = ["0" * len(row) for row in description["ocean_mask"]]
 
 
+# --- guards -------------------------------------------------------------------------------------------------------
+
+
+def float_forecast(setup, target: Path, change: Callable[[np.ndarray], None]) -> Path:
+    """The raw forecast decoded to float32 degC, ``change``d in place (time, depth, lat, lon), written to ``target``."""
+    ds = xr.load_dataset(setup["raw"])
+    values = ds["water_temp"].values.copy()
+    change(values)
+    ds["water_temp"] = ds["water_temp"].copy(data=values)
+    ds["water_temp"].encoding = {"dtype": "float32", "_FillValue": np.float32(np.nan)}
+    ds.to_netcdf(target)
+    return target
+
+
+def _at_an_ocean_cell(value: float, step: int = 0) -> Callable[[np.ndarray], None]:
+    """Set ``value`` at the ocean cell nearest the middle of the file (inside the box) at ``step``."""
+
+    def change(values: np.ndarray) -> None:
+        rows, columns = np.nonzero(np.isfinite(values[step, 0]))
+        middle = np.argmin(np.hypot(rows - values.shape[2] / 2, columns - values.shape[3] / 2))
+        values[step, 0, rows[middle], columns[middle]] = value
+
+    return change
+
+
+def daily(setup, path: Path) -> str:
+    with pytest.raises(SstbiasError) as caught:
+        reduce_daily(read_hycom([path], box=setup["box"]))
+    return str(caught.value)
+
+
+def correct_succeeds(setup, tmp_path: Path, forecast: Path, *extra: str) -> str:
+    """`sstbias correct` in a subprocess, as a user runs it: exit 0 and the output written; returns stderr."""
+    out = tmp_path / "corrected.nc"
+    command = [sys.executable, "-m", "sstbias", "correct", "--model", str(setup["model"]), "--forecast", str(forecast)]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    done = subprocess.run([*command, "--out", str(out), *extra], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0 and out.exists(), done.stderr[-2000:]
+    return done.stderr
+
+
+def quiet_correct(setup, tmp_path: Path) -> str:
+    """`sstbias correct -q` that succeeds: stderr holds nothing but sstbias's own warnings (the smoke model is
+    corrected on its training month, which is warned); returns the other lines, or a note that there are none."""
+    err = correct_succeeds(setup, tmp_path, setup["raw"], "-q")
+    others = [line for line in err.splitlines() if not line.startswith("WARNING sstbias.correct:")]
+    return "\n".join(others) or "stderr: only sstbias warnings"
+
+
+def bad_argument(capsys, *arguments: str) -> str:
+    """`sstbias ...` with an invalid argument: exit status 2, argparse's usage and one error line, no traceback."""
+    with pytest.raises(SystemExit) as caught:
+        main(list(arguments))
+    err = capsys.readouterr().err
+    assert caught.value.code == 2 and TRACEBACK not in err, err
+    return err
+
+
+def interrupted_correct(setup, tmp_path: Path, capsys) -> str:
+    """Ctrl-C during `sstbias correct`: exit 130, one line, no output file."""
+    from sstbias.correct import ForecastCorrector
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    out = tmp_path / "corrected.nc"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ForecastCorrector, "correct", interrupt)
+        status = main(["correct", "--model", str(setup["model"]), "--forecast", str(setup["raw"]), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert status == 130 and TRACEBACK not in err and not out.exists() and len(err.splitlines()) == 1, err
+    return err
+
+
+def full_disk(setup, tmp_path: Path, capsys) -> str:
+    """`sstbias correct` writing on a full disk (the netCDF library says only "NetCDF: HDF error")."""
+
+    def hdf_error(*args, **kwargs):
+        raise RuntimeError("NetCDF: HDF error")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(xr.Dataset, "to_netcdf", hdf_error)
+        patch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(100, 100, 0))
+        message = correct(setup, capsys, tmp_path, setup["raw"])
+    assert not list(tmp_path.glob(".*.part")), "a partial file was left"
+    return message
+
+
+def stale_part_removed(tmp_path: Path) -> str:
+    """A killed job's ``.part`` beside a prediction: the next write of that prediction removes it."""
+    from sstbias.stages.predictions import write_prediction
+
+    stale = _write(tmp_path / ".prediction.nc.k1ll3d.part", b"half a file")
+    write_prediction(aligned_dataset(n_days=2, shape=(3, 3))["forecast"], tmp_path / "prediction.nc", "raw")
+    assert (tmp_path / "prediction.nc").exists()
+    return f"{stale.name}: removed" if not stale.exists() else f"{stale.name}: still there"
+
+
+def warmer(attrs, data):
+    return attrs, np.where(data == attrs["_FillValue"], data, data + 10000)  # +10 degC (scale_factor 0.001)
+
+
 # --- the table ----------------------------------------------------------------------------------------------------
 
 
@@ -783,6 +887,70 @@ PROBES = [
         "config: lr 1e38",
         lambda s, t, c, g: snakemake_dry_run(t, set_model("lr", 1e38)),
         "models.convgru.lr: must be a number > 0 and at most 10",
+    ),
+    # guards and one-line errors
+    _p(
+        "raw forecast with +Inf at an ocean cell",
+        lambda s, t, c, g: read(s, float_forecast(s, t / "inf.nc", _at_an_ocean_cell(np.inf))),
+        "inf.nc: 1 water_temp values are infinite (first inf at 2021-01-01 00:00:00 UTC)",
+    ),
+    _p(
+        "a NaN at one ocean cell in one of a day's 8 steps (daily reduction)",
+        lambda s, t, c, g: daily(s, float_forecast(s, t / "hole.nc", _at_an_ocean_cell(np.nan, step=1))),
+        "hole.nc: 1 cell(s) hold a value in only some of the 8 steps of 2021-01-01",
+    ),
+    _p(
+        "correct: a NaN at one ocean cell in one of a day's 8 steps",
+        lambda s, t, c, g: correct(s, c, t, float_forecast(s, t / "hole.nc", _at_an_ocean_cell(np.nan, step=1))),
+        "hole.nc: 1 cell(s) hold a value in only some of the 8 steps of 2021-01-01",
+    ),
+    _p(
+        "correct --days 1000-01-01",
+        lambda s, t, c, g: bad_argument(c, "correct", "--model", str(s["model"]), "--days", "1000-01-01"),
+        "argument --days: '1000-01-01': outside the days sstbias can represent (1677-09-21..2262-04-11)",
+    ),
+    _p(
+        "correct: a forecast 10 degC warmer than training (warned)",
+        lambda s, t, c, g: correct_succeeds(s, t, copy_netcdf(s["raw"], t / "warm.nc", edit=edit_temperature(warmer))),
+        "lies far outside the model's training range",
+    ),
+    _p(
+        "correct -q that succeeds prints no third-party warning",
+        lambda s, t, c, g: quiet_correct(s, t),
+        "stderr: only sstbias warnings",
+    ),
+    _p(
+        "correct interrupted by Ctrl-C",
+        lambda s, t, c, g: interrupted_correct(s, t, c),
+        "sstbias correct: interrupted (Ctrl-C); nothing written",
+    ),
+    _p(
+        "correct on a full disk (NetCDF: HDF error)",
+        lambda s, t, c, g: full_disk(s, t, c),
+        "corrected.nc: no space left on device while writing it (RuntimeError: NetCDF: HDF error); nothing written",
+    ),
+    _p(
+        "a killed job's .part file beside an output",
+        lambda s, t, c, g: stale_part_removed(t),
+        ".prediction.nc.k1ll3d.part: removed",
+    ),
+    _p(
+        "config: a typo-sized box (lat -40..40, lon -170..170)",
+        lambda s, t, c, g: snakemake_dry_run(
+            t, lambda cfg: cfg.update(box={"lat_min": -40.0, "lat_max": 40.0, "lon_min": -170.0, "lon_max": 170.0})
+        ),
+        "box: lat -40.0..40.0, lon -170.0..170.0 gives 1001 x 4251 = 4255251 cells on the analysis grid at 0.08 deg, "
+        "more than max_grid_cells=250000",
+    ),
+    _p(
+        'config: dataset ".."',
+        lambda s, t, c, g: snakemake_dry_run(t, lambda cfg: cfg.update(dataset="..")),
+        "dataset: '..' is not a plain folder name",
+    ),
+    _p(
+        "config: results_root naming an existing file",
+        lambda s, t, c, g: snakemake_dry_run(t, lambda cfg: cfg.update(results_root=str(_write(t / "f", b"x")))),
+        "exists and is not a folder",
     ),
 ]
 

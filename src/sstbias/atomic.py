@@ -48,6 +48,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     check_output_target(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)  # what a killed writer of this target left (one writer per target)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as err:
         raise OutputPathError(f"{target}: cannot write here ({err.strerror or err})") from err

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import sstbias
 from sstbias.errors import SstbiasError
+from sstbias.logs import quiet_third_party
 
 EXAMPLE = """\
 example (the twin data, after `snakemake --cores all`):
@@ -172,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.captureWarnings(True)
+    quiet_third_party()
     try:
         if args.command == "correct":
             _run_correct(args, argv)

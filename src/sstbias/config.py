@@ -94,9 +94,11 @@ def check_config(config: dict) -> None:
     Every check that the config alone decides runs here, before any job: the box (and its raw margin), the
     period against the split, the grids, the lags, and each deep model's settings (:func:`check_deep_settings`).
     """
-    AnalysisGrid.from_config(config)
+    grid = AnalysisGrid.from_config(config)
     box = raw_box(config)
     check_twin(config["twin"])
+    check_paths(config)
+    check_size(config, grid, box)
     if config["source"] == "remote":
         east_west_360(box)
     if config["source"] == "twin":
@@ -125,6 +127,42 @@ def check_config(config: dict) -> None:
     for name in catalog.DEEP_MODELS:
         if name in config["models"]:
             check_deep_settings(name, config["models"][name], n_train)
+
+
+def check_paths(config: dict) -> None:
+    """ConfigError unless ``dataset`` is a plain folder name (not ``.``, ``..`` or hidden, so outputs stay below
+    ``results_root``) and ``results_root`` (and ``results_root/dataset``) is a folder or does not exist yet."""
+    dataset, root = config["dataset"], config["results_root"]
+    if dataset.startswith("."):
+        raise ConfigError(
+            f"dataset: {dataset!r} is not a plain folder name (it must not start with '.'; outputs land in "
+            "{results_root}/{dataset}/)"
+        )
+    for key, path in (("results_root", root), ("dataset", os.path.join(root, dataset))):
+        if os.path.exists(path) and not os.path.isdir(path):
+            raise ConfigError(
+                f"{key}: {path!r} exists and is not a folder (outputs land in {{results_root}}/{{dataset}}/)"
+            )
+
+
+def check_size(config: dict, grid: AnalysisGrid, box: Box) -> None:
+    """ConfigError naming the box and the size when one field of the analysis grid, or one raw HYCOM field over
+    the raw ``box`` (native 0.04 x 0.08 deg), has more cells than ``max_grid_cells``."""
+    from sstbias.twin.generate import HYCOM_DLAT, HYCOM_DLON
+
+    limit = config["max_grid_cells"]
+    native = (round((box.lat_max - box.lat_min) / HYCOM_DLAT) + 1, round((box.lon_max - box.lon_min) / HYCOM_DLON) + 1)
+    for what, (rows, columns) in (
+        (f"the analysis grid at {config['grid']['resolution']} deg", (grid.lat.size, grid.lon.size)),
+        (f"a raw HYCOM field over the raw box (native {HYCOM_DLAT} x {HYCOM_DLON} deg)", native),
+    ):
+        if rows * columns > limit:
+            written = config["box"]
+            raise ConfigError(
+                f"box: lat {written['lat_min']}..{written['lat_max']}, lon {written['lon_min']}..{written['lon_max']} "
+                f"gives {rows} x {columns} = {rows * columns} cells on {what}, more than max_grid_cells={limit}: "
+                "shrink the box (or coarsen grid.resolution), or raise max_grid_cells knowingly"
+            )
 
 
 def check_deep_settings(name: str, settings: dict, n_train: int) -> None:

@@ -32,6 +32,8 @@ from sstbias.plausible import check_corrected
 log = logging.getLogger("sstbias.correct")
 
 _MAX_LISTED = 8
+# degC by which a day's mean forecast (ocean cells) may leave the training range before a warning names the day
+OUTSIDE_TRAINING_C = 2.0
 _GLOB_CHARACTERS = "*?["
 
 
@@ -83,6 +85,9 @@ def parse_days(text: str) -> pd.DatetimeIndex:
             end = pd.Timestamp(last) if last else start
         except ValueError as err:
             raise ValueError(f"{part!r}: not a day YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD") from err
+        if not all(pd.Timestamp.min <= day <= pd.Timestamp.max for day in (start, end)):
+            limits = f"{pd.Timestamp.min.date()}..{pd.Timestamp.max.date()}"
+            raise ValueError(f"{part!r}: outside the days sstbias can represent ({limits})")
         if end < start:
             raise ValueError(f"{part!r}: the range ends before it starts")
         days += list(pd.date_range(start.normalize(), end.normalize(), freq="D"))
@@ -230,6 +235,32 @@ class ForecastCorrector:
                 f"{_listed(needed[holes])}); the model needs every ocean cell of its input window"
             )
 
+    def training_range(self) -> tuple[float, float]:
+        """The forecast values (degC) the model saw in training, from its normaliser: [min, max] for minmax, mean
+        +- 3 standard deviations for zscore."""
+        stats = self.trained.normaliser.stats["forecast"]
+        if self.trained.normaliser.method == "minmax":
+            return stats["offset"], stats["offset"] + stats["scale"]
+        return stats["offset"] - 3 * stats["scale"], stats["offset"] + 3 * stats["scale"]
+
+    def _warn_outside_training(self, forecast: xr.DataArray, days: pd.DatetimeIndex) -> None:
+        """A warning naming the days whose mean forecast over the ocean cells lies more than
+        :data:`OUTSIDE_TRAINING_C` outside :meth:`training_range`: their correction is an extrapolation."""
+        low, high = self.training_range()
+        ocean = self.trained.ocean_mask.values == 1
+        means = np.nanmean(forecast.sel(time=days).values[:, ocean], axis=1)
+        outside = days[(means < low - OUTSIDE_TRAINING_C) | (means > high + OUTSIDE_TRAINING_C)]
+        if len(outside):
+            log.warning(
+                "the forecast of %d day(s) lies far outside the model's training range (%.2f..%.2f degC, daily ocean "
+                "mean off by more than %g degC): %s; their correction is an extrapolation",
+                len(outside),
+                low,
+                high,
+                OUTSIDE_TRAINING_C,
+                _listed(outside),
+            )
+
     def correct(self, paths: Sequence[str | os.PathLike], days: pd.DatetimeIndex | None = None) -> xr.DataArray:
         """Corrected SST (time, lat, lon) float32 degC of ``days`` (default: every day with a complete window)."""
         from sstbias.deep.api import predict_days
@@ -238,6 +269,7 @@ class ForecastCorrector:
         available = pd.DatetimeIndex(inputs["time"].values)
         chosen = self.corrected_days(available, days)
         self._check_ocean_values(inputs["forecast"], chosen)
+        self._warn_outside_training(inputs["forecast"], chosen)
         seen = chosen.intersection(self.trained.fitted_days())
         if len(seen):
             log.warning("%d corrected days lie in the model's training period: %s", len(seen), _listed(seen))

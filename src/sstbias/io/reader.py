@@ -126,12 +126,20 @@ def _read_file(
 def _check_physical_range(
     values: np.ndarray, times: pd.DatetimeIndex, raw: xr.DataArray, path: str | os.PathLike
 ) -> None:
-    """InputDataError if a decoded value (degC) lies outside :data:`PHYSICAL_RANGE_C`, naming the first one.
+    """InputDataError if a decoded value (degC) is infinite or lies outside :data:`PHYSICAL_RANGE_C`, naming the
+    first one.
 
     Sea water freezes near -1.9 degC and no sea surface reaches 40 degC; a value far outside is an undeclared
     fill value (e.g. HYCOM's packed -30000, decoding to -10.0 degC when a file lacks _FillValue/missing_value).
     """
     low, high = PHYSICAL_RANGE_C
+    infinite = np.isinf(values)
+    if infinite.any():  # never a temperature nor a fill value: named, not left to vanish from the ocean mask
+        step, *_ = np.unravel_index(int(np.flatnonzero(infinite)[0]), values.shape)
+        raise InputDataError(
+            f"{path}: {int(infinite.sum())} {raw.name} values are infinite (first {float(values[infinite][0])} at "
+            f"{times[step]} UTC): a damaged file, not a temperature"
+        )
     outside = np.isfinite(values) & ((values < low) | (values > high))
     if not outside.any():
         return
