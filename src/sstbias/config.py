@@ -12,6 +12,7 @@ from sstbias.box import Box
 from sstbias.download.hycom import east_west_360
 from sstbias.errors import ConfigError
 from sstbias.grid import AnalysisGrid
+from sstbias.provenance import sort_in_place
 from sstbias.split import split_sizes
 from sstbias.twin.scenarios import check_twin
 
@@ -76,7 +77,7 @@ def check_models(config: dict) -> None:
 def validate_config(config: dict, schema: str | os.PathLike) -> None:
     """Check ``config`` before any job, filling the defaults of the JSON ``schema`` file in place: the model
     selection (:func:`check_models`), the schema, then :func:`check_config`; each error a one-line ConfigError
-    naming the key."""
+    naming the key. The checked config's keys are then sorted in place (every rule's params canonical)."""
     from snakemake.exceptions import WorkflowError
     from snakemake.utils import validate
 
@@ -86,6 +87,7 @@ def validate_config(config: dict, schema: str | os.PathLike) -> None:
     except WorkflowError as err:
         raise schema_error(err) from None
     check_config(config)
+    sort_in_place(config)  # canonical: a config with its keys in another order gives the same rule params
 
 
 def check_config(config: dict) -> None:

@@ -21,6 +21,11 @@ from sstbias.config import (
     validate_config,
 )  # noqa: E402
 from sstbias.errors import ConfigError  # noqa: E402
+from sstbias.provenance import (
+    data_settings,
+    twin_month_settings,
+    write_settings_file,
+)  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
 from sstbias.runs import ABLATION_BASELINE, Run, parse_run  # noqa: E402
 
@@ -44,6 +49,14 @@ SELECTED_MODELS = SELECTED_BASELINES + SELECTED_DEEP_MODELS
 SEEDS = config["seeds"]
 REGRID_ENGINE = resolve_engine(config["grid"]["regrid_engine"])
 PRODUCTS = ["forecast", "observation"]
+# The settings each data stage is made under, one JSON file each (rewritten only when they change): an input of
+# the stage's rule, so a file made under other settings (another clone sharing results_root) is remade.
+SETTINGS_FILES = {
+    name: str(
+        write_settings_file(ROOT / "interim" / "settings" / f"{name}.json", settings)
+    )
+    for name, settings in data_settings(config, REGRID_ENGINE, MONTHS).items()
+}
 GRID_MODEL = config["grids"].get("model")
 GRID_LEARNING_RATES = config["grids"]["learning_rates"] if GRID_MODEL else []
 GRID_ITERATIONS = sorted(config["grids"]["iterations"]) if GRID_MODEL else []

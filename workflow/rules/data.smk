@@ -6,6 +6,8 @@ include: "inputs/data.smk"
 
 rule synthesize:
     """Write one month of the deterministic twin dataset in the genuine HYCOM and OISST formats."""
+    input:
+        settings=settings_file("raw_{month}"),
     output:
         hycom=PATHS["raw_hycom"],
         oisst=PATHS["raw_oisst"],
@@ -29,7 +31,8 @@ rule synthesize:
 rule daily_forecast:
     """Reduce a month of the 3-hourly forecast to one field per UTC day on the native grid."""
     input:
-        raw_forecast_files,
+        raw=raw_forecast_files,
+        settings=settings_file("forecast_daily_{month}"),
     output:
         PATHS["forecast_daily"],
     log:
