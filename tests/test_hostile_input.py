@@ -843,6 +843,11 @@ PROBES = [
         "/dev/null: is a character device; an output is written only",
     ),
     _p(
+        "correct --forecast a FIFO",
+        lambda s, t, c, g: correct(s, c, t, _fifo(t / "forecast.nc")),
+        "forecast.nc: not a regular file",
+    ),
+    _p(
         "a workflow prediction over a FIFO",
         lambda s, t, c, g: prediction_over_fifo(t),
         "prediction.nc: is a FIFO (named pipe)",
@@ -957,6 +962,11 @@ PROBES = [
 
 def _write(path: Path, content: bytes) -> Path:
     path.write_bytes(content)
+    return path
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
     return path
 
 
