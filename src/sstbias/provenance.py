@@ -89,9 +89,10 @@ def twin_month_settings(config: dict, month: str) -> dict:
 
     Passing only these to the synthesize rule keeps unrelated config changes from regenerating the raw data.
     """
-    from sstbias.config import period_days
+    import pandas as pd
 
-    days = [day for day in period_days(config["period"]) if day.strftime("%Y-%m") == month]
+    period = pd.date_range(config["period"]["start"], config["period"]["end"], freq="D")
+    days = [day for day in period if day.strftime("%Y-%m") == month]
     return {
         "box": config["box"],
         "grid": {"resolution": config["grid"]["resolution"]},
