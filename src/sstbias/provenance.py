@@ -3,9 +3,10 @@
 Every file the workflow makes from the config's data settings (the twin's raw months, the daily forecast, the
 regridded products, the aligned dataset) records them as canonical JSON in its global attribute
 :data:`ATTRIBUTE`. The workflow also keeps, below ``{results_root}/{dataset}/interim/settings/``, one JSON file
-per stage with the settings the current config gives it (:func:`write_settings_file`, rewritten only when they
-change) and makes it an input of the stage's rule: a file made under other settings (another clone sharing the
-results folder, another scenario) is then older than its settings file and is remade, never reused.
+per stage with the settings the current config gives it, as an input of the stage's rule: when the workflow
+starts, a settings file holding other settings is removed (:func:`remove_if_stale`) and a local rule writes it
+again (:func:`write_settings_file`), so a file made under other settings (another clone sharing the results
+folder, another scenario) is older than its settings file and is remade, never reused.
 """
 
 from __future__ import annotations
@@ -55,6 +56,18 @@ def write_settings_file(path: str | os.PathLike, settings: dict) -> Path:
     if not (path.is_file() and path.read_text() == text):
         atomic_write(path, lambda tmp: tmp.write_text(text))
     return path
+
+
+def remove_if_stale(path: str | os.PathLike, settings: dict) -> bool:
+    """Remove the settings file ``path`` if it holds other settings than ``settings``; whether it did.
+
+    What the workflow does when it starts (a dry run too): nothing is created, an up-to-date file is left alone.
+    """
+    path = Path(path)
+    if path.is_file() and path.read_text() != settings_text(settings) + "\n":
+        path.unlink()
+        return True
+    return False
 
 
 def read_settings_file(path: str | os.PathLike) -> dict:

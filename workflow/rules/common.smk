@@ -23,6 +23,7 @@ from sstbias.config import (
 from sstbias.errors import ConfigError  # noqa: E402
 from sstbias.provenance import (
     data_settings,
+    remove_if_stale,
     twin_month_settings,
     write_settings_file,
 )  # noqa: E402
@@ -49,14 +50,14 @@ SELECTED_MODELS = SELECTED_BASELINES + SELECTED_DEEP_MODELS
 SEEDS = config["seeds"]
 REGRID_ENGINE = resolve_engine(config["grid"]["regrid_engine"])
 PRODUCTS = ["forecast", "observation"]
-# The settings each data stage is made under, one JSON file each (rewritten only when they change): an input of
-# the stage's rule, so a file made under other settings (another clone sharing results_root) is remade.
+# The settings each data stage is made under, one JSON file each (rule data_settings), an input of the stage's
+# rule; one holding other settings (another clone sharing results_root) is removed here, so what it made is remade.
+DATA_SETTINGS = data_settings(config, REGRID_ENGINE, MONTHS)
 SETTINGS_FILES = {
-    name: str(
-        write_settings_file(ROOT / "interim" / "settings" / f"{name}.json", settings)
-    )
-    for name, settings in data_settings(config, REGRID_ENGINE, MONTHS).items()
+    name: str(ROOT / "interim" / "settings" / f"{name}.json") for name in DATA_SETTINGS
 }
+for _name, _settings in DATA_SETTINGS.items():
+    remove_if_stale(SETTINGS_FILES[_name], _settings)
 GRID_MODEL = config["grids"].get("model")
 GRID_LEARNING_RATES = config["grids"]["learning_rates"] if GRID_MODEL else []
 GRID_ITERATIONS = sorted(config["grids"]["iterations"]) if GRID_MODEL else []
@@ -182,6 +183,7 @@ def run_fit_days(wildcards):
 
 wildcard_constraints:
     month=r"\d{4}-\d{2}",
+    stage="|".join(DATA_SETTINGS),
     day=r"\d{4}-\d{2}-\d{2}",
     grid="lr|iterations",
     product="|".join(PRODUCTS),
