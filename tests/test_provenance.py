@@ -14,7 +14,7 @@ from sstbias.provenance import (
     read_settings_file,
     record,
     recorded,
-    remove_if_stale,
+    refresh_settings_file,
     sort_in_place,
     write_settings_file,
 )
@@ -60,11 +60,16 @@ def test_settings_file_is_rewritten_only_when_the_settings_change(tmp_path):
     assert path.stat().st_mtime > 1 and read_settings_file(path) == {"a": 3, "b": 1}
 
 
-def test_a_stale_settings_file_is_removed_and_an_up_to_date_one_kept(tmp_path):
-    path = write_settings_file(tmp_path / "s.json", {"scenario": "realistic"})
-    assert not remove_if_stale(path, {"scenario": "realistic"}) and path.exists()
-    assert remove_if_stale(path, {"scenario": "bias_dominated"}) and not path.exists()
-    assert not remove_if_stale(tmp_path / "absent.json", {}) and not (tmp_path / "absent.json").exists()
+def test_a_stale_settings_file_is_rewritten_and_a_fresh_results_folder_left_uncreated(tmp_path):
+    results = tmp_path / "results"
+    path = results / "interim" / "settings" / "s.json"
+    assert not refresh_settings_file(path, {"scenario": "realistic"}, results) and not results.exists()
+    results.mkdir()
+    assert refresh_settings_file(path, {"scenario": "realistic"}, results) and path.exists()
+    os.utime(path, (1, 1))
+    assert not refresh_settings_file(path, {"scenario": "realistic"}, results) and path.stat().st_mtime == 1
+    assert refresh_settings_file(path, {"scenario": "bias_dominated"}, results) and path.stat().st_mtime > 1
+    assert read_settings_file(path) == {"scenario": "bias_dominated"}
 
 
 def test_each_stage_depends_on_the_scenario_and_its_own_settings():

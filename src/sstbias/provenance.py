@@ -4,9 +4,9 @@ Every file the workflow makes from the config's data settings (the twin's raw mo
 regridded products, the aligned dataset) records them as canonical JSON in its global attribute
 :data:`ATTRIBUTE`. The workflow also keeps, below ``{results_root}/{dataset}/interim/settings/``, one JSON file
 per stage with the settings the current config gives it, as an input of the stage's rule: when the workflow
-starts, a settings file holding other settings is removed (:func:`remove_if_stale`) and a local rule writes it
-again (:func:`write_settings_file`), so a file made under other settings (another clone sharing the results
-folder, another scenario) is older than its settings file and is remade, never reused.
+starts, a settings file holding other settings is rewritten (:func:`refresh_settings_file`), so a file made
+under other settings (another clone sharing the results folder, another scenario) is older than its settings file
+and is remade, never reused.
 """
 
 from __future__ import annotations
@@ -58,16 +58,19 @@ def write_settings_file(path: str | os.PathLike, settings: dict) -> Path:
     return path
 
 
-def remove_if_stale(path: str | os.PathLike, settings: dict) -> bool:
-    """Remove the settings file ``path`` if it holds other settings than ``settings``; whether it did.
+def refresh_settings_file(path: str | os.PathLike, settings: dict, results: str | os.PathLike) -> bool:
+    """When the results folder ``results`` exists, make the settings file ``path`` hold ``settings`` (rewritten,
+    so newer than what it made, only when it held other ones; written when absent); whether it was written.
 
-    What the workflow does when it starts (a dry run too): nothing is created, an up-to-date file is left alone.
+    What the workflow does when it starts (a dry run too). A fresh results folder is left uncreated: there the
+    rule ``data_settings`` writes the file. (Removing a stale file would not do: Snakemake does not remake
+    outputs whose only change is a missing intermediate input.)
     """
     path = Path(path)
-    if path.is_file() and path.read_text() != settings_text(settings) + "\n":
-        path.unlink()
-        return True
-    return False
+    if not Path(results).is_dir() or (path.is_file() and path.read_text() == settings_text(settings) + "\n"):
+        return False
+    write_settings_file(path, settings)
+    return True
 
 
 def read_settings_file(path: str | os.PathLike) -> dict:

@@ -23,7 +23,7 @@ from sstbias.config import (
 from sstbias.errors import ConfigError  # noqa: E402
 from sstbias.provenance import (
     data_settings,
-    remove_if_stale,
+    refresh_settings_file,
     twin_month_settings,
     write_settings_file,
 )  # noqa: E402
@@ -50,14 +50,15 @@ SELECTED_MODELS = SELECTED_BASELINES + SELECTED_DEEP_MODELS
 SEEDS = config["seeds"]
 REGRID_ENGINE = resolve_engine(config["grid"]["regrid_engine"])
 PRODUCTS = ["forecast", "observation"]
-# The settings each data stage is made under, one JSON file each (rule data_settings), an input of the stage's
-# rule; one holding other settings (another clone sharing results_root) is removed here, so what it made is remade.
+# The settings each data stage is made under, one JSON file each, an input of the stage's rule: rewritten here when
+# they changed (another clone sharing results_root), so what they made is remade; in a fresh results folder the
+# rule data_settings writes them (a failed dry run creates nothing).
 DATA_SETTINGS = data_settings(config, REGRID_ENGINE, MONTHS)
 SETTINGS_FILES = {
     name: str(ROOT / "interim" / "settings" / f"{name}.json") for name in DATA_SETTINGS
 }
 for _name, _settings in DATA_SETTINGS.items():
-    remove_if_stale(SETTINGS_FILES[_name], _settings)
+    refresh_settings_file(SETTINGS_FILES[_name], _settings, ROOT)
 GRID_MODEL = config["grids"].get("model")
 GRID_LEARNING_RATES = config["grids"]["learning_rates"] if GRID_MODEL else []
 GRID_ITERATIONS = sorted(config["grids"]["iterations"]) if GRID_MODEL else []
