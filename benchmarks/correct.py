@@ -41,26 +41,33 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 MODEL = "convgru_sa"
 MONTH = "2021-01"
-WINDOW = 5  # days of the default ConvGRU-SA's input window: the corrected day is the period's last
 TARGETS = {"startup_s": 5.0, "one_day_s": 2.0}
 TRAINING_ITERATIONS = 3
 
 
 @dataclass(frozen=True)
 class Setup:
-    """Where the benchmark works and on what: the twin config, the period's last ``WINDOW`` days corrected."""
+    """Where the benchmark works and on what: the twin config, the corrected day the period's last (its input
+    window the ``window`` days before it)."""
 
     out: Path
     config: dict
     iterations: int
 
     @property
+    def window(self) -> int:
+        """Days of ConvGRU-SA's input window in this config (its sequence and the longest history)."""
+        from sstbias.deep.settings import deep_settings
+
+        return deep_settings(MODEL, self.config["models"][MODEL]).input_window_days
+
+    @property
     def window_days(self) -> tuple[str, str]:
-        """First and last day of the corrected day's input window (the period's last ``WINDOW`` days)."""
+        """First and last day of the corrected day's input window (the period's last ``window`` days)."""
         import pandas as pd
 
         end = pd.Timestamp(self.config["period"]["end"])
-        return str((end - pd.Timedelta(days=WINDOW - 1)).date()), str(end.date())
+        return str((end - pd.Timedelta(days=self.window - 1)).date()), str(end.date())
 
 
 def make_setup(smoke: bool) -> Setup:
@@ -74,7 +81,8 @@ def make_setup(smoke: bool) -> Setup:
     config["period"]["end"] = f"{MONTH}-12"
     config["box"] = {"lat_min": 12.0, "lat_max": 13.6, "lon_min": 109.6, "lon_max": 111.2}  # the coast at its west
     config["grid"]["resolution"] = 0.16
-    config["models"][MODEL].update(hidden_channels=4, front_channels=4, attention_channels=2)
+    # 12 days hold no 19-day window: the smoke model reads the forecast's 5-day window only
+    config["models"][MODEL].update(hidden_channels=4, front_channels=4, attention_channels=2, history_days=[])
     return Setup(Path(tempfile.mkdtemp(prefix="sstbias-correct-smoke-")), config, 2)
 
 
@@ -281,7 +289,7 @@ def main() -> None:
         + ("" if args.model else f"; trained {setup.iterations} iterations only (timing, not skill)")
     )
     first_day, last_day = setup.window_days
-    print(f"forecast: {forecast.name} ({first_day}..{last_day}, {8 * WINDOW} steps) -> 1 corrected day")
+    print(f"forecast: {forecast.name} ({first_day}..{last_day}, {8 * setup.window} steps) -> 1 corrected day")
     print(
         f"CPU: {os.cpu_count()} cores, torch threads {args.threads}; load average {load_before:.2f} -> {load_after:.2f}"
     )

@@ -14,6 +14,9 @@ from workflow_runs import copy_workflow, snakemake
 from sstbias.twin.server import Archive, LoopbackServer
 
 REPO = Path(__file__).resolve().parents[1]
+# The local reference run (the whole tiny workflow, about 65 jobs on 2 cores): a few minutes on an idle machine;
+# the limit bounds a hang with room for a busy one, and SSTBIAS_TEST_TIME_SCALE raises it further.
+REFERENCE_RUN_S = 1800
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +70,7 @@ def tiny_local_run(tmp_path_factory) -> Path:
     in ``tiny_local_reference``.
     """
     workdir = copy_workflow(tmp_path_factory.mktemp("local") / "repo")
-    run = snakemake(workdir, "--configfile", "tiny.yaml")
+    run = snakemake(workdir, "--configfile", "tiny.yaml", timeout=REFERENCE_RUN_S)
     assert run.returncode == 0, run.stderr[-4000:]
     results = workdir / "results" / "twin"
     reference = workdir.parent / "reference"

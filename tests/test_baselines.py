@@ -128,9 +128,9 @@ def test_prediction_is_a_masked_cf_field(data, test_days, predictions, case):
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_save_load_round_trip(data, test_days, fitted, predictions, case, tmp_path):
-    path = tmp_path / "model.joblib"
+    path = tmp_path / "model.nc"
     fitted[case].save(path)
-    assert [p.name for p in tmp_path.iterdir()] == ["model.joblib"]  # no temporary file left behind
+    assert [p.name for p in tmp_path.iterdir()] == ["model.nc"]  # no temporary file left behind
     loaded = type(fitted[case]).load(path)
     np.testing.assert_array_equal(loaded.predict(data, test_days).values, predictions[case].values)
 
@@ -197,9 +197,9 @@ def test_bad_settings_name_the_key(model, settings, features, key):
 
 
 def test_load_rejects_another_corrector(fitted, tmp_path):
-    fitted["raw"].save(tmp_path / "raw.joblib")
-    with pytest.raises(InputDataError, match="raw.joblib"):
-        REGISTRY["climatology"].load(tmp_path / "raw.joblib")
+    fitted["raw"].save(tmp_path / "raw.nc")
+    with pytest.raises(InputDataError, match="raw.nc"):
+        REGISTRY["climatology"].load(tmp_path / "raw.nc")
 
 
 def test_climatology_window_mean(data):

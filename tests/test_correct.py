@@ -22,6 +22,7 @@ from workflow_runs import REPO, copy_workflow, snakemake
 import sstbias
 from sstbias.cli import main
 from sstbias.correct import correct_files, find_forecast_files, parse_days
+from sstbias.deep.model_dir import FORMAT_VERSION
 from sstbias.io import read_hycom
 from sstbias.twin.formats import write_hycom
 
@@ -152,7 +153,7 @@ def test_cli_equals_workflow_prediction_and_writes_cf_provenance(run, tmp_path, 
 
 def test_model_folder_describes_itself(run):
     description = json.loads((run["model_dir"] / "model_config.json").read_text())
-    assert description["format_version"] == 2 and description["input_window_days"] == 5
+    assert description["format_version"] == FORMAT_VERSION == 3 and description["input_window_days"] == 5
     preparation = description["forecast_preparation"]
     assert preparation["daily_reduction"] == {"method": "mean", "hour": 12}
     assert preparation["regrid"]["resolution"] == 0.16
@@ -287,14 +288,14 @@ def previous_layout(description: dict) -> None:
         (
             previous_layout,
             f"no format_version (written before format 1), written by sstbias {sstbias.__version__}; this sstbias "
-            f"{sstbias.__version__} reads format_version 2; missing entries: format_version, input_window_days, "
+            f"{sstbias.__version__} reads format_version 3; missing entries: format_version, input_window_days, "
             "validation_days, ocean_mask, forecast_preparation, config_hash",
         ),
         (
             format_1_layout,
             "format_version 1, written by sstbias",
         ),
-        (lambda d: d.update(format_version=3), "incompatible model folder: format_version 3, written by sstbias"),
+        (lambda d: d.update(format_version=4), "incompatible model folder: format_version 4, written by sstbias"),
         (lambda d: d["settings"].update(hidden_channels=8), "modified after training"),
     ],
     ids=["previous-layout", "before-input-channels", "newer-format", "edited"],
@@ -322,7 +323,7 @@ def test_weights_that_do_not_fit(run, tmp_path, capsys):
 def test_not_a_deep_model_folder(run, tmp_path, capsys):
     baseline = tmp_path / "climatology"
     baseline.mkdir()
-    (baseline / "model.joblib").write_bytes(b"")
+    (baseline / "model.nc").write_bytes(b"")
     message = fails_cleanly(capsys, tmp_path / "out.nc", "--model", str(baseline), "--forecast", str(run["raw"]))
     assert "not a trained deep model folder" in message and "baseline" in message
     message = fails_cleanly(capsys, tmp_path / "out.nc", "--model", str(tmp_path / "nope"), "--forecast", "x.nc")

@@ -208,7 +208,7 @@ def train_over_climatology(setup, out_dir, **settings):
 def test_residual_over_climatology_starts_at_the_climatological_correction(setup, tmp_path):
     data, split, _ = setup
     trained = train_over_climatology(setup, tmp_path, iterations=2, lr=1e-9)
-    assert trained.description["climatology"]["file"] == "climatology.joblib"
+    assert trained.description["climatology"]["file"] == "climatology.nc"
     assert trained.climatology().fit_days_.equals(split["train"])  # the same days as the network
     days = split["test"][:5]
     baseline = Climatology({}, {})
@@ -220,11 +220,11 @@ def test_residual_over_climatology_starts_at_the_climatological_correction(setup
 
 def test_climatology_file_must_match(setup, tmp_path):
     trained = train_over_climatology(setup, tmp_path, iterations=1)
-    (tmp_path / "climatology.joblib").write_bytes(b"other")
-    with pytest.raises(ModelDirectoryError, match="climatology.joblib: not the climatology the model was trained"):
+    (tmp_path / "climatology.nc").write_bytes(b"other")
+    with pytest.raises(ModelDirectoryError, match="climatology.nc: not the climatology the model was trained"):
         trained.climatology()
     retrained = train_over_climatology(setup, tmp_path, iterations=1, residual_over="forecast")
-    assert retrained.description["climatology"] is None and not (tmp_path / "climatology.joblib").exists()
+    assert retrained.description["climatology"] is None and not (tmp_path / "climatology.nc").exists()
 
 
 def test_learning_rate_schedule():
@@ -264,8 +264,8 @@ def test_recipe_is_logged_and_resumes_exactly(setup, tmp_path):
     for path in (tmp_path / "resumed" / "checkpoints").glob("iter_000008*"):
         path.unlink()
     train_deep_model("convgru", resumed, data, split, normaliser, tmp_path / "resumed", threads=1)
-    a = torch.load(tmp_path / "full" / "last.pt", weights_only=False)["model"]
-    b = torch.load(tmp_path / "resumed" / "last.pt", weights_only=False)["model"]
+    a = torch.load(tmp_path / "full" / "last.pt", weights_only=True)["model"]
+    b = torch.load(tmp_path / "resumed" / "last.pt", weights_only=True)["model"]
     for key in a:
         torch.testing.assert_close(a[key], b[key], atol=1e-6, rtol=0)
 

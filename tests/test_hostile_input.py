@@ -15,7 +15,11 @@ import importlib.util
 import io
 import json
 import logging
+import os
+import pickle
 import shutil
+import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -29,12 +33,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+import xarray as xr
 import yaml
 from synthetic import aligned_dataset
 from workflow_runs import REPO
 
+from sstbias.atomic import check_output_target
 from sstbias.box import Box
 from sstbias.cli import main
+from sstbias.daily import reduce_daily
 from sstbias.deep.api import train_deep_model
 from sstbias.deep.model_dir import config_hash
 from sstbias.download.http import HttpSettings, MalformedPayload, download
@@ -185,7 +192,7 @@ def replaced_weights(setup, tmp_path: Path, state, sidecar: str = "match") -> Pa
         payload = state
     else:
         buffer = io.BytesIO()
-        torch.save(state(torch.load(weights, weights_only=False)), buffer)
+        torch.save(state(torch.load(weights, weights_only=True)), buffer)
         payload = buffer.getvalue()
     weights.write_bytes(payload)
     if sidecar == "match":
@@ -288,12 +295,248 @@ def lowered_iterations(tmp_path: Path, caplog) -> str:
     train_deep_model("convgru", settings | {"iterations": 8}, data, split, normaliser, tmp_path)
     with caplog.at_level(logging.INFO, logger="sstbias.deep"):
         history = train_deep_model("convgru", settings | {"iterations": 4}, data, split, normaliser, tmp_path)
-    assert history[-1]["iteration"] == 4 and torch.load(tmp_path / "last.pt", weights_only=False)["iteration"] == 4
+    assert history[-1]["iteration"] == 4 and torch.load(tmp_path / "last.pt", weights_only=True)["iteration"] == 4
     return caplog.text
 
 
 def set_model(key, value):
     return lambda c: c["models"]["convgru"].update({key: value})
+
+
+# --- untrusted files (a model or results folder from someone else) ------------------------------------------------
+
+
+class _Payload:
+    """An object whose unpickling writes ``marker``: what a hostile pickle in a model folder would carry."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (exec, (f"open({self.marker!r}, 'w').write('code ran')",))
+
+
+def _marker(tmp_path: Path) -> Path:
+    return tmp_path / "MARKER"
+
+
+def _no_code_ran(tmp_path: Path, message: str) -> str:
+    """``message``, after checking that no planted payload ran."""
+    assert not _marker(tmp_path).exists(), "a planted payload ran"
+    return message
+
+
+def payload_weights(setup, tmp_path: Path) -> Path:
+    """A copy of the trained folder whose best.pt carries a payload, with a recomputed sha256 sidecar."""
+    return replaced_weights(setup, tmp_path, lambda state: {**state, "model": _Payload(_marker(tmp_path))})
+
+
+def climatology_folder(tmp_path: Path) -> Path:
+    """A tiny ConvGRU folder trained over the climatology (its folder holds climatology.nc)."""
+    data = aligned_dataset(n_days=30, shape=(6, 5))
+    split = chronological_split(pd.DatetimeIndex(data["time"].values), 0.8, 0.1)
+    settings = {"hidden_channels": 2, "sequence_length": 2, "device": "cpu", "iterations": 2, "eval_every": 2}
+    settings |= {"residual_over": "climatology"}
+    folder = tmp_path / "climatology_model"
+    train_deep_model("convgru", settings, data, split, fit_normaliser(data, split["train"]), folder)
+    return folder
+
+
+def planted_climatology(tmp_path: Path, content: bytes) -> Path:
+    """A climatology folder whose climatology.nc holds ``content``, its sha256 recorded (and re-hashed)."""
+    folder = climatology_folder(tmp_path)
+    (folder / "climatology.nc").write_bytes(content)
+    description = json.loads((folder / "model_config.json").read_text())
+    description["climatology"]["sha256"] = hashlib.sha256(content).hexdigest()
+    description["config_hash"] = config_hash(description)
+    (folder / "model_config.json").write_text(json.dumps(description))
+    return folder
+
+
+def planted_checkpoint(tmp_path: Path, caplog) -> str:
+    """A resumed training whose newest checkpoint carries a payload (with a matching sidecar): the log."""
+    data = aligned_dataset(n_days=30, shape=(6, 5))
+    split = chronological_split(pd.DatetimeIndex(data["time"].values), 0.8, 0.1)
+    normaliser = fit_normaliser(data, split["train"])
+    settings = {"hidden_channels": 2, "sequence_length": 2, "device": "cpu", "eval_every": 2, "checkpoint_at": [2]}
+    train_deep_model("convgru", settings | {"iterations": 4}, data, split, normaliser, tmp_path / "run")
+    newest = tmp_path / "run" / "checkpoints" / "iter_000004.pt"
+    buffer = io.BytesIO()
+    torch.save({"model": _Payload(_marker(tmp_path)), "iteration": 4}, buffer)
+    newest.write_bytes(buffer.getvalue())
+    newest.with_name(newest.name + ".sha256").write_text(hashlib.sha256(buffer.getvalue()).hexdigest() + "\n")
+    with caplog.at_level(logging.WARNING, logger="sstbias.deep"):
+        train_deep_model("convgru", settings | {"iterations": 6}, data, split, normaliser, tmp_path / "run")
+    return _no_code_ran(tmp_path, caplog.text)
+
+
+def planted_baseline(tmp_path: Path, dump: Callable[[object, Path], None]) -> str:
+    """predict_baseline (the workflow's stage) on a model.nc that ``dump`` filled with a payload: the error."""
+    from sstbias.stages.baselines import predict_baseline
+
+    model = tmp_path / "models" / "climatology" / "model.nc"
+    model.parent.mkdir(parents=True)
+    dump(_Payload(_marker(tmp_path)), model)
+    message = _raises(
+        SstbiasError, predict_baseline, "climatology", model, tmp_path / "a.nc", tmp_path / "s.json", tmp_path / "p.nc"
+    )
+    return _no_code_ran(tmp_path, message)
+
+
+def _pickle_to(obj: object, path: Path) -> None:
+    path.write_bytes(pickle.dumps(obj))
+
+
+def _joblib_to(obj: object, path: Path) -> None:
+    import joblib
+
+    joblib.dump(obj, path, compress=3)
+
+
+def special_out(setup, tmp_path: Path, capsys, kind: str) -> str:
+    """`correct --overwrite` to a FIFO, socket or folder: refused, the path untouched and nothing hangs."""
+    out = tmp_path / f"special_{kind}"
+    if kind == "fifo":
+        os.mkfifo(out)
+    elif kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(out))
+    else:
+        out.mkdir()
+    before = stat.S_IFMT(out.stat().st_mode)
+    arguments = ["correct", "--model", str(setup["model"]), "--forecast", str(setup["raw"]), "--overwrite"]
+    message = cli(capsys, *arguments, "--out", str(out))
+    assert stat.S_IFMT(out.stat().st_mode) == before, "the path was replaced"
+    return message
+
+
+def prediction_over_fifo(tmp_path: Path) -> str:
+    """The workflow's prediction writer asked to write over a FIFO: refused, the FIFO left as it is."""
+    from sstbias.stages.predictions import write_prediction
+
+    out = tmp_path / "prediction.nc"
+    os.mkfifo(out)
+    field = aligned_dataset(n_days=2, shape=(3, 3))["forecast"]
+    message = _raises(SstbiasError, write_prediction, field, out, "raw")
+    assert stat.S_ISFIFO(out.stat().st_mode)
+    return message
+
+
+def scaled_head(state: dict) -> dict:
+    """``state`` whose output layer adds 1e6 (normalised) everywhere: corrections of about 1e6 degC."""
+    weights = {key: value.clone() for key, value in state["model"].items()}
+    weights["head.bias"] = weights["head.bias"] + 1e6
+    return {**state, "model": weights}
+
+
+def set_normaliser(key: str, value) -> Callable[[dict], None]:
+    return lambda d: d["normaliser"]["stats"]["forecast"].update({key: value})
+
+
+def empty_mask(description: dict) -> None:
+    description["ocean_mask"] = ["0" * len(row) for row in description["ocean_mask"]]
+
+
+# --- guards -------------------------------------------------------------------------------------------------------
+
+
+def float_forecast(setup, target: Path, change: Callable[[np.ndarray], None]) -> Path:
+    """The raw forecast decoded to float32 degC, ``change``d in place (time, depth, lat, lon), written to ``target``."""
+    ds = xr.load_dataset(setup["raw"])
+    values = ds["water_temp"].values.copy()
+    change(values)
+    ds["water_temp"] = ds["water_temp"].copy(data=values)
+    ds["water_temp"].encoding = {"dtype": "float32", "_FillValue": np.float32(np.nan)}
+    ds.to_netcdf(target)
+    return target
+
+
+def _at_an_ocean_cell(value: float, step: int = 0) -> Callable[[np.ndarray], None]:
+    """Set ``value`` at the ocean cell nearest the middle of the file (inside the box) at ``step``."""
+
+    def change(values: np.ndarray) -> None:
+        rows, columns = np.nonzero(np.isfinite(values[step, 0]))
+        middle = np.argmin(np.hypot(rows - values.shape[2] / 2, columns - values.shape[3] / 2))
+        values[step, 0, rows[middle], columns[middle]] = value
+
+    return change
+
+
+def daily(setup, path: Path) -> str:
+    with pytest.raises(SstbiasError) as caught:
+        reduce_daily(read_hycom([path], box=setup["box"]))
+    return str(caught.value)
+
+
+def correct_succeeds(setup, tmp_path: Path, forecast: Path, *extra: str) -> str:
+    """`sstbias correct` in a subprocess, as a user runs it: exit 0 and the output written; returns stderr."""
+    out = tmp_path / "corrected.nc"
+    command = [sys.executable, "-m", "sstbias", "correct", "--model", str(setup["model"]), "--forecast", str(forecast)]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    done = subprocess.run([*command, "--out", str(out), *extra], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0 and out.exists(), done.stderr[-2000:]
+    return done.stderr
+
+
+def quiet_correct(setup, tmp_path: Path) -> str:
+    """`sstbias correct -q` that succeeds: stderr holds nothing but sstbias's own warnings (the smoke model is
+    corrected on its training month, which is warned); returns the other lines, or a note that there are none."""
+    err = correct_succeeds(setup, tmp_path, setup["raw"], "-q")
+    others = [line for line in err.splitlines() if not line.startswith("WARNING sstbias.correct:")]
+    return "\n".join(others) or "stderr: only sstbias warnings"
+
+
+def bad_argument(capsys, *arguments: str) -> str:
+    """`sstbias ...` with an invalid argument: exit status 2, argparse's usage and one error line, no traceback."""
+    with pytest.raises(SystemExit) as caught:
+        main(list(arguments))
+    err = capsys.readouterr().err
+    assert caught.value.code == 2 and TRACEBACK not in err, err
+    return err
+
+
+def interrupted_correct(setup, tmp_path: Path, capsys) -> str:
+    """Ctrl-C during `sstbias correct`: exit 130, one line, no output file."""
+    from sstbias.correct import ForecastCorrector
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    out = tmp_path / "corrected.nc"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ForecastCorrector, "correct", interrupt)
+        status = main(["correct", "--model", str(setup["model"]), "--forecast", str(setup["raw"]), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert status == 130 and TRACEBACK not in err and not out.exists() and len(err.splitlines()) == 1, err
+    return err
+
+
+def full_disk(setup, tmp_path: Path, capsys) -> str:
+    """`sstbias correct` writing on a full disk (the netCDF library says only "NetCDF: HDF error")."""
+
+    def hdf_error(*args, **kwargs):
+        raise RuntimeError("NetCDF: HDF error")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(xr.Dataset, "to_netcdf", hdf_error)
+        patch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(100, 100, 0))
+        message = correct(setup, capsys, tmp_path, setup["raw"])
+    assert not list(tmp_path.glob(".*.part")), "a partial file was left"
+    return message
+
+
+def stale_part_removed(tmp_path: Path) -> str:
+    """A killed job's ``.part`` beside a prediction: the next write of that prediction removes it."""
+    from sstbias.stages.predictions import write_prediction
+
+    stale = _write(tmp_path / ".prediction.nc.k1ll3d.part", b"half a file")
+    write_prediction(aligned_dataset(n_days=2, shape=(3, 3))["forecast"], tmp_path / "prediction.nc", "raw")
+    assert (tmp_path / "prediction.nc").exists()
+    return f"{stale.name}: removed" if not stale.exists() else f"{stale.name}: still there"
+
+
+def warmer(attrs, data):
+    return attrs, np.where(data == attrs["_FillValue"], data, data + 10000)  # +10 degC (scale_factor 0.001)
 
 
 # --- the table ----------------------------------------------------------------------------------------------------
@@ -533,11 +776,197 @@ PROBES = [
         ),
         "is all land in the twin's",
     ),
+    # untrusted files: no code runs, the file is named
+    _p(
+        "best.pt carrying a pickle payload, sha256 recomputed (describe)",
+        lambda s, t, c, g: _no_code_ran(t, describe(c, payload_weights(s, t))),
+        "best.pt: unreadable (UnpicklingError: holds objects other than tensors and plain containers (it names "
+        "exec), refused unread)",
+    ),
+    _p(
+        "best.pt carrying a pickle payload, sha256 recomputed (correct)",
+        lambda s, t, c, g: _no_code_ran(t, correct(s, c, t, s["raw"], model=payload_weights(s, t))),
+        "best.pt: unreadable (UnpicklingError: holds objects other than tensors",
+    ),
+    _p(
+        "checkpoints/iter_*.pt carrying a pickle payload (resumed training)",
+        lambda s, t, c, g: planted_checkpoint(t, g),
+        "iter_000004.pt: unreadable (UnpicklingError: holds objects other than tensors and plain containers (it "
+        "names exec), refused unread)",
+    ),
+    _p(
+        "climatology.nc replaced by a pickle, sha256 and config_hash recomputed (describe)",
+        lambda s, t, c, g: _no_code_ran(t, describe(c, planted_climatology(t, pickle.dumps(_Payload(_marker(t)))))),
+        "climatology.nc: a pickled model (written by an older sstbias): refused unread, a pickle can run code",
+    ),
+    _p(
+        "model_config.json naming a climatology file outside the folder",
+        lambda s, t, c, g: describe(
+            c, edited_model(s, t, lambda d: d.update(climatology={"file": "../evil.joblib", "sha256": "0" * 64}))
+        ),
+        "model_config.json: entry climatology has an unexpected value",
+    ),
+    _p(
+        'model_config.json with climatology: "yes"',
+        lambda s, t, c, g: correct(s, c, t, s["raw"], model=edited_model(s, t, lambda d: d.update(climatology="yes"))),
+        "model_config.json: entry climatology has an unexpected value 'yes'",
+    ),
+    _p(
+        "baseline model.nc replaced by a pickle (predict_baseline)",
+        lambda s, t, c, g: planted_baseline(t, _pickle_to),
+        "model.nc: a pickled model (written by an older sstbias): refused unread",
+    ),
+    _p(
+        "baseline model.nc replaced by a compressed joblib pickle (predict_baseline)",
+        lambda s, t, c, g: planted_baseline(t, _joblib_to),
+        "model.nc: a pickled model (written by an older sstbias): refused unread",
+    ),
+    # outputs only where they belong
+    _p(
+        "correct --out a FIFO with --overwrite",
+        lambda s, t, c, g: special_out(s, t, c, "fifo"),
+        "special_fifo: is a FIFO (named pipe); an output is written only to a new path or over a regular file",
+    ),
+    _p(
+        "correct --out a socket with --overwrite",
+        lambda s, t, c, g: special_out(s, t, c, "socket"),
+        "special_socket: is a socket; an output is written only",
+    ),
+    _p(
+        "correct --out a folder with --overwrite",
+        lambda s, t, c, g: special_out(s, t, c, "folder"),
+        "special_folder: is a folder; an output is written only",
+    ),
+    _p(
+        "an output path that is a device (/dev/null)",
+        lambda s, t, c, g: _raises(SstbiasError, check_output_target, "/dev/null"),
+        "/dev/null: is a character device; an output is written only",
+    ),
+    _p(
+        "correct --forecast a FIFO",
+        lambda s, t, c, g: correct(s, c, t, _fifo(t / "forecast.nc")),
+        "forecast.nc: not a regular file",
+    ),
+    _p(
+        "a workflow prediction over a FIFO",
+        lambda s, t, c, g: prediction_over_fifo(t),
+        "prediction.nc: is a FIFO (named pipe)",
+    ),
+    # impossible results are failures
+    _p(
+        "correct: weights giving corrections of about 1e6 degC",
+        lambda s, t, c, g: correct(s, c, t, s["raw"], model=replaced_weights(s, t, scaled_head)),
+        "impossible corrected SST on 2021-01-05: ",
+    ),
+    _p(
+        "correct: normaliser scale 0",
+        lambda s, t, c, g: correct(s, c, t, s["raw"], model=edited_model(s, t, set_normaliser("scale", 0.0))),
+        "model_config.json: normaliser stats of forecast cannot give finite values (offset",
+    ),
+    _p(
+        "describe: normaliser offset NaN",
+        lambda s, t, c, g: describe(c, edited_model(s, t, set_normaliser("offset", float("nan")))),
+        "normaliser stats of forecast cannot give finite values",
+    ),
+    _p(
+        "describe: normaliser method 'log'",
+        lambda s, t, c, g: describe(c, edited_model(s, t, lambda d: d["normaliser"].update(method="log"))),
+        "model_config.json: normaliser method/scope 'log'/'shared' unknown",
+    ),
+    _p(
+        "describe: empty ocean mask",
+        lambda s, t, c, g: describe(c, edited_model(s, t, empty_mask)),
+        "model_config.json: ocean_mask has no ocean cell",
+    ),
+    _p(
+        "describe: input window differs from what the network's settings read",
+        lambda s, t, c, g: describe(c, edited_model(s, t, lambda d: d.update(input_window_days=3))),
+        "input_window_days 3 differs from the 5 days the network's settings read",
+    ),
+    _p(
+        "describe: climatology.nc deleted",
+        lambda s, t, c, g: describe(c, _without(climatology_folder(t), "climatology.nc")),
+        "climatology.nc: climatology file not found",
+    ),
+    _p(
+        "config: lr 1e38",
+        lambda s, t, c, g: snakemake_dry_run(t, set_model("lr", 1e38)),
+        "models.convgru.lr: must be a number > 0 and at most 10",
+    ),
+    # guards and one-line errors
+    _p(
+        "raw forecast with +Inf at an ocean cell",
+        lambda s, t, c, g: read(s, float_forecast(s, t / "inf.nc", _at_an_ocean_cell(np.inf))),
+        "inf.nc: 1 water_temp values are infinite (first inf at 2021-01-01 00:00:00 UTC)",
+    ),
+    _p(
+        "a NaN at one ocean cell in one of a day's 8 steps (daily reduction)",
+        lambda s, t, c, g: daily(s, float_forecast(s, t / "hole.nc", _at_an_ocean_cell(np.nan, step=1))),
+        "hole.nc: 1 cell(s) hold a value in only some of the 8 steps of 2021-01-01",
+    ),
+    _p(
+        "correct: a NaN at one ocean cell in one of a day's 8 steps",
+        lambda s, t, c, g: correct(s, c, t, float_forecast(s, t / "hole.nc", _at_an_ocean_cell(np.nan, step=1))),
+        "hole.nc: 1 cell(s) hold a value in only some of the 8 steps of 2021-01-01",
+    ),
+    _p(
+        "correct --days 1000-01-01",
+        lambda s, t, c, g: bad_argument(c, "correct", "--model", str(s["model"]), "--days", "1000-01-01"),
+        "argument --days: '1000-01-01': outside the days sstbias can represent (1677-09-21..2262-04-11)",
+    ),
+    _p(
+        "correct: a forecast 10 degC warmer than training (warned)",
+        lambda s, t, c, g: correct_succeeds(s, t, copy_netcdf(s["raw"], t / "warm.nc", edit=edit_temperature(warmer))),
+        "lies far outside the model's training range",
+    ),
+    _p(
+        "correct -q that succeeds prints no third-party warning",
+        lambda s, t, c, g: quiet_correct(s, t),
+        "stderr: only sstbias warnings",
+    ),
+    _p(
+        "correct interrupted by Ctrl-C",
+        lambda s, t, c, g: interrupted_correct(s, t, c),
+        "sstbias correct: interrupted (Ctrl-C); nothing written",
+    ),
+    _p(
+        "correct on a full disk (NetCDF: HDF error)",
+        lambda s, t, c, g: full_disk(s, t, c),
+        "corrected.nc: no space left on device while writing it (RuntimeError: NetCDF: HDF error); nothing written",
+    ),
+    _p(
+        "a killed job's .part file beside an output",
+        lambda s, t, c, g: stale_part_removed(t),
+        ".prediction.nc.k1ll3d.part: removed",
+    ),
+    _p(
+        "config: a typo-sized box (lat -40..40, lon -170..170)",
+        lambda s, t, c, g: snakemake_dry_run(
+            t, lambda cfg: cfg.update(box={"lat_min": -40.0, "lat_max": 40.0, "lon_min": -170.0, "lon_max": 170.0})
+        ),
+        "box: lat -40.0..40.0, lon -170.0..170.0 gives 1001 x 4251 = 4255251 cells on the analysis grid at 0.08 deg, "
+        "more than max_grid_cells=250000",
+    ),
+    _p(
+        'config: dataset ".."',
+        lambda s, t, c, g: snakemake_dry_run(t, lambda cfg: cfg.update(dataset="..")),
+        "dataset: '..' is not a plain folder name",
+    ),
+    _p(
+        "config: results_root naming an existing file",
+        lambda s, t, c, g: snakemake_dry_run(t, lambda cfg: cfg.update(results_root=str(_write(t / "f", b"x")))),
+        "exists and is not a folder",
+    ),
 ]
 
 
 def _write(path: Path, content: bytes) -> Path:
     path.write_bytes(content)
+    return path
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
     return path
 
 

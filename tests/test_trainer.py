@@ -42,7 +42,7 @@ def train(setup, out_dir, name="convgru", **settings):
 
 
 def weights(path):
-    return torch.load(path, weights_only=False)["model"]
+    return torch.load(path, weights_only=True)["model"]
 
 
 def test_training_lowers_validation_error(setup, tmp_path):
@@ -138,8 +138,8 @@ def test_lowered_iterations_equal_a_run_of_the_new_length(setup, tmp_path, check
     assert list(pd.read_csv(tmp_path / "lowered" / "training_log.csv")["iteration"]) == [3, 5]
     assert not list((tmp_path / "lowered" / "checkpoints").glob("iter_000008.pt*"))
     for name in ("last.pt", "best.pt"):
-        state = torch.load(tmp_path / "lowered" / name, weights_only=False)
-        expected = torch.load(tmp_path / "fresh" / name, weights_only=False)
+        state = torch.load(tmp_path / "lowered" / name, weights_only=True)
+        expected = torch.load(tmp_path / "fresh" / name, weights_only=True)
         assert state["iteration"] == expected["iteration"]
         for key, value in state["model"].items():
             torch.testing.assert_close(value, expected["model"][key], atol=1e-6, rtol=1e-5)
@@ -289,3 +289,36 @@ def test_logged_seconds_count_on_across_a_resume(setup, tmp_path):
     train(setup, tmp_path, iterations=16, eval_every=4, checkpoint_every=4)
     seconds = pd.read_csv(tmp_path / "training_log.csv")["seconds"]
     assert len(seconds) == 4 and seconds.is_monotonic_increasing
+
+
+def _diverging(after: int, function):
+    """``function`` (the loss or the validation RMSE) whose value becomes NaN from its ``after``-th call on."""
+    calls = []
+
+    def wrapped(*args, **kwargs):
+        calls.append(1)
+        value = function(*args, **kwargs)
+        return value * float("nan") if len(calls) >= after else value
+
+    return wrapped
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("masked_mse", "the training loss is nan at iteration 3"), ("validation_rmse", "the validation RMSE is nan")],
+)
+def test_a_diverging_run_stops_naming_model_iteration_and_lr(setup, tmp_path, monkeypatch, target, expected):
+    import sstbias.deep.trainer as trainer
+
+    train(setup, tmp_path, iterations=2, eval_every=1, checkpoint_every=2)  # an earlier run's best.pt
+    monkeypatch.setattr(trainer, target, _diverging(3, getattr(trainer, target)))
+    with pytest.raises(trainer.TrainingDiverged, match=rf"models.convgru: training diverged: {expected}") as caught:
+        train(setup, tmp_path, iterations=6, eval_every=1, checkpoint_every=2, lr=0.02)
+    assert "learning rate 0.02" in str(caught.value)
+    assert not (tmp_path / "best.pt").exists() and not (tmp_path / "last.pt").exists()
+
+
+def test_learning_rate_is_bounded():
+    for lr in (1e6, 1e38, float("inf"), float("nan")):
+        with pytest.raises(ConfigError, match="models.convgru.lr: must be a number > 0 and at most 10"):
+            deep_settings("convgru", {"lr": lr})

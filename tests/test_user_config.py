@@ -12,6 +12,7 @@ pytestmark = pytest.mark.integration
 BOX = {"lat_min": 12.0, "lat_max": 16.0, "lon_min": 110.0, "lon_max": 114.0}
 PERIOD = {"start": "2021-01-01", "end": "2021-12-31"}
 UPSTREAM = {"synthesize": 12, "daily_forecast": 12, "regrid": 2, "align": 1, "split": 1, "normalisation": 1}
+UPSTREAM |= {"data_settings": 12 + 12 + 1}  # the settings of each twin month, month's daily forecast, the analysis
 
 
 @pytest.fixture(scope="module")

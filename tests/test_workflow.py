@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from workflow_runs import planned_jobs, snakemake, tiny_config
+from workflow_runs import copy_workflow, planned_jobs, snakemake, tiny_config
+
+from sstbias.provenance import recorded
 
 pytestmark = pytest.mark.integration
 
@@ -103,6 +105,41 @@ def test_second_dry_run_has_nothing_to_do(workdir: Path, completed_run: Path):
     run = snakemake(workdir, "--configfile", "tiny.yaml", "-n")
     assert run.returncode == 0, run.stderr[-2000:]
     assert "Nothing to be done" in run.stdout + run.stderr
+
+
+def _reversed_keys(value):
+    if isinstance(value, dict):
+        return {key: _reversed_keys(value[key]) for key in reversed(list(value))}
+    return [_reversed_keys(item) for item in value] if isinstance(value, list) else value
+
+
+def test_reordered_config_reruns_nothing(workdir: Path, completed_run: Path):
+    """The same values with every mapping's keys in another order: the rule params are canonical."""
+    reordered = _reversed_keys(tiny_config())
+    assert list(reordered["box"]) == list(reversed(list(tiny_config()["box"])))
+    (workdir / "reordered.yaml").write_text(yaml.safe_dump(reordered, sort_keys=False))
+    run = snakemake(workdir, "--configfile", "reordered.yaml", "-n")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Nothing to be done" in run.stdout + run.stderr, (run.stdout + run.stderr)[-3000:]
+
+
+def test_two_scenarios_sharing_a_results_root_never_mix(tmp_path: Path):
+    """Two clones writing into one results_root with different twin scenarios, one after the other: the second
+    remakes the raw and interim files under its own scenario (each records the settings that made it)."""
+    shared = tmp_path / "shared_results"
+    config = tiny_config() | {"period": {"start": "2021-01-01", "end": "2021-01-20"}, "models": {"raw": {}}}
+    config |= {"results_root": str(shared), "grids": {"model": None, "learning_rates": [], "iterations": []}}
+    raw, aligned = shared / "twin" / "raw" / "hycom" / "2021-01.nc", shared / "twin" / "interim" / "aligned.nc"
+    contents = {}
+    for scenario in ("realistic", "bias_dominated"):
+        clone = copy_workflow(tmp_path / scenario)
+        (clone / "experiment.yaml").write_text(yaml.safe_dump(config | {"twin": {"scenario": scenario, "seed": 1}}))
+        run = snakemake(clone, str(aligned), "--configfile", "experiment.yaml")
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert recorded(raw)["twin"]["scenario"] == scenario
+        assert recorded(aligned)["raw"]["twin"]["scenario"] == scenario
+        contents[scenario] = raw.read_bytes()
+    assert contents["realistic"] != contents["bias_dominated"]
 
 
 def test_changed_model_setting_reruns_only_its_branch(workdir: Path, completed_run: Path):

@@ -1,8 +1,10 @@
 """Snakemake runs of the workflow on a tiny config in temporary copies of the repository (shared by the tests)."""
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,15 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW_FILES = ("Snakefile", "workflow", "config", "src", "envs", "profiles")
+# Every time limit of the workflow tests bounds a hang, not the work: it is sized for an idle 2-core machine with
+# room to spare, and multiplied by this factor (e.g. SSTBIAS_TEST_TIME_SCALE=4 on a machine at load ~8).
+TIME_SCALE = float(os.environ.get("SSTBIAS_TEST_TIME_SCALE", "1"))
+TIMED_OUT = (124, 137)  # the exit status of `timeout` when it stopped (TERM) or killed (KILL) the command
+
+
+def time_limit(seconds: float) -> int:
+    """``seconds`` scaled by :data:`TIME_SCALE`."""
+    return max(1, int(seconds * TIME_SCALE))
 
 
 def tiny_config() -> dict:
@@ -58,25 +69,56 @@ def snakemake_env(env: dict[str, str] | None) -> dict[str, str]:
 def snakemake(
     workdir: Path, *args: str, env: dict[str, str] | None = None, timeout: int = 900
 ) -> subprocess.CompletedProcess:
-    """Run Snakemake with ``args`` in ``workdir`` and wait for it (see ``snakemake_command``)."""
-    return subprocess.run(
-        snakemake_command(args, timeout),
+    """Run Snakemake with ``args`` in ``workdir`` and wait for it (see ``snakemake_command``); ``timeout`` (s) is
+    scaled by :data:`TIME_SCALE`. A run stopped at its limit fails the test naming the run and the limit."""
+    limit = time_limit(timeout)
+    done = subprocess.run(
+        snakemake_command(args, limit),
         cwd=workdir,
         env=snakemake_env(env),
         capture_output=True,
         text=True,
-        timeout=timeout + 30,
+        timeout=limit + 30,
     )
+    if done.returncode in TIMED_OUT:
+        raise AssertionError(
+            f"snakemake {' '.join(args)} in {workdir}: still running after its time limit of {limit} s, stopped "
+            f"(a limit bounds a hang; on a loaded machine set SSTBIAS_TEST_TIME_SCALE, now {TIME_SCALE:g}). "
+            f"Its last output: {(done.stdout + done.stderr)[-1500:]}"
+        )
+    return done
 
 
 def start_snakemake(
     workdir: Path, *args: str, output: Path, env: dict[str, str] | None = None, timeout: int = 900
 ) -> subprocess.Popen:
-    """Start Snakemake with ``args`` in ``workdir`` without waiting; its stdout and stderr go to ``output``."""
+    """Start Snakemake with ``args`` in ``workdir`` without waiting; its stdout and stderr go to ``output``.
+
+    It runs in a session of its own (``timeout`` scaled by :data:`TIME_SCALE`), so :func:`stop_snakemake` can end
+    it with every process it started.
+    """
     with output.open("w") as sink:
         return subprocess.Popen(
-            snakemake_command(args, timeout), cwd=workdir, env=snakemake_env(env), stdout=sink, stderr=sink
+            snakemake_command(args, time_limit(timeout)),
+            cwd=workdir,
+            env=snakemake_env(env),
+            stdout=sink,
+            stderr=sink,
+            start_new_session=True,
         )
+
+
+def stop_snakemake(process: subprocess.Popen, grace: float = 60) -> None:
+    """End a run of :func:`start_snakemake` and everything it started: Ctrl-C first (Snakemake cancels its
+    cluster jobs; `timeout` passes the signal on), then, after ``grace`` seconds, SIGKILL to its whole session.
+    A test that fails leaves nothing running (a Snakemake waiting on a stopped cluster would wait for ever)."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=grace)
+    with contextlib.suppress(ProcessLookupError):  # else the session's processes are all gone
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def planned_jobs(output: str) -> dict[str, int]:

@@ -2,7 +2,8 @@
 
 Heavy libraries (torch, xarray) are imported only by the subcommand that runs, so ``sstbias --help`` is instant.
 Exit status: 0 on success, 1 when the input, the model folder or the settings are wrong (one line on stderr
-naming the file or the problem, no output file written), 2 for invalid command-line arguments.
+naming the file or the problem, no output file written), 2 for invalid command-line arguments, 130 when
+interrupted (Ctrl-C; nothing written).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 
 import sstbias
 from sstbias.errors import SstbiasError
+from sstbias.logs import quiet_third_party
 
 EXAMPLE = """\
 example (the twin data, after `snakemake --cores all`):
@@ -131,11 +133,9 @@ def _run_correct(args: argparse.Namespace, argv: Sequence[str]) -> None:
 def _run_describe(args: argparse.Namespace) -> None:
     import torch
 
-    from sstbias.deep.api import load_network
-    from sstbias.deep.model_dir import read_model_dir
+    from sstbias.deep.api import open_trained
 
-    trained = read_model_dir(args.model)
-    network = load_network(trained, torch.device("cpu"))  # the same weights checks as correct
+    trained, network = open_trained(args.model, torch.device("cpu"))  # the same checks as correct
     weights_sidecar = trained.weights.with_name(trained.weights.name + ".sha256")
     d = trained.description
     preparation = trained.preparation
@@ -173,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.captureWarnings(True)
+    quiet_third_party()
     try:
         if args.command == "correct":
             _run_correct(args, argv)
@@ -181,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SstbiasError, OSError) as err:
         print(f"sstbias {args.command}: error: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # outputs are written atomically: an interrupted write leaves nothing
+        print(f"sstbias {args.command}: interrupted (Ctrl-C); nothing written", file=sys.stderr)
+        return 130
     return 0
 
 

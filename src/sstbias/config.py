@@ -13,6 +13,7 @@ from sstbias.box import Box
 from sstbias.download.hycom import east_west_360
 from sstbias.errors import ConfigError
 from sstbias.grid import AnalysisGrid
+from sstbias.provenance import sort_in_place
 from sstbias.split import chronological_split, split_sizes
 from sstbias.twin.scenarios import check_twin
 
@@ -77,7 +78,7 @@ def check_models(config: dict) -> None:
 def validate_config(config: dict, schema: str | os.PathLike) -> None:
     """Check ``config`` before any job, filling the defaults of the JSON ``schema`` file in place: the model
     selection (:func:`check_models`), the schema, then :func:`check_config`; each error a one-line ConfigError
-    naming the key."""
+    naming the key. The checked config's keys are then sorted in place (every rule's params canonical)."""
     from snakemake.exceptions import WorkflowError
     from snakemake.utils import validate
 
@@ -87,6 +88,7 @@ def validate_config(config: dict, schema: str | os.PathLike) -> None:
     except WorkflowError as err:
         raise schema_error(err) from None
     check_config(config)
+    sort_in_place(config)  # canonical: a config with its keys in another order gives the same rule params
 
 
 def check_config(config: dict) -> None:
@@ -96,9 +98,11 @@ def check_config(config: dict) -> None:
     period against the split, the grids, the budget curve, the lags, and each deep model's settings
     (:func:`check_deep_settings`).
     """
-    AnalysisGrid.from_config(config)
+    grid = AnalysisGrid.from_config(config)
     box = raw_box(config)
     check_twin(config["twin"])
+    check_paths(config)
+    check_size(config, grid, box)
     if config["source"] == "remote":
         east_west_360(box)
     if config["source"] == "twin":
@@ -147,6 +151,42 @@ def check_validation_gap(name: str, settings: dict, split: dict) -> None:
             f"days a training window of {name} reads (models.{name}.sequence_length - 1 + max(history_days)): it "
             "would read validation days as inputs"
         )
+
+
+def check_paths(config: dict) -> None:
+    """ConfigError unless ``dataset`` is a plain folder name (not ``.``, ``..`` or hidden, so outputs stay below
+    ``results_root``) and ``results_root`` (and ``results_root/dataset``) is a folder or does not exist yet."""
+    dataset, root = config["dataset"], config["results_root"]
+    if dataset.startswith("."):
+        raise ConfigError(
+            f"dataset: {dataset!r} is not a plain folder name (it must not start with '.'; outputs land in "
+            "{results_root}/{dataset}/)"
+        )
+    for key, path in (("results_root", root), ("dataset", os.path.join(root, dataset))):
+        if os.path.exists(path) and not os.path.isdir(path):
+            raise ConfigError(
+                f"{key}: {path!r} exists and is not a folder (outputs land in {{results_root}}/{{dataset}}/)"
+            )
+
+
+def check_size(config: dict, grid: AnalysisGrid, box: Box) -> None:
+    """ConfigError naming the box and the size when one field of the analysis grid, or one raw HYCOM field over
+    the raw ``box`` (native 0.04 x 0.08 deg), has more cells than ``max_grid_cells``."""
+    from sstbias.twin.generate import HYCOM_DLAT, HYCOM_DLON
+
+    limit = config["max_grid_cells"]
+    native = (round((box.lat_max - box.lat_min) / HYCOM_DLAT) + 1, round((box.lon_max - box.lon_min) / HYCOM_DLON) + 1)
+    for what, (rows, columns) in (
+        (f"the analysis grid at {config['grid']['resolution']} deg", (grid.lat.size, grid.lon.size)),
+        (f"a raw HYCOM field over the raw box (native {HYCOM_DLAT} x {HYCOM_DLON} deg)", native),
+    ):
+        if rows * columns > limit:
+            written = config["box"]
+            raise ConfigError(
+                f"box: lat {written['lat_min']}..{written['lat_max']}, lon {written['lon_min']}..{written['lon_max']} "
+                f"gives {rows} x {columns} = {rows * columns} cells on {what}, more than max_grid_cells={limit}: "
+                "shrink the box (or coarsen grid.resolution), or raise max_grid_cells knowingly"
+            )
 
 
 def check_deep_settings(name: str, settings: dict, n_train: int) -> None:

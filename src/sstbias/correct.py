@@ -24,12 +24,16 @@ import pandas as pd
 import xarray as xr
 
 import sstbias
+from sstbias.atomic import check_output_target
 from sstbias.errors import InputDataError, ModelDirectoryError
 from sstbias.netcdf import PREDICTION, write_dataset
+from sstbias.plausible import check_corrected
 
 log = logging.getLogger("sstbias.correct")
 
 _MAX_LISTED = 8
+# degC by which a day's mean forecast (ocean cells) may leave the training range before a warning names the day
+OUTSIDE_TRAINING_C = 2.0
 _GLOB_CHARACTERS = "*?["
 
 
@@ -50,7 +54,8 @@ def _window(day: pd.Timestamp, length: int) -> list[pd.Timestamp]:
 def find_forecast_files(specs: Sequence[str | os.PathLike]) -> list[Path]:
     """The forecast files named by ``specs``: files, folders (their ``*.nc``, sorted) or glob patterns.
 
-    InputDataError names a spec that gives no file. Duplicates are kept once, in the order given.
+    Only regular files are taken (a FIFO or device is never opened). InputDataError names a spec that gives no
+    file. Duplicates are kept once, in the order given.
     """
     found: list[Path] = []
     for spec in specs:
@@ -60,11 +65,13 @@ def find_forecast_files(specs: Sequence[str | os.PathLike]) -> list[Path]:
             if not matches:
                 raise InputDataError(f"{text}: no file matches this pattern")
         elif Path(text).is_dir():
-            matches = sorted(Path(text).glob("*.nc"))
+            matches = sorted(path for path in Path(text).glob("*.nc") if path.is_file())
             if not matches:
                 raise InputDataError(f"{text}: folder holds no *.nc file")
         elif Path(text).is_file():
             matches = [Path(text)]
+        elif Path(text).exists():  # a FIFO, device or socket: never opened (reading one could wait for ever)
+            raise InputDataError(f"{text}: not a regular file")
         else:
             raise InputDataError(f"{text}: file not found")
         found += [path for path in matches if path not in found]
@@ -81,6 +88,9 @@ def parse_days(text: str) -> pd.DatetimeIndex:
             end = pd.Timestamp(last) if last else start
         except ValueError as err:
             raise ValueError(f"{part!r}: not a day YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD") from err
+        if not all(pd.Timestamp.min <= day <= pd.Timestamp.max for day in (start, end)):
+            limits = f"{pd.Timestamp.min.date()}..{pd.Timestamp.max.date()}"
+            raise ValueError(f"{part!r}: outside the days sstbias can represent ({limits})")
         if end < start:
             raise ValueError(f"{part!r}: the range ends before it starts")
         days += list(pd.date_range(start.normalize(), end.normalize(), freq="D"))
@@ -102,7 +112,7 @@ class ForecastCorrector:
         from sstbias.deep.model_dir import read_model_dir
 
         check_device_name(device, "--device")
-        self.trained = read_model_dir(model_dir)
+        self.trained = read_model_dir(model_dir)  # checked again, with the weights, by open_trained below
         self.preparation = self.trained.preparation
         if self.preparation is None:
             raise ModelDirectoryError(
@@ -113,13 +123,13 @@ class ForecastCorrector:
         self._warm_up()
         import torch
 
-        from sstbias.deep.api import load_network
+        from sstbias.deep.api import open_trained
         from sstbias.deep.device import select_device
 
         if threads is not None:
             torch.set_num_threads(threads)
         self.device = select_device(device, "--device")
-        self.network = load_network(self.trained, self.device)
+        self.trained, self.network = open_trained(model_dir, self.device)
         log.info(
             "%s from %s (trained on %s, input window %d days) on %s",
             self.trained.name,
@@ -228,6 +238,32 @@ class ForecastCorrector:
                 f"{_listed(needed[holes])}); the model needs every ocean cell of its input window"
             )
 
+    def training_range(self) -> tuple[float, float]:
+        """The forecast values (degC) the model saw in training, from its normaliser: [min, max] for minmax, mean
+        +- 3 standard deviations for zscore."""
+        stats = self.trained.normaliser.stats["forecast"]
+        if self.trained.normaliser.method == "minmax":
+            return stats["offset"], stats["offset"] + stats["scale"]
+        return stats["offset"] - 3 * stats["scale"], stats["offset"] + 3 * stats["scale"]
+
+    def _warn_outside_training(self, forecast: xr.DataArray, days: pd.DatetimeIndex) -> None:
+        """A warning naming the days whose mean forecast over the ocean cells lies more than
+        :data:`OUTSIDE_TRAINING_C` outside :meth:`training_range`: their correction is an extrapolation."""
+        low, high = self.training_range()
+        ocean = self.trained.ocean_mask.values == 1
+        means = np.nanmean(forecast.sel(time=days).values[:, ocean], axis=1)
+        outside = days[(means < low - OUTSIDE_TRAINING_C) | (means > high + OUTSIDE_TRAINING_C)]
+        if len(outside):
+            log.warning(
+                "the forecast of %d day(s) lies far outside the model's training range (%.2f..%.2f degC, daily ocean "
+                "mean off by more than %g degC): %s; their correction is an extrapolation",
+                len(outside),
+                low,
+                high,
+                OUTSIDE_TRAINING_C,
+                _listed(outside),
+            )
+
     def correct(self, paths: Sequence[str | os.PathLike], days: pd.DatetimeIndex | None = None) -> xr.DataArray:
         """Corrected SST (time, lat, lon) float32 degC of ``days`` (default: every day with a complete window)."""
         from sstbias.deep.api import predict_days
@@ -236,11 +272,13 @@ class ForecastCorrector:
         available = pd.DatetimeIndex(inputs["time"].values)
         chosen = self.corrected_days(available, days)
         self._check_ocean_values(inputs["forecast"], chosen)
+        self._warn_outside_training(inputs["forecast"], chosen)
         seen = chosen.intersection(self.trained.fitted_days())
         if len(seen):
             log.warning("%d corrected days lie in the model's training period: %s", len(seen), _listed(seen))
         log.info("correcting %d days (%s) from %d forecast days", len(chosen), _span(chosen), len(available))
         corrected = predict_days(self.network, self.trained, inputs, chosen, self.device)
+        check_corrected(corrected, f"model folder {self.trained.folder}", self.trained.ocean_mask.values == 1)
         corrected.attrs["cell_methods"] = "time: mean"
         corrected.attrs["comment"] = (
             f"estimate of the daily mean SST the model was trained to match (OISST v2.1 regridded); each day is "
@@ -297,8 +335,9 @@ def is_corrected_output(path: Path) -> bool:
 
 def check_output_path(out: str | os.PathLike, model_dir: str | os.PathLike, overwrite: bool = False) -> None:
     """InputDataError unless ``out`` may be written: never inside the model folder (its files are the trained
-    model); an existing file only if an earlier `sstbias correct` wrote it, or with ``overwrite`` (even then never
-    a forecast file, checked by :func:`correct_files`)."""
+    model); a new path or an existing regular file only (OutputPathError for a folder, device, FIFO or socket);
+    an existing file only if an earlier `sstbias correct` wrote it, or with ``overwrite`` (even then never a
+    forecast file, checked by :func:`correct_files`)."""
     target = Path(out).resolve()
     folder = Path(model_dir).resolve()
     if target == folder or folder in target.parents:
@@ -306,8 +345,7 @@ def check_output_path(out: str | os.PathLike, model_dir: str | os.PathLike, over
             f"{out}: inside the model folder {model_dir} (its files are the trained model); write the corrected "
             "file elsewhere"
         )
-    if target.is_dir():
-        raise InputDataError(f"{out}: is a folder; give the output file's name")
+    check_output_target(out)  # a folder, device, FIFO or socket is refused unopened, --overwrite or not
     if target.exists() and not overwrite and not is_corrected_output(target):
         raise InputDataError(
             f"{out}: exists and is not an output of sstbias correct; choose another name, or pass --overwrite to "

@@ -17,6 +17,10 @@ class ModelDirectoryError(SstbiasError):
     """A trained model folder is missing, incomplete, modified or from an incompatible version; names what differs."""
 
 
+class OutputPathError(SstbiasError):
+    """An output cannot be written where it was asked: not a new path or a regular file, or no space left."""
+
+
 class DownloadError(SstbiasError):
     """A download failed for good (a 4xx answer, or retries exhausted); names the URL and the raw file.
 

@@ -10,6 +10,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+# Third-party loggers whose warnings say nothing to a user: xsdba redefines pint units ("Redefining 'percent'"...)
+# each time it is imported.
+QUIETED = {"pint.util": logging.ERROR}
+
+
+def quiet_third_party() -> None:
+    """Raise the level of the :data:`QUIETED` loggers, so a successful run prints no warning of theirs."""
+    for name, level in QUIETED.items():
+        logging.getLogger(name).setLevel(level)
 
 
 @contextmanager
@@ -22,6 +31,7 @@ def job_logging(log_path: str | os.PathLike, level: int = logging.INFO) -> Itera
         root.addHandler(handler)
     root.setLevel(level)
     logging.captureWarnings(True)
+    quiet_third_party()
     log = logging.getLogger("sstbias.job")
     if os.environ.get("SLURM_JOB_ID"):  # names the cluster job behind this log (sacct -j ID)
         log.info("SLURM job %s on %s", os.environ["SLURM_JOB_ID"], socket.gethostname())

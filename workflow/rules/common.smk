@@ -21,6 +21,12 @@ from sstbias.config import (
     validate_config,
 )  # noqa: E402
 from sstbias.errors import ConfigError  # noqa: E402
+from sstbias.provenance import (
+    data_settings,
+    refresh_settings_file,
+    twin_month_settings,
+    write_settings_file,
+)  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
 from sstbias.runs import ABLATION_BASELINE, Run, parse_run  # noqa: E402
 from sstbias.split import split_params  # noqa: E402
@@ -45,6 +51,15 @@ SELECTED_MODELS = SELECTED_BASELINES + SELECTED_DEEP_MODELS
 SEEDS = config["seeds"]
 REGRID_ENGINE = resolve_engine(config["grid"]["regrid_engine"])
 PRODUCTS = ["forecast", "observation"]
+# The settings each data stage is made under, one JSON file each, an input of the stage's rule: rewritten here when
+# they changed (another clone sharing results_root), so what they made is remade; in a fresh results folder the
+# rule data_settings writes them (a failed dry run creates nothing).
+DATA_SETTINGS = data_settings(config, REGRID_ENGINE, MONTHS)
+SETTINGS_FILES = {
+    name: str(ROOT / "interim" / "settings" / f"{name}.json") for name in DATA_SETTINGS
+}
+for _name, _settings in DATA_SETTINGS.items():
+    refresh_settings_file(SETTINGS_FILES[_name], _settings, ROOT)
 GRID_MODEL = config["grids"].get("model")
 GRID_LEARNING_RATES = config["grids"]["learning_rates"] if GRID_MODEL else []
 GRID_ITERATIONS = sorted(config["grids"]["iterations"]) if GRID_MODEL else []
@@ -78,7 +93,7 @@ PATHS = {
     "split_csv": out("interim", "split.csv"),
     "normalisation": out("interim", "normalisation.json"),
     # A run is one fit of a model (sstbias.runs): "<model>", "<model>/seed_<n>" or a grid point.
-    "model": out("models", "{run}", "model.joblib"),
+    "model": out("models", "{run}", "model.nc"),
     "deep_best": out("models", "{run}", "best.pt"),
     "deep_log": out("models", "{run}", "training_log.csv"),
     "deep_config": out("models", "{run}", "model_config.json"),
@@ -191,6 +206,7 @@ def run_fit_days(wildcards):
 
 wildcard_constraints:
     month=r"\d{4}-\d{2}",
+    stage="|".join(DATA_SETTINGS),
     day=r"\d{4}-\d{2}-\d{2}",
     grid="lr|iterations",
     product="|".join(PRODUCTS),

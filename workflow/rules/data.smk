@@ -4,8 +4,29 @@
 include: "inputs/data.smk"
 
 
+localrules:
+    data_settings,
+
+
+rule data_settings:
+    """The settings a data stage is made under (sstbias.provenance): an input of the stage's rule."""
+    output:
+        out("interim", "settings", "{stage}.json"),
+    log:
+        log("data_settings", "{stage}"),
+    params:
+        settings=lambda wildcards: DATA_SETTINGS[wildcards.stage],
+    run:
+        write_settings_file(output[0], params.settings)
+        Path(log[0]).write_text(
+            f"{output[0]}: the settings of stage {wildcards.stage}\n"
+        )
+
+
 rule synthesize:
     """Write one month of the deterministic twin dataset in the genuine HYCOM and OISST formats."""
+    input:
+        settings=settings_file("raw_{month}"),
     output:
         hycom=PATHS["raw_hycom"],
         oisst=PATHS["raw_oisst"],
@@ -29,7 +50,8 @@ rule synthesize:
 rule daily_forecast:
     """Reduce a month of the 3-hourly forecast to one field per UTC day on the native grid."""
     input:
-        raw_forecast_files,
+        raw=raw_forecast_files,
+        settings=settings_file("forecast_daily_{month}"),
     output:
         PATHS["forecast_daily"],
     log:

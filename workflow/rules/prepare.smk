@@ -3,6 +3,7 @@ rule align:
     input:
         forecast=expand(PATHS["regridded"], product="forecast"),
         observation=expand(PATHS["regridded"], product="observation"),
+        settings=SETTINGS_FILES["analysis"],
     output:
         PATHS["aligned"],
     log:

@@ -4,7 +4,8 @@ include: "inputs/regrid.smk"
 rule regrid:
     """Bilinear interpolation of a daily product onto the analysis grid."""
     input:
-        regrid_inputs,
+        files=regrid_inputs,
+        settings=SETTINGS_FILES["analysis"],
     output:
         **regrid_outputs(),
     log:

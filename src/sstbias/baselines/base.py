@@ -1,20 +1,35 @@
-"""The corrector interface shared by every baseline: fit on days, predict days, save and load."""
+"""The corrector interface shared by every baseline: fit on days, predict days, save and load.
+
+A fitted corrector is saved as netCDF (:data:`MODEL_FORMAT`): its settings, features and seed as JSON global
+attributes, its fit days, and its fitted state as plain arrays (a tree model's estimator as bytes in a format that
+cannot carry code: LightGBM's text model, scikit-learn trees through ``skops.io`` with a fixed list of trusted
+types). Nothing is unpickled when a model file is read, so a file from someone else cannot run code; a pickled
+model of an older sstbias (``model.joblib``) is refused with how to refresh it.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import ClassVar
 
-import joblib
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from sstbias.errors import ConfigError, InputDataError
 from sstbias.features import resolve_features
-from sstbias.netcdf import SST_ATTRS, atomic_write
+from sstbias.netcdf import SST_ATTRS, write_dataset
+
+# 1: netCDF, settings/features/seed as JSON attributes, the fitted state as variables (before: a joblib pickle).
+MODEL_FORMAT = 1
+# The largest model file read (bytes): above any baseline the workflow fits, small enough to refuse a planted file.
+MAX_MODEL_BYTES = 2 * 1024**3
+NETCDF4_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+_PICKLE_SIGNATURES = (b"\x80", b"\x78")  # a pickle (protocol 2+), a joblib pickle compressed with zlib
 
 
 @dataclasses.dataclass
@@ -93,17 +108,77 @@ class Corrector(ABC):
     def _correct(self, data: xr.Dataset, days: pd.DatetimeIndex) -> np.ndarray:
         """Corrected SST (n_days, H, W) in degC for ``days``; ``data`` holds only forecast and ocean_mask."""
 
+    @abstractmethod
+    def _state(self) -> dict[str, tuple]:
+        """The fitted state as named netCDF variables ``(dims, array[, attrs])`` (plain arrays: no code)."""
+
+    @abstractmethod
+    def _restore(self, state: xr.Dataset) -> None:
+        """Set the fitted state from the variables :meth:`_state` wrote (KeyError/ValueError if malformed)."""
+
     def save(self, path: str | os.PathLike) -> None:
-        """Write the fitted corrector (joblib, compressed) atomically."""
-        atomic_write(path, lambda tmp: joblib.dump(self, tmp, compress=3))
+        """Write the fitted corrector as netCDF (:data:`MODEL_FORMAT`) atomically."""
+        if self.fit_days_ is None:
+            raise RuntimeError(f"{self.name}: save called before fit")
+        ds = xr.Dataset(self._state())
+        ds["fit_days"] = ("fit_day", self.fit_days_.values)
+        ds.attrs.update(
+            title=f"sstbias baseline model {self.name}",
+            sstbias_corrector=self.name,
+            sstbias_model_format=MODEL_FORMAT,
+            settings=json.dumps(self.settings, sort_keys=True),
+            features=json.dumps(self.features, sort_keys=True),
+            seed=self.seed,
+        )
+        write_dataset(ds, path, history=f"sstbias train {self.name}")
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> Corrector:
-        """Read a corrector written by :meth:`save`; InputDataError if the file holds anything else."""
-        obj = joblib.load(path)
-        if not isinstance(obj, cls):
-            raise InputDataError(f"{path}: holds a {type(obj).__name__}, not a {cls.__name__}")
+    def load(cls, path: str | os.PathLike, n_jobs: int = 1) -> Corrector:
+        """Read a corrector written by :meth:`save`; InputDataError naming ``path`` if it holds anything else.
+
+        No byte of the file is unpickled: an old pickled model is refused unread.
+        """
+        path = Path(path)
+        ds = _read_model_file(path)
+        found = ds.attrs.get("sstbias_corrector")
+        if found != cls.name:
+            raise InputDataError(f"{path}: holds a {found} model, not a {cls.name} model")
+        try:
+            settings, features = json.loads(ds.attrs["settings"]), json.loads(ds.attrs["features"])
+            obj = cls(settings, features, seed=int(ds.attrs["seed"]), n_jobs=n_jobs)
+            obj.fit_days_ = pd.DatetimeIndex(ds["fit_days"].values)
+            obj._restore(ds)
+        except (KeyError, ValueError, TypeError, AttributeError, ConfigError) as err:
+            raise InputDataError(f"{path}: not a valid {cls.name} model file ({type(err).__name__}: {err})") from err
         return obj
+
+
+def _read_model_file(path: Path) -> xr.Dataset:
+    """The dataset of a baseline model file, checked to be a regular netCDF file of :data:`MODEL_FORMAT`."""
+    if not path.is_file():
+        raise InputDataError(f"{path}: model file not found (or not a regular file)")
+    size = path.stat().st_size
+    if size > MAX_MODEL_BYTES:
+        raise InputDataError(f"{path}: {size} bytes, larger than any sstbias model file ({MAX_MODEL_BYTES})")
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_PICKLE_SIGNATURES):
+        raise InputDataError(
+            f"{path}: a pickled model (written by an older sstbias): refused unread, a pickle can run code; "
+            "retrain with this version to refresh it: snakemake --forcerun train_baseline <the results>"
+        )
+    if not head.startswith(NETCDF4_SIGNATURE):
+        raise InputDataError(f"{path}: not an sstbias model file (not netCDF-4; starts with {head[:4]!r})")
+    try:
+        ds = xr.load_dataset(path, engine="netcdf4")
+    except Exception as err:  # the netCDF library raises many types for files that are not netCDF
+        raise InputDataError(f"{path}: not an sstbias model file ({type(err).__name__}: {err})") from err
+    if ds.attrs.get("sstbias_model_format") != MODEL_FORMAT:
+        raise InputDataError(
+            f"{path}: not an sstbias model file of format {MODEL_FORMAT} (sstbias_model_format "
+            f"{ds.attrs.get('sstbias_model_format')!r}); retrain with this version to refresh it"
+        )
+    return ds
 
 
 def _days_in(data: xr.Dataset, days: pd.DatetimeIndex) -> pd.DatetimeIndex:

@@ -52,6 +52,12 @@ class Climatology(Corrector):
         subset = data.sel(time=days).transpose("time", "lat", "lon")
         self.bias_ = (subset["observation"] - subset["forecast"]).values.astype("float32")  # (n_fit_days, H, W)
 
+    def _state(self) -> dict[str, tuple]:
+        return {"bias": (("fit_day", "y", "x"), self.bias_, {"units": "degC", "long_name": "observation - forecast"})}
+
+    def _restore(self, state: xr.Dataset) -> None:
+        self.bias_ = state["bias"].values.astype("float32")
+
     def _correct(self, data: xr.Dataset, days: pd.DatetimeIndex) -> np.ndarray:
         forecast = data["forecast"].sel(time=days).transpose("time", "lat", "lon").values.astype("float64")
         return forecast + self.correction(days)

@@ -1,14 +1,15 @@
 """LightGBM corrector: ``lightgbm.LGBMRegressor`` (gradient-boosted trees) on per-cell samples.
 
 Built with ``deterministic=True`` and row-wise histograms so that a fixed seed gives identical models whatever
-the number of threads.
+the number of threads. Saved as LightGBM's own text model (no code can be carried), read back as a ``Booster``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lightgbm import LGBMRegressor
+from lightgbm import Booster, LGBMRegressor
+from lightgbm.basic import LightGBMError
 
 from sstbias.baselines.tabular import TabularCorrector, TabularSettings
 
@@ -40,3 +41,12 @@ class LightGBM(TabularCorrector):
             force_row_wise=True,
             verbose=-1,
         )
+
+    def _estimator_bytes(self) -> bytes:
+        return self.estimator_.booster_.model_to_string().encode()
+
+    def _estimator_from_bytes(self, payload: bytes) -> Booster:
+        try:
+            return Booster(model_str=payload.decode())
+        except (LightGBMError, UnicodeDecodeError) as err:
+            raise ValueError(f"not a LightGBM text model ({err})") from err

@@ -10,6 +10,10 @@ Only ocean cells are adjusted, stacked on one ``cell`` dimension (land cells are
 ``group: time`` (default) uses all fit days together; ``group: time.month`` one mapping per calendar month, which
 needs fit days in every predicted month: a year's test months are absent from its training period, so predicting
 an unseen month is a ConfigError rather than a silent fallback.
+
+Saved, the model holds xsdba's trained arrays (``af``, ``hist_q``, ... prefixed ``qm_``) and never xsdba's own
+``_xsdba_adjustment`` attribute: that is a jsonpickle string, which can run code when decoded. Loading rebuilds the
+adjustment object in this process from the settings and sets the file's arrays on it.
 """
 
 from __future__ import annotations
@@ -45,14 +49,44 @@ class QuantileMapping(Corrector):
 
     def _fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
         self.cells_ = ocean_cells(data)
-        trained = METHODS[self.settings["kind"]].train(
-            _stacked(data, "observation", days, self.cells_),
-            _stacked(data, "forecast", days, self.cells_),
-            nquantiles=self.settings["nquantiles"],
-            group=self.settings["group"],
-            kind="+",
+        self.adjustment_ = self._train(
+            _stacked(data, "observation", days, self.cells_), _stacked(data, "forecast", days, self.cells_)
         )
-        self.trained_ = trained.ds.copy()  # xsdba adjustment objects do not pickle; their dataset does
+
+    def _train(self, ref: xr.DataArray, hist: xr.DataArray):
+        """The xsdba adjustment of the settings trained with ``ref`` = observation, ``hist`` = forecast."""
+        return METHODS[self.settings["kind"]].train(
+            ref, hist, nquantiles=self.settings["nquantiles"], group=self.settings["group"], kind="+"
+        )
+
+    def _state(self) -> dict[str, tuple]:
+        trained = self.adjustment_.ds
+        state = {
+            f"qm_{name}": ([f"qm_{d}" for d in var.dims], var.values, dict(var.attrs))
+            for name, var in trained.variables.items()
+        }
+        return state | {"ocean_cells": (("ocean_cell",), self.cells_)}
+
+    def _restore(self, state: xr.Dataset) -> None:
+        self.cells_ = state["ocean_cells"].values.astype("int64")
+        trained = xr.Dataset(
+            {
+                name[3:]: ([d[3:] for d in var.dims], var.values, dict(var.attrs))
+                for name, var in state.data_vars.items()
+                if name.startswith("qm_")
+            },
+            coords={name[3:]: state[name].values for name in state.coords if name.startswith("qm_")},
+        )
+        # An adjustment of the same kind, group and quantiles built here (a two-day throwaway fit), then given
+        # the file's arrays: the object's class and parameters come from this process, never from the file.
+        days = pd.date_range("2001-01-01", periods=2, freq="D")
+        dummy = xr.DataArray(
+            np.zeros((2, 1)), dims=("time", "cell"), coords={"time": days, "cell": [0]}, attrs={"units": "degC"}
+        )
+        adjustment = self._train(dummy, dummy)
+        trained.attrs = dict(adjustment.ds.attrs)
+        adjustment.set_dataset(trained)
+        self.adjustment_ = adjustment
 
     def _correct(self, data: xr.Dataset, days: pd.DatetimeIndex) -> np.ndarray:
         if self.settings["group"] == "time.month":
@@ -62,8 +96,7 @@ class QuantileMapping(Corrector):
                     f"models.quantile_mapping.group: time.month has no fit days in predicted months {unseen}; "
                     "use group: time"
                 )
-        adjustment = METHODS[self.settings["kind"]].from_dataset(self.trained_)
-        adjusted = adjustment.adjust(
+        adjusted = self.adjustment_.adjust(
             _stacked(data, "forecast", days, self.cells_), extrapolation="constant", interp="linear"
         )
         shape = (data.sizes["lat"], data.sizes["lon"])

@@ -17,5 +17,11 @@ class Raw(Corrector):
     def _fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
         """Nothing to learn."""
 
+    def _state(self) -> dict[str, tuple]:
+        return {}
+
+    def _restore(self, state: xr.Dataset) -> None:
+        """Nothing was learnt."""
+
     def _correct(self, data: xr.Dataset, days: pd.DatetimeIndex) -> np.ndarray:
         return data["forecast"].sel(time=days).transpose("time", "lat", "lon").values

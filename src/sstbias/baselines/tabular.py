@@ -48,6 +48,21 @@ class TabularCorrector(Corrector):
     def _estimator(self) -> Any:
         """A new, unfitted regressor (fit(X, y), predict(X)) built from the settings, seed and n_jobs."""
 
+    @abstractmethod
+    def _estimator_bytes(self) -> bytes:
+        """The fitted estimator in a format that cannot carry code (written into the model file)."""
+
+    @abstractmethod
+    def _estimator_from_bytes(self, payload: bytes) -> Any:
+        """The fitted estimator (predict(X)) of :meth:`_estimator_bytes`; ValueError if ``payload`` is not one."""
+
+    def _state(self) -> dict[str, tuple]:
+        payload = np.frombuffer(self._estimator_bytes(), dtype="uint8")
+        return {"estimator": (("estimator_byte",), payload, {"long_name": f"fitted {self.name} estimator"})}
+
+    def _restore(self, state: xr.Dataset) -> None:
+        self.estimator_ = self._estimator_from_bytes(state["estimator"].values.astype("uint8").tobytes())
+
     def _fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
         X, index = build_features(data, days, self.features, drop_incomplete=True)
         observed = data["observation"].sel(time=index.days).transpose("time", "lat", "lon").values

@@ -3,7 +3,7 @@
 A trained model folder holds ``model_config.json`` (its self-description, :mod:`sstbias.deep.model_dir`),
 ``best.pt`` (best validation RMSE), ``last.pt``, ``training_log.csv``, ``checkpoints/`` and, for a model that
 uses the per-cell climatology (``residual_over: climatology`` or the ``climatology`` channel),
-``climatology.joblib``: the climatology baseline fitted on the network's training days.
+``climatology.nc``: the climatology baseline fitted on the network's training days.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from sstbias.deep.model_dir import (
     write_description,
 )
 from sstbias.deep.settings import DeepSettings, deep_settings
-from sstbias.deep.trainer import Trainer, predict_windows, seed_everything
+from sstbias.deep.trainer import Trainer, TrainingDiverged, predict_windows, seed_everything
 from sstbias.errors import InputDataError, ModelDirectoryError
 from sstbias.forecast import ForecastPreparation
 from sstbias.neural.registry import build_network
@@ -130,7 +130,13 @@ def train_deep_model(
     )
     fingerprint = run_fingerprint(settings, split, normaliser)
     trainer = Trainer(model, samples, settings, out, device, fingerprint, autocast)
-    return trainer.fit(samples.positions(train_days, strict=False), val_windows, val_observed)
+    try:
+        return trainer.fit(samples.positions(train_days, strict=False), val_windows, val_observed)
+    except TrainingDiverged as err:
+        for weights in ("best.pt", "last.pt"):  # an earlier run's weights would pass for this run's
+            (out / weights).unlink(missing_ok=True)
+            (out / f"{weights}.sha256").unlink(missing_ok=True)
+        raise TrainingDiverged(f"models.{name}: {err}") from None
 
 
 def load_network(trained: TrainedModel, device: torch.device, weights: str | os.PathLike | None = None) -> nn.Module:
@@ -157,6 +163,18 @@ def load_network(trained: TrainedModel, device: torch.device, weights: str | os.
         )
     model.load_state_dict(state)
     return model.to(device).eval()
+
+
+def open_trained(folder: str | os.PathLike, device: torch.device) -> tuple[TrainedModel, nn.Module]:
+    """The checked description of the model folder and its network on ``device``: every check ``describe`` and
+    ``correct`` make, in one place (the description, the weights against the network, the climatology file).
+
+    ModelDirectoryError names the file that fails.
+    """
+    trained = read_model_dir(folder)
+    network = load_network(trained, device)
+    trained.climatology()  # present, the recorded file, and a readable climatology
+    return trained, network
 
 
 def predict_days(

@@ -1,10 +1,17 @@
-"""Checkpoint files written atomically with a sha256 sidecar, and the search for the newest valid one."""
+"""Checkpoint files written atomically with a sha256 sidecar, and the search for the newest valid one.
+
+Every checkpoint and weights file is read with ``torch.load(weights_only=True)``: tensors, containers, numbers and
+strings only, so a file from someone else cannot run code when it is loaded (the sha256 sidecar proves integrity,
+not origin: anyone can recompute it). A file larger than :data:`MAX_CHECKPOINT_BYTES` is refused before reading.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import logging
+import pickle  # only its exception type: nothing is unpickled with it
+import re
 from pathlib import Path
 
 import torch
@@ -12,6 +19,10 @@ import torch
 from sstbias.netcdf import atomic_write
 
 log = logging.getLogger("sstbias.deep")
+
+# The largest checkpoint file read (bytes): far above any network of the catalogue (a ConvGRU-SA checkpoint with its
+# optimiser state is a few MB), small enough that a planted file cannot exhaust memory.
+MAX_CHECKPOINT_BYTES = 2 * 1024**3
 
 
 class CorruptCheckpoint(Exception):
@@ -32,17 +43,29 @@ def save_checkpoint(state: dict, path: Path) -> None:
 
 
 def load_checkpoint(path: Path) -> dict:
-    """The state saved in ``path``; CorruptCheckpoint if it does not match its sidecar or cannot be read."""
-    payload = path.read_bytes()
+    """The state saved in ``path``; CorruptCheckpoint if it is too large, does not match its sidecar or cannot be
+    read as tensors and plain containers (``weights_only=True``: no object of the file is ever constructed)."""
     sidecar = _sidecar(path)
     if not sidecar.exists():
         raise CorruptCheckpoint(f"{path}: no sha256 sidecar")
+    try:
+        size = path.stat().st_size
+        if size > MAX_CHECKPOINT_BYTES:
+            raise CorruptCheckpoint(f"{path}: {size} bytes, more than any sstbias checkpoint ({MAX_CHECKPOINT_BYTES})")
+        payload = path.read_bytes()
+    except OSError as err:
+        raise CorruptCheckpoint(f"{path}: unreadable ({err.strerror or err})") from err
     if hashlib.sha256(payload).hexdigest() != sidecar.read_text().strip():
         raise CorruptCheckpoint(f"{path}: sha256 does not match {sidecar.name} (truncated or modified)")
     try:
-        state = torch.load(io.BytesIO(payload), map_location="cpu", weights_only=False)
-    except Exception as err:
-        raise CorruptCheckpoint(f"{path}: unreadable ({type(err).__name__}: {err})") from err
+        state = torch.load(io.BytesIO(payload), map_location="cpu", weights_only=True)
+    except Exception as err:  # torch raises many types for bytes that are not a checkpoint
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        if isinstance(err, pickle.UnpicklingError):
+            named = re.search(r"GLOBAL (\S+)", str(err))
+            found = f" (it names {named.group(1)})" if named else ""
+            reason = f"holds objects other than tensors and plain containers{found}, refused unread"
+        raise CorruptCheckpoint(f"{path}: unreadable ({type(err).__name__}: {reason})") from err
     weights = state.get("model") if isinstance(state, dict) else None
     if not (
         isinstance(weights, dict)

@@ -5,8 +5,9 @@ forecast files, so ``sstbias correct`` needs nothing else than the folder:
 
 - ``model``, ``settings`` (network, input window ``sequence_length``, static and daily input channels, target
   and its base ``residual_over``, land handling, training plan), ``in_channels``, ``input_window_days``;
-- ``climatology``: null, or the file (``climatology.joblib``, the per-cell climatology fitted on the training
-  days, for ``residual_over: climatology`` or the ``climatology`` channel) and its sha256;
+- ``climatology``: null, or the file (``climatology.nc``, the per-cell climatology fitted on the training
+  days, for ``residual_over: climatology`` or the ``climatology`` channel) and its sha256; the file must be
+  that name inside the folder (no other path is ever read);
 - ``normaliser``: the normalisation statistics (degC) fitted on the training days;
 - ``lat``, ``lon`` (the analysis grid, ascending, degrees) and ``ocean_mask``: one string of ``0``/``1`` per
   latitude row (south to north, west to east; 1 = ocean cell the model was trained on);
@@ -15,7 +16,9 @@ forecast files, so ``sstbias correct`` needs nothing else than the folder:
 - ``train_days``, ``validation_days`` ([first, last]), ``sstbias_version``, ``format_version`` and
   ``config_hash``: sha256 of the rest of the file (a hand edit is detected on load).
 
-The weights are in ``best.pt`` (best validation RMSE) with a ``best.pt.sha256`` sidecar.
+The weights are in ``best.pt`` (best validation RMSE) with a ``best.pt.sha256`` sidecar. No file of a folder is
+unpickled (weights: ``torch.load(weights_only=True)``; the climatology: netCDF), so a folder from someone else
+cannot run code; it can only be refused.
 """
 
 from __future__ import annotations
@@ -33,15 +36,16 @@ import xarray as xr
 import sstbias
 from sstbias import catalog
 from sstbias.deep.settings import DeepSettings, deep_settings
-from sstbias.errors import ConfigError, ModelDirectoryError
+from sstbias.errors import ConfigError, InputDataError, ModelDirectoryError
 from sstbias.forecast import ForecastPreparation
 from sstbias.netcdf import atomic_write
 from sstbias.normalise import Normaliser
 
 # 2: input channels (position, day of year, climatology), residual_over, land handling and the climatology file.
-# 3: history channels (input_window_days beyond sequence_length), precision, implementation, weight averaging.
+# 3: the climatology as netCDF (climatology.nc) instead of a pickle (climatology.joblib); history channels
+# (input_window_days beyond sequence_length), precision, implementation and the weight average in the settings.
 FORMAT_VERSION = 3
-CLIMATOLOGY_NAME = "climatology.joblib"
+CLIMATOLOGY_NAME = "climatology.nc"
 CONFIG_NAME = "model_config.json"
 WEIGHTS_NAME = "best.pt"
 REQUIRED_KEYS = (
@@ -184,12 +188,15 @@ class TrainedModel:
             return None
         from sstbias.baselines.climatology import Climatology
 
-        path = self.folder / entry["file"]
+        path = self.folder / CLIMATOLOGY_NAME  # the only name read_model_dir accepts: never a path outside
         if not path.is_file():
             raise ModelDirectoryError(f"{path}: climatology file not found (the model was trained with it)")
         if file_sha256(path) != entry["sha256"]:
             raise ModelDirectoryError(f"{path}: not the climatology the model was trained with (sha256 differs)")
-        return Climatology.load(path)
+        try:
+            return Climatology.load(path)
+        except InputDataError as err:
+            raise ModelDirectoryError(str(err)) from err
 
     @property
     def weights(self) -> Path:
@@ -220,8 +227,9 @@ def read_model_dir(folder: str | os.PathLike) -> TrainedModel:
         raise ModelDirectoryError(f"{folder}: no such model folder")
     if not path.is_file():
         hint = ""
-        if (folder / "model.joblib").exists():
-            hint = " (it holds a baseline model.joblib: only the deep models can be applied to new forecast files)"
+        baseline = next((name for name in ("model.nc", "model.joblib") if (folder / name).exists()), None)
+        if baseline is not None:
+            hint = f" (it holds a baseline {baseline}: only the deep models can be applied to new forecast files)"
         raise ModelDirectoryError(f"{folder}: not a trained deep model folder, no {CONFIG_NAME}{hint}")
     try:
         description = json.loads(path.read_text())
@@ -245,7 +253,9 @@ def _check_format(path: Path, description: dict) -> None:
             f"{path}: incompatible model folder: {shown}, written by sstbias {written_by}; this sstbias "
             f"{sstbias.__version__} reads format_version {FORMAT_VERSION}{listing} (format 2 records the input "
             "channels, residual_over, land handling and climatology: a folder written before them cannot be "
-            "corrected with consistent inputs). Refresh it by retraining with this version: snakemake "
+            "corrected with consistent inputs; format 3 stores the climatology as netCDF, since an older folder's "
+            "pickled climatology.joblib could run code and is never read). Refresh it by retraining with this "
+            "version: snakemake "
             "--forcerun train_deep <folder>/best.pt (or sstbias's train_deep_model into a new folder)"
         )
     missing = [key for key in REQUIRED_KEYS if key not in description]
@@ -272,6 +282,15 @@ def _check_content(path: Path, description: dict) -> None:
     shape = (len(description["lat"]), len(description["lon"]))
     if len(rows) != shape[0] or any(len(row) != shape[1] or set(row) - {"0", "1"} for row in rows):
         raise ModelDirectoryError(f"{path}: ocean_mask is not {shape[0]} rows of {shape[1]} characters 0/1")
+    if not any("1" in row for row in rows):
+        raise ModelDirectoryError(f"{path}: ocean_mask has no ocean cell (every corrected value would be NaN)")
+    window = deep_settings(description["model"], description["settings"]).input_window_days
+    if window != description["input_window_days"]:
+        raise ModelDirectoryError(
+            f"{path}: input_window_days {description['input_window_days']} differs from the {window} days the "
+            "network's settings read (sequence_length and the longest history_days)"
+        )
+    _check_normaliser(path, description["normaliser"])
     entry = description["forecast_preparation"]
     if entry is not None:
         try:
@@ -280,6 +299,26 @@ def _check_content(path: Path, description: dict) -> None:
             raise ModelDirectoryError(f"{path}: forecast_preparation lacks the entry {err.args[0]!r}") from err
         except (TypeError, ValueError, AttributeError) as err:
             raise ModelDirectoryError(f"{path}: forecast_preparation is malformed ({err})") from err
+
+
+def _check_normaliser(path: Path, entry: dict) -> None:
+    """ModelDirectoryError unless the normaliser can give finite values: a known method and scope, and for both
+    variables a finite offset and a finite, positive scale (degC)."""
+    if entry["method"] not in ("minmax", "zscore") or entry["scope"] not in ("shared", "per_variable"):
+        raise ModelDirectoryError(
+            f"{path}: normaliser method/scope {entry['method']!r}/{entry['scope']!r} unknown (expected minmax or "
+            "zscore, shared or per_variable)"
+        )
+    stats = entry["stats"]
+    for variable in ("forecast", "observation"):
+        affine = stats.get(variable) if isinstance(stats, dict) else None
+        offset = affine.get("offset") if isinstance(affine, dict) else None
+        scale = affine.get("scale") if isinstance(affine, dict) else None
+        if not (_is_number(offset) and _is_number(scale) and np.isfinite(offset) and np.isfinite(scale) and scale > 0):
+            raise ModelDirectoryError(
+                f"{path}: normaliser stats of {variable} cannot give finite values (offset {offset!r}, scale "
+                f"{scale!r}: a finite offset and a finite scale > 0 are needed)"
+            )
 
 
 def _is_number(value: object) -> bool:
@@ -301,6 +340,13 @@ def _check_entry_types(path: Path, description: dict) -> None:
         ("lon", lambda v: isinstance(v, list) and len(v) > 1 and all(_is_number(x) for x in v)),
         ("ocean_mask", lambda v: isinstance(v, list) and all(isinstance(row, str) for row in v)),
         ("forecast_preparation", lambda v: v is None or isinstance(v, dict)),
+        (
+            "climatology",
+            lambda v: (
+                v is None
+                or (isinstance(v, dict) and v.get("file") == CLIMATOLOGY_NAME and isinstance(v.get("sha256"), str))
+            ),
+        ),
     )
     for key, valid in checks:
         if not valid(description[key]):

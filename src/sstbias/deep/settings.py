@@ -28,6 +28,7 @@ IMPLEMENTATIONS = ("fast", "reference")
 # linearly with the cells (every query attends to at most AUTO_POOL_KEYS_SIDE^2 keys): 51x51 -> 2, 101x101 -> 4.
 AUTO_POOL = "auto"
 AUTO_POOL_KEYS_SIDE = 32
+MAX_LR = 10.0  # the largest Adam learning rate accepted (the defaults and the paper's grid are about 1e-3)
 POSITIVE = ("sequence_length", "hidden_channels", "num_layers", "kernel_size", "batch_size", "iterations",
             "eval_every", "checkpoint_every", "front_channels", "attention_channels")  # fmt: skip
 
@@ -158,8 +159,8 @@ def _check(name: str, settings: DeepSettings) -> None:
         fail("attention_pool", f"must be a positive integer or {AUTO_POOL!r}")
     if settings.kernel_size % 2 == 0:
         fail("kernel_size", "must be odd")
-    if isinstance(settings.lr, bool) or not isinstance(settings.lr, int | float) or settings.lr <= 0:
-        fail("lr", "must be a number > 0")
+    if isinstance(settings.lr, bool) or not isinstance(settings.lr, int | float) or not 0 < settings.lr <= MAX_LR:
+        fail("lr", f"must be a number > 0 and at most {MAX_LR:g} (an Adam learning rate above it only diverges)")
     if settings.target not in TARGETS:
         fail("target", f"must be one of {list(TARGETS)}")
     if settings.residual_over not in RESIDUAL_BASES:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import csv
 import logging
+import math
 import sys
 import time
 from pathlib import Path
@@ -35,12 +36,26 @@ from sstbias.deep.loss import masked_mse
 from sstbias.deep.schedule import learning_rate
 from sstbias.deep.settings import DeepSettings
 from sstbias.deep.stopping import StopRequests, TrainingInterrupted
+from sstbias.errors import SstbiasError
 from sstbias.netcdf import atomic_write
 
 log = logging.getLogger("sstbias.deep")
 
 LOG_COLUMNS = ["iteration", "train_loss", "val_rmse", "lr", "seconds"]
 EVAL_BATCH = 8
+
+
+class TrainingDiverged(SstbiasError):
+    """The training loss or the validation RMSE became non-finite: the run stops, no best.pt is written."""
+
+
+def _check_finite(what: str, value: float, iteration: int, lr: float) -> None:
+    """TrainingDiverged naming ``what``, the iteration and the learning rate unless ``value`` is finite."""
+    if not math.isfinite(value):
+        raise TrainingDiverged(
+            f"training diverged: {what} is {value} at iteration {iteration} (learning rate {lr:g}); no best.pt "
+            "written. Lower lr (or set grad_clip) and train again"
+        )
 
 
 def _iteration_of(path: Path) -> int:
@@ -237,9 +252,12 @@ class Trainer:
                 if self.average is not None:
                     self.average.update(self.model)
                 running.append(loss.item())
+                _check_finite("the training loss", running[-1], iteration, lr)
                 if iteration % plan.eval_every == 0 or iteration == plan.iterations:
                     running, best = self._evaluate(iteration, history, running, best, val_windows, val_observed, clock)
                     row = history[-1]
+                    if len(val_windows):
+                        _check_finite("the validation RMSE", row["val_rmse"], iteration, lr)
                     progress.set_postfix(loss=f"{row['train_loss']:.4g}", val_rmse=f"{row['val_rmse']:.4f}")
                 scheduled = (
                     iteration % plan.checkpoint_every == 0

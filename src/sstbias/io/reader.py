@@ -27,6 +27,7 @@ from sstbias.errors import InputDataError
 from sstbias.grid import Box, lat_coord, lon_coord
 from sstbias.io.longitude import to_pm180, wrap_longitude
 from sstbias.io.validate import open_variable
+from sstbias.plausible import PHYSICAL_RANGE_C  # decoded SSTs (degC) outside it are no sea surface temperature
 
 log = logging.getLogger("sstbias.io")
 
@@ -37,8 +38,6 @@ LAT_NAMES = ("lat", "latitude")
 LON_NAMES = ("lon", "longitude")
 _TOLERANCE = 1e-6
 ZERO_CELSIUS_IN_KELVIN = 273.15
-# Decoded SSTs (degC) outside this range are no sea surface temperature (sea water freezes near -1.9 degC).
-PHYSICAL_RANGE_C = (-5.0, 45.0)
 
 
 @dataclass(frozen=True)
@@ -127,12 +126,20 @@ def _read_file(
 def _check_physical_range(
     values: np.ndarray, times: pd.DatetimeIndex, raw: xr.DataArray, path: str | os.PathLike
 ) -> None:
-    """InputDataError if a decoded value (degC) lies outside :data:`PHYSICAL_RANGE_C`, naming the first one.
+    """InputDataError if a decoded value (degC) is infinite or lies outside :data:`PHYSICAL_RANGE_C`, naming the
+    first one.
 
     Sea water freezes near -1.9 degC and no sea surface reaches 40 degC; a value far outside is an undeclared
     fill value (e.g. HYCOM's packed -30000, decoding to -10.0 degC when a file lacks _FillValue/missing_value).
     """
     low, high = PHYSICAL_RANGE_C
+    infinite = np.isinf(values)
+    if infinite.any():  # never a temperature nor a fill value: named, not left to vanish from the ocean mask
+        step, *_ = np.unravel_index(int(np.flatnonzero(infinite)[0]), values.shape)
+        raise InputDataError(
+            f"{path}: {int(infinite.sum())} {raw.name} values are infinite (first {float(values[infinite][0])} at "
+            f"{times[step]} UTC): a damaged file, not a temperature"
+        )
     outside = np.isfinite(values) & ((values < low) | (values > high))
     if not outside.any():
         return

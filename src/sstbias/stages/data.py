@@ -13,20 +13,32 @@ from sstbias.daily import read_daily_forecast
 from sstbias.grid import Box
 from sstbias.io import TimeWindow
 from sstbias.netcdf import write_dataset
+from sstbias.provenance import recorded_settings
 from sstbias.stages.common import FIELD, PathLike
 
 log = logging.getLogger("sstbias.stages")
 
 
-def synthesize(month: str, config: dict, hycom: PathLike, oisst: PathLike, diagnostics: PathLike) -> None:
-    """Write one month of the twin dataset (raw HYCOM and OISST files and the diagnostics)."""
-    twin.synthesize_month(month, config, hycom, oisst, diagnostics)
+def synthesize(
+    month: str, config: dict, hycom: PathLike, oisst: PathLike, diagnostics: PathLike, settings: dict | None = None
+) -> None:
+    """Write one month of the twin dataset (raw HYCOM and OISST files and the diagnostics); ``settings`` (what
+    made them, :mod:`sstbias.provenance`) are recorded in each file."""
+    twin.synthesize_month(month, config, hycom, oisst, diagnostics, settings=settings)
     log.info("twin month %s written", month)
 
 
-def daily_forecast(raw: Sequence[PathLike], out: PathLike, box: dict, days: dict, method: str, hour: int) -> None:
+def daily_forecast(
+    raw: Sequence[PathLike],
+    out: PathLike,
+    box: dict,
+    days: dict,
+    method: str,
+    hour: int,
+    settings: dict | None = None,
+) -> None:
     """Read raw HYCOM files over the box on ``days`` (first .. last, "YYYY-MM-DD") and write their daily
-    reduction (time, lat, lon) in degC.
+    reduction (time, lat, lon) in degC, recording ``settings`` (what made it, :mod:`sstbias.provenance`).
 
     ``raw`` is one twin month file, a month of downloaded days or user files (their other times are left out).
     """
@@ -34,4 +46,6 @@ def daily_forecast(raw: Sequence[PathLike], out: PathLike, box: dict, days: dict
     daily = read_daily_forecast(list(raw), Box.from_config(box), method, hour, window=window)
     log.info("%d files: %d days (%s)", len(raw), daily.sizes["time"], daily.attrs["cell_methods"])
     sources = raw[0] if len(raw) == 1 else f"{len(raw)} files ({raw[0]} ...)"
-    write_dataset(daily.to_dataset(name=FIELD), out, history=f"sstbias daily_forecast ({method}) from {sources}")
+    ds = daily.to_dataset(name=FIELD)
+    ds.attrs.update(recorded_settings(settings))
+    write_dataset(ds, out, history=f"sstbias daily_forecast ({method}) from {sources}")

@@ -5,11 +5,17 @@ from __future__ import annotations
 import xarray as xr
 
 from sstbias.netcdf import write_dataset
+from sstbias.plausible import check_corrected
 from sstbias.stages.common import PREDICTION, PathLike
 
 
 def write_prediction(corrected: xr.DataArray, out: PathLike, model: str) -> None:
-    """Write ``corrected`` (time, lat, lon) degC as variable ``sst_corrected`` with CF attributes and provenance."""
+    """Write ``corrected`` (time, lat, lon) degC as variable ``sst_corrected`` with CF attributes and provenance.
+
+    An impossible field (non-finite at a cell that holds a value on another day, no value at all, or outside the
+    physical SST range) fails naming ``out`` (the run's prediction file) and writes nothing.
+    """
+    check_corrected(corrected, f"{out} (model {model})")
     corrected = corrected.astype("float32")
     corrected.attrs.update(
         units="degC", standard_name="sea_surface_temperature", long_name=f"bias-corrected SST ({model})"

@@ -14,15 +14,25 @@ from sstbias.align import align_products
 from sstbias.config import period_days
 from sstbias.netcdf import write_dataset
 from sstbias.normalise import fit_normaliser
+from sstbias.provenance import recorded_settings
 from sstbias.split import chronological_split, load_split, save_split
 from sstbias.stages.common import PathLike, open_field
 
 log = logging.getLogger("sstbias.stages")
 
 
-def align(forecast: PathLike, observation: PathLike, out: PathLike, period: dict, missing_days: str) -> None:
-    """Align the regridded products on the period's days and write them with the ocean mask."""
+def align(
+    forecast: PathLike,
+    observation: PathLike,
+    out: PathLike,
+    period: dict,
+    missing_days: str,
+    settings: dict | None = None,
+) -> None:
+    """Align the regridded products on the period's days and write them with the ocean mask, recording
+    ``settings`` (what made it, :mod:`sstbias.provenance`)."""
     aligned = align_products(open_field(forecast), open_field(observation), period_days(period), missing_days)
+    aligned.attrs.update(recorded_settings(settings))
     write_dataset(aligned, out, history="sstbias align")
 
 

@@ -13,6 +13,7 @@ import xarray as xr
 from sstbias.grid import AnalysisGrid
 from sstbias.io import TimeWindow, read_oisst
 from sstbias.netcdf import write_dataset
+from sstbias.provenance import recorded_settings
 from sstbias.regrid import regrid_bilinear
 from sstbias.stages.common import FIELD, PathLike, open_field
 
@@ -27,8 +28,10 @@ def regrid_product(
     engine: str,
     period: dict,
     weights: PathLike | None = None,
+    settings: dict | None = None,
 ) -> None:
-    """Regrid the daily ``forecast`` files or the raw ``observation`` (OISST) files onto ``grid``.
+    """Regrid the daily ``forecast`` files or the raw ``observation`` (OISST) files onto ``grid``, recording
+    ``settings`` (what made it, :mod:`sstbias.provenance`).
 
     Raw OISST times outside the ``period`` (start/end "YYYY-MM-DD") are left out (user files may hold more).
     """
@@ -41,4 +44,6 @@ def regrid_product(
         raise ValueError(f"unknown product {product!r}")
     regridded = regrid_bilinear(field, grid, engine=engine, weights_path=weights)
     log.info("%s: %s -> %s with %s", product, dict(field.sizes), dict(regridded.sizes), engine)
-    write_dataset(regridded.to_dataset(name=FIELD), out, history=f"sstbias regrid ({engine}, bilinear)")
+    ds = regridded.to_dataset(name=FIELD)
+    ds.attrs.update(recorded_settings(settings))
+    write_dataset(ds, out, history=f"sstbias regrid ({engine}, bilinear)")

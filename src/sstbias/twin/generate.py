@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,6 +23,7 @@ from scipy.interpolate import RegularGridInterpolator
 
 from sstbias.grid import AnalysisGrid, Box, lat_coord, lon_coord
 from sstbias.netcdf import atomic_write, write_dataset
+from sstbias.provenance import record
 from sstbias.twin.fields import (
     EddyView,
     UpwellingShape,
@@ -150,8 +153,10 @@ def synthesize_month(
     oisst_path: str | os.PathLike,
     diagnostics_path: str | os.PathLike,
     parameters: TwinParameters | None = None,
+    settings: dict | None = None,
 ) -> None:
-    """Write ``month``'s raw HYCOM (3-hourly) and OISST (daily) files and the diagnostics, atomically.
+    """Write ``month``'s raw HYCOM (3-hourly) and OISST (daily) files and the diagnostics, atomically; the raw
+    files record ``settings`` (what made them, :mod:`sstbias.provenance`) when given.
 
     Uses ``config`` keys box, grid.resolution, twin (seed, scenario, its switches), raw_margin_deg and period. The
     diagnostics hold, on the analysis grid and daily, the ``truth`` and the ``unpredictable_error``: the part of
@@ -174,7 +179,16 @@ def synthesize_month(
     times = pd.DatetimeIndex([day + pd.Timedelta(hours=3 * k) for day in days for k in range(STEPS_PER_DAY)])
     forecast = ocean.forecast(days_since_epoch(times), hycom_lat, hycom_lon)
     forecast[:, is_land(hycom_lat, hycom_lon, land_parameters)] = np.nan
-    atomic_write(hycom_path, lambda tmp: write_hycom(tmp, times, hycom_lat, np.mod(hycom_lon, 360.0), forecast))
+
+    def written(tmp: Path, write: Callable[[Path], None]) -> None:
+        write(tmp)
+        if settings is not None:
+            record(tmp, settings)
+
+    atomic_write(
+        hycom_path,
+        lambda tmp: written(tmp, lambda t: write_hycom(t, times, hycom_lat, np.mod(hycom_lon, 360.0), forecast)),
+    )
 
     oisst_lat = axis(raw_box.lat_min, raw_box.lat_max, OISST_STEP, 0.125)
     oisst_lon = axis(raw_box.lon_min, raw_box.lon_max, OISST_STEP, 0.125)
@@ -187,7 +201,10 @@ def synthesize_month(
         "err": np.where(np.isfinite(sst), 0.15, np.nan),
         "ice": np.full_like(sst, np.nan),
     }
-    atomic_write(oisst_path, lambda tmp: write_oisst(tmp, days, oisst_lat, np.mod(oisst_lon, 360.0), fields))
+    atomic_write(
+        oisst_path,
+        lambda tmp: written(tmp, lambda t: write_oisst(t, days, oisst_lat, np.mod(oisst_lon, 360.0), fields)),
+    )
 
     grid = AnalysisGrid.from_config(config)
     diagnostics = _diagnostics(ocean, days, grid, (oisst_lat, oisst_lon, unpredictable))

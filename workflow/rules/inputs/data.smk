@@ -2,22 +2,14 @@
 
 
 def twin_settings(wildcards):
-    """The config entries that shape one twin month, with the period clipped to that month.
+    """The config entries that shape one twin month (sstbias.provenance.twin_month_settings)."""
+    return twin_month_settings(config, wildcards.month)
 
-    Passing only these as params keeps unrelated config changes from regenerating the raw data.
-    """
-    days = [
-        day
-        for day in period_days(config["period"])
-        if day.strftime("%Y-%m") == wildcards.month
-    ]
-    return {
-        "box": config["box"],
-        "grid": {"resolution": config["grid"]["resolution"]},
-        "raw_margin_deg": config["raw_margin_deg"],
-        "twin": config["twin"],
-        "period": {"start": str(days[0].date()), "end": str(days[-1].date())},
-    }
+
+def settings_file(stage):
+    """An input function: the settings file of ``stage`` (a name of SETTINGS_FILES, formatted with the job's
+    wildcards), newer than any file made under other settings (sstbias.provenance)."""
+    return lambda wildcards: SETTINGS_FILES[stage.format(**wildcards)]
 
 
 def month_window(wildcards):
