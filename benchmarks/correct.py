@@ -100,6 +100,7 @@ def build_model_folder(setup: Setup, threads: int) -> Path:
     """Train ConvGRU-SA (``setup.iterations`` iterations) on the twin month through the workflow's stage functions."""
     from sstbias.grid import AnalysisGrid
     from sstbias.regrid import resolve_engine
+    from sstbias.split import split_params
     from sstbias.stages import data, deep, prepare, regrid
 
     config = setup.config
@@ -128,10 +129,7 @@ def build_model_folder(setup: Setup, threads: int) -> Path:
     regrid.regrid_product("forecast", [paths["daily"]], paths["forecast"], grid, engine, config["period"])
     regrid.regrid_product("observation", [paths["oisst"]], paths["observation"], grid, engine, config["period"])
     prepare.align(paths["forecast"], paths["observation"], paths["aligned"], config["period"], config["missing_days"])
-    split = config["split"]
-    prepare.split(
-        paths["aligned"], paths["split"], paths["split_csv"], split["train_fraction"], split["validation_fraction"]
-    )
+    prepare.split(paths["aligned"], paths["split"], paths["split_csv"], split_params(config["split"]))
     normalisation = config["normalisation"]
     prepare.normalisation(
         paths["aligned"], paths["split"], paths["normalisation"], normalisation["method"], normalisation["scope"]

@@ -39,7 +39,8 @@ def correction_config() -> dict:
     config["grid"]["resolution"] = 0.16
     config["models"] = {
         "raw": {},
-        MODEL: config["models"][MODEL] | {"hidden_channels": 4, "iterations": 10, "eval_every": 5},
+        # no history channels: these tests count with the 5-day window (history windows: tests/test_fast_path.py)
+        MODEL: config["models"][MODEL] | {"hidden_channels": 4, "iterations": 10, "eval_every": 5, "history_days": []},
     }
     config["models"][MODEL]["checkpoint_every"] = 10
     config["grids"] = {}

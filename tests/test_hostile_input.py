@@ -755,7 +755,8 @@ PROBES = [
         lambda s, t, c, g: snakemake_dry_run(
             t, lambda cfg: cfg.update(period={"start": "2021-01-01", "end": "2021-01-05"})
         ),
-        "sequence_length: an input window of 5 days is longer than the period's 4 training days",
+        "sequence_length: an input window of 19 days (sequence_length 5 and the longest history_days 14) is "
+        "longer than the period's 4 training days",
     ),
     _p(
         "config: device gpu0",

@@ -199,7 +199,7 @@ def check_deep_settings(name: str, settings: dict, n_train: int) -> None:
     parsed = deep_settings(name, settings)
     window = parsed.input_window_days
     if window > n_train:
-        key = "history_days" if parsed.history_days else "sequence_length"
+        key = "sequence_length" if parsed.sequence_length > n_train else "history_days"
         raise ConfigError(
             f"models.{name}.{key}: an input window of {window} days (sequence_length {parsed.sequence_length} and "
             f"the longest history_days {max(parsed.history_days, default=0)}) is longer than the period's "
