@@ -40,7 +40,14 @@ def correction_config() -> dict:
     config["models"] = {
         "raw": {},
         # no history channels: these tests count with the 5-day window (history windows: tests/test_fast_path.py)
-        MODEL: config["models"][MODEL] | {"hidden_channels": 4, "iterations": 10, "eval_every": 5, "history_days": []},
+        MODEL: config["models"][MODEL]
+        | {
+            "hidden_channels": 4,
+            "iterations": 10,
+            "eval_every": 5,
+            "history_days": [],
+            "precision": "float32",
+        },  # float32: corrected values compared to 1e-4
     }
     config["models"][MODEL]["checkpoint_every"] = 10
     config["grids"] = {}

@@ -173,3 +173,14 @@ def test_bfloat16_on_a_cpu_without_it_fails_before_any_job(tmp_path, monkeypatch
     with pytest.raises(ConfigError, match=r"^models\.convgru_sa\.precision: bfloat16 on device cpu needs"):
         config.check_deep_settings("convgru_sa", {"precision": "bfloat16", "device": "cpu"}, n_train=292)
     config.check_deep_settings("convgru_sa", {"precision": "auto", "device": "cpu"}, n_train=292)
+
+
+@pytest.mark.skipif(not devices.native_bfloat16(torch.device("cpu")), reason="this CPU has no native bfloat16")
+@pytest.mark.parametrize("name", catalog.DEEP_MODELS)
+def test_masked_networks_train_under_bfloat16(name):
+    """Masked BatchNorm keeps float32 statistics under autocast (its running buffers are float32)."""
+    model = network(name, "fast").train()
+    ocean = torch.rand(8, 8) > 0.3
+    output = forward(model, torch.randn(2, 4, 3, 8, 8), ocean, torch.bfloat16)
+    output.square().mean().backward()
+    assert output.dtype == torch.float32 and torch.isfinite(output).all()

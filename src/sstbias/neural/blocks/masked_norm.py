@@ -17,6 +17,7 @@ class MaskedBatchNorm3d(nn.BatchNorm3d):
     def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
         if ocean is None:
             return super().forward(x)
+        x = x.float()  # under bfloat16 autocast, statistics and running buffers stay float32 (as nn.BatchNorm's)
         if self.training:
             cells = x[..., ocean].transpose(0, 1).reshape(x.shape[1], -1)  # (C, B * T * n_ocean)
             mean = cells.mean(dim=1)
