@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sstbias import budget_curve
+from sstbias import budget_curve, figures
 from sstbias.budget_curve import BudgetSettings, budget_settings
 from sstbias.config import check_config
 from sstbias.errors import ConfigError
@@ -129,5 +129,5 @@ def test_points_and_seeds_must_match(curve, tmp_path):
 def test_figure(curve, tmp_path, with_floor):
     references = curve[2] if with_floor else {"raw": curve[2]["raw"]}
     tables = [write_table(tmp_path, model, curve, references) for model in ("convgru", "convgru_sa")]
-    budget_curve.budget_figure(tables, references, tmp_path / "budget.png")
+    figures.budget_figure(tables, references, tmp_path / "budget.png")
     assert (tmp_path / "budget.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

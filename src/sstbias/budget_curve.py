@@ -6,8 +6,8 @@ A report, like the paper's Table 3: defaults are chosen on validation, never on 
 ``budget.eval_every`` iterations and keeping at each point the weights selected on validation up to it
 (``weights/best_NNNNNN.pt``: at a constant learning rate what ``best.pt`` of a run of that length holds). Each point
 (``budget/<model>/it_NNNNNN/seed_<n>``) is predicted and scored like any run; :func:`budget_table` gathers them into
-``tables/budget_<model>.csv`` / ``.md`` and :func:`budget_figure` draws ``figures/budget.png``. The trainer resumes,
-so appending larger points to ``budget.iterations`` continues the same trainings.
+``tables/budget_<model>.csv`` / ``.md`` and :func:`sstbias.figures.budget_figure` draws ``figures/budget.png``. The
+trainer resumes, so appending larger points to ``budget.iterations`` continues the same trainings.
 """
 
 from __future__ import annotations
@@ -166,15 +166,3 @@ def write_budget_table(
     atomic_write(csv, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
     text = budget_markdown(table, title)
     atomic_write(md, lambda tmp: tmp.write_text(text))
-
-
-def budget_figure(
-    tables: Sequence[str | os.PathLike],
-    references: Mapping[str, Sequence[str | os.PathLike]],
-    png: str | os.PathLike,
-) -> None:
-    """figures/budget.png from the models' budget tables (CSV) and the references' metrics files (as
-    :func:`write_budget_table`)."""
-    from sstbias.figures import budget_curves
-
-    budget_curves([pd.read_csv(table) for table in tables], reference_rmse(references), png)

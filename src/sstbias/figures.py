@@ -18,6 +18,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import xarray as xr  # noqa: E402
 
+from sstbias.budget_curve import reference_rmse  # noqa: E402
 from sstbias.catalog import display_name  # noqa: E402
 from sstbias.metrics import gap_closed  # noqa: E402
 from sstbias.netcdf import atomic_write  # noqa: E402
@@ -165,3 +166,13 @@ def budget_curves(tables: Sequence[pd.DataFrame], references: Mapping[str, float
     axes[0][0].legend(fontsize=8)
     fig.tight_layout()
     _save(fig, path)
+
+
+def budget_figure(
+    tables: Sequence[str | os.PathLike],
+    references: Mapping[str, Sequence[str | os.PathLike]],
+    png: str | os.PathLike,
+) -> None:
+    """figures/budget.png from the models' budget tables (CSV) and the references' metrics files (as
+    :func:`sstbias.budget_curve.write_budget_table`)."""
+    budget_curves([pd.read_csv(table) for table in tables], reference_rmse(references), png)

@@ -1,11 +1,11 @@
-"""Snakemake adapter: rule budget_figure -> sstbias.budget_curve.budget_figure."""
+"""Snakemake adapter: rule budget_figure -> sstbias.figures.budget_figure."""
 
-from sstbias import budget_curve
+from sstbias import budget_curve, figures
 from sstbias.logs import job_logging
 
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
-    budget_curve.budget_figure(
+    figures.budget_figure(
         list(sm.input.tables),
         {name: list(sm.input.get(name, [])) for name in budget_curve.REFERENCES},
         sm.output[0],
