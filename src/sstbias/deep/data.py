@@ -83,9 +83,8 @@ class SequenceSamples:
         correction = climatology.correction(self.days) if settings.uses_climatology else None  # (T, H, W) degC
         self.base = self._base(forecast_degc, correction, target, settings.residual_over)  # (T, H, W) or None
         self.daily = self._daily(list(settings.daily_channels), correction, forecast.shape)  # (T, D, H, W)
-        self.history_days = list(settings.history_days)
         self.window_days = settings.input_window_days
-        self.history = self._history(self.history_days)  # (T, K, H, W)
+        self.history = self._history(list(settings.history_days))  # (T, K, H, W)
 
     def _history(self, spans: list[int]) -> torch.Tensor:
         """Per day and span N: the normalised forecast minus its mean over the N calendar days before (0 where

@@ -103,8 +103,8 @@ class SelfAttention2d(nn.Module):
             attended = self.attend(q.float(), k.float(), v.float())
         return x + self.gamma * attended.transpose(1, 2).reshape(batch, channels, height, width)
 
-    def of_zero(self, like: torch.Tensor, channels: int) -> torch.Tensor:
-        """Y(0) for a zero (B, ``channels``, H, W) map, B, H and W taken from ``like``: gamma * the value bias at
-        every cell (uniform attention over equal values), without the products."""
+    def of_zero(self, like: torch.Tensor) -> torch.Tensor:
+        """Y(0) for a zero (B, C, H, W) map, B, H and W taken from ``like``: gamma * the value bias at every cell
+        (uniform attention over equal values), without the products."""
         batch, _, height, width = like.shape
-        return (self.gamma * self.value.bias)[None, :, None, None].expand(batch, channels, height, width)
+        return (self.gamma * self.value.bias)[None, :, None, None].expand(batch, -1, height, width)

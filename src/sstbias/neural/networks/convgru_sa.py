@@ -44,7 +44,7 @@ class ConvGRUSANet(nn.Module):
 
         def attended_step(layer: int, cell: nn.Module, step: torch.Tensor, hidden: torch.Tensor | None) -> torch.Tensor:
             attention = self.hidden_attention[layer]
-            attended = attention.of_zero(step, cell.hidden_channels) if hidden is None else attention(hidden, ocean)
+            attended = attention.of_zero(step) if hidden is None else attention(hidden, ocean)
             return cell(self.input_attention[layer](step, ocean), attended)
 
         sequence = self.front(x, ocean).unbind(dim=1)
