@@ -53,13 +53,15 @@ REGRID_ENGINE = resolve_engine(config["grid"]["regrid_engine"])
 PRODUCTS = ["forecast", "observation"]
 # The settings each data stage is made under, one JSON file each, an input of the stage's rule: rewritten here when
 # they changed (another clone sharing results_root), so what they made is remade; in a fresh results folder the
-# rule data_settings writes them (a failed dry run creates nothing).
+# rule data_settings writes them (a failed dry run creates nothing). Only the main Snakemake process refreshes:
+# the job processes parse this file too, concurrently, and must not write what running jobs read.
 DATA_SETTINGS = data_settings(config, REGRID_ENGINE, MONTHS)
 SETTINGS_FILES = {
     name: str(ROOT / "interim" / "settings" / f"{name}.json") for name in DATA_SETTINGS
 }
-for _name, _settings in DATA_SETTINGS.items():
-    refresh_settings_file(SETTINGS_FILES[_name], _settings, ROOT)
+if workflow.is_main_process:
+    for _name, _settings in DATA_SETTINGS.items():
+        refresh_settings_file(SETTINGS_FILES[_name], _settings, ROOT)
 GRID_MODEL = config["grids"].get("model")
 GRID_LEARNING_RATES = config["grids"]["learning_rates"] if GRID_MODEL else []
 GRID_ITERATIONS = sorted(config["grids"]["iterations"]) if GRID_MODEL else []
