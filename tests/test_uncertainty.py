@@ -8,6 +8,7 @@ from scipy import stats
 from sstbias.tables import period_tables
 from sstbias.uncertainty import (
     circular_block_bootstrap_indices,
+    circular_block_length,
     diebold_mariano,
     resampled_rmse,
     score_uncertainty,
@@ -39,15 +40,15 @@ def test_block_indices_are_consecutive_within_blocks():
     assert (steps == 1).all()
 
 
-def test_arch_draws_are_the_former_blocks_of_their_starts():
-    """arch's circular blocks are what the former own code built from the same block starts, so the intervals of
-    the same draws are the same; only the random stream differs (the former code drew every start at once)."""
-    n_days, block_length = 73, 5
-    indices = circular_block_bootstrap_indices(n_days, block_length, resamples=300, seed=2)
-    starts = indices[:, ::block_length]
-    former = ((starts[:, :, None] + np.arange(block_length)) % n_days).reshape(len(indices), -1)[:, :n_days]
-    np.testing.assert_array_equal(indices, former)
-    np.testing.assert_array_equal(indices, circular_block_bootstrap_indices(n_days, block_length, 300, seed=2))
+def test_arch_draws_are_the_former_moving_blocks_of_the_same_seed():
+    """For a seed, arch draws the very resamples the former own code drew (block starts from numpy's Generator,
+    one resample after the other giving the same stream as all at once), so the intervals are today's."""
+    for n_days, block_length in ((73, 5), (10, 3), (12, 12)):
+        indices = circular_block_bootstrap_indices(n_days, block_length, resamples=300, seed=2)
+        n_blocks = -(-n_days // block_length)
+        starts = np.random.default_rng(2).integers(0, n_days, size=(300, n_blocks))
+        former = ((starts[:, :, None] + np.arange(block_length)) % n_days).reshape(300, -1)[:, :n_days]
+        np.testing.assert_array_equal(indices, former)
 
 
 def interval_width(n_days: int) -> tuple[float, float, float]:
@@ -93,6 +94,14 @@ def test_diebold_mariano_is_the_published_hln_statistic(horizon):
     if horizon == 1:  # no autocovariance: the one-sample t test of the loss difference
         test = stats.ttest_1samp(loss, 0.0)
         assert (statistic, p_value) == pytest.approx((test.statistic, test.pvalue), rel=1e-10)
+
+
+def test_optimal_block_length_of_persistent_errors_is_longer():
+    persistent = daily_errors(365, 0.4, seed=14, persistence=0.9)
+    white = daily_errors(365, 0.4, seed=14, persistence=0.0)
+    mse = {name: frame["sse"].to_numpy() / frame["n"].to_numpy() for name, frame in (("ar", persistent), ("w", white))}
+    assert circular_block_length(mse["ar"]) > 2 * circular_block_length(mse["w"])
+    assert np.isnan(circular_block_length(mse["ar"][:2])) and np.isnan(circular_block_length(np.ones(20)))
 
 
 def test_diebold_mariano_of_identical_models_is_undefined():

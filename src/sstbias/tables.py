@@ -197,11 +197,16 @@ def uncertainty_markdown(table: pd.DataFrame, confidence: float, block_length: i
     days = f"the {int(table['n_test_days'].iloc[0])} test days" if "n_test_days" in table else "the test days"
     optimal = table["optimal_block_length"]
     raw_optimal = float(optimal[table["model"] == "raw"].iloc[0])
+    optimal_text = (
+        "not estimable on so few days"
+        if optimal.isna().all()
+        else f"{raw_optimal:.1f} days for the uncorrected forecast, {optimal.min():.1f} – {optimal.max():.1f} over "
+        "the models"
+    )
     lines += [
         "",
         f"Intervals: percentile intervals of the circular block bootstrap over {days} (blocks of {block_length} "
-        f"days; optimal circular block length of the daily MSE series (Politis-White): {raw_optimal:.1f} days for "
-        f"the uncorrected forecast, {optimal.min():.1f} – {optimal.max():.1f} over the models). Tests: "
+        f"days; optimal circular block length of the daily MSE series (Politis-White): {optimal_text}). Tests: "
         "Diebold-Mariano on daily MSE with the Harvey-Leybourne-Newbold small-sample correction (autocovariances "
         f"up to lag {block_length - 1}, Student t with n - 1 degrees of freedom), two-sided; against the uncorrected "
         "forecast and against the best baseline (lowest RMSE among the baselines, the uncorrected forecast "

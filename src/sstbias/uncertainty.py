@@ -87,8 +87,12 @@ def diebold_mariano(daily_a: pd.DataFrame, daily_b: pd.DataFrame, horizon: int) 
 
 
 def circular_block_length(series: np.ndarray) -> float:
-    """The optimal block length (days) of the circular block bootstrap for ``series`` (Politis-White / Patton)."""
-    return float(optimal_block_length(series)["circular"].iloc[0])
+    """The optimal block length (days) of the circular block bootstrap for ``series`` (Politis-White / Patton);
+    NaN for fewer than 3 days or a constant series."""
+    if series.size < 3:
+        return float("nan")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return float(optimal_block_length(series)["circular"].iloc[0])
 
 
 def seed_mean_rmse(runs: Sequence[pd.DataFrame], indices: np.ndarray | None = None) -> np.ndarray | float:
