@@ -222,6 +222,9 @@ def test_climatology_fallback_uses_the_closest_fit_days(data, caplog):
     expected = data["forecast"].isel(time=[40, 100]) + bias
     np.testing.assert_allclose(out.values, expected.values, atol=1e-5)
     assert "2 of 2 target days had no fit days in their month" in caplog.text
+    assert model.note(days[[40, 100]]) in caplog.text  # the tables' note on the row
+    assert model.note(days[[5, 40]]).startswith("climatology (by month): 1 of 2 target days")
+    assert model.note(days[:31]) == ""
 
 
 def test_quantile_mapping_by_month_refuses_unseen_months(data, fit_days, test_days):

@@ -20,9 +20,10 @@ PACKAGE_OF = {
     "yaml": "pyyaml",
     "xarray_regrid": "xarray-regrid",
     "torch": "pytorch",
+    "arch": "arch-py",
 }
 # conda-forge name -> PyPI name, where they differ
-PYPI_NAME = {"pytorch": "torch"}
+PYPI_NAME = {"pytorch": "torch", "arch-py": "arch"}
 # provided by a package that is listed (dependencies of the listed ones, not imported on their own)
 NOT_PACKAGES = {"sstbias", "snakemake"}
 CONDA_ONLY = {"python", "esmpy", "xesmf"}

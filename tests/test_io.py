@@ -143,6 +143,27 @@ def test_kelvin_is_converted_with_a_warning(tmp_path, caplog):
     assert "kelvin.nc" in caplog.text and "Kelvin" in caplog.text
 
 
+def test_read_logs_the_longitude_convention_and_level_it_recognised(tmp_path, caplog):
+    import xarray as xr
+
+    for name, depths in (("shallow.nc", [0.0]), ("deep.nc", [5.0, 0.0, 10.0])):
+        values = np.full((1, len(depths), 2, 2), 20.0 + len(depths), dtype="float32")
+        xr.Dataset(
+            {"water_temp": (("time", "depth", "lat", "lon"), values, {"units": "degC"})},
+            coords={
+                "time": [pd.Timestamp(f"2021-01-01 0{len(depths)}:00")],
+                "depth": ("depth", depths, {"units": "m"}),
+                "lat": [30.0, 30.04],
+                "lon": [285.0, 285.08],
+            },
+        ).to_netcdf(tmp_path / name)
+    with caplog.at_level(logging.INFO, logger="sstbias.io"):
+        temp = read_hycom([tmp_path / "shallow.nc", tmp_path / "deep.nc"])
+    np.testing.assert_allclose(temp["lon"].values, [-75.0, -74.92])
+    assert "level depth 0 m (the shallowest of 1) (1 files); depth 0 m (the shallowest of 3) (1 files)" in caplog.text
+    assert "longitudes 0..360 (made -180..180), 2 time steps" in caplog.text
+
+
 def test_kelvin_values_labelled_celsius_are_converted(tmp_path):
     path = tmp_path / "mislabelled.nc"
     _write_small_oisst(path, np.full((1, 2, 2), 300.0))
@@ -206,7 +227,7 @@ def test_plain_text_error_body(tmp_path):
         read_hycom([body])
 
 
-def test_erddap_dimension_names_and_time_window(tmp_path):
+def test_erddap_dimension_names_and_time_window(tmp_path, caplog):
     """ERDDAP spells latitude/longitude; a window keeps its days and skips files without any."""
     import xarray as xr
 
@@ -226,7 +247,12 @@ def test_erddap_dimension_names_and_time_window(tmp_path):
         return tmp_path / name
 
     files = [write("january.nc", "2021-01-01", 4), write("june.nc", "2021-06-01", 2)]
-    sst = read_oisst(files, window=TimeWindow.days("2021-01-02", "2021-01-03"))
+    with caplog.at_level(logging.INFO, logger="sstbias.io"):
+        sst = read_oisst(files, window=TimeWindow.days("2021-01-02", "2021-01-03"))
+    assert (
+        "OISST: 1 of 2 files read (1 without a wanted time), layout sst(time, zlev, latitude, longitude), level zlev 0 "
+        "(the shallowest of 1), longitudes -180..180, 2 time steps 2021-01-02 12:00 .. 2021-01-03 12:00 UTC"
+    ) in caplog.text
     assert list(sst["time"].dt.day.values) == [2, 3] and sst.dims == ("time", "lat", "lon")
     np.testing.assert_allclose(sst.values[:, 0, 0], [29.0, 30.0])
     with pytest.raises(InputDataError, match=r"OISST: no time step in 2021-02-01.*january\.nc"):

@@ -262,5 +262,9 @@ def test_paper_config_plans_the_whole_dag_offline(workdir):
     assert planned["download_hycom"] == 365 and planned["download_oisst_erddap"] == 12
     # three seeds: 5 learning rates x 3, 6 iteration checkpoints x 3, 3 deep models x 3, 3 + 2 x 3 baselines
     assert planned["daily_forecast"] == 12
+    # a daily_forecast job is announced by its message, not by the list of its month's raw files
+    output = run.stdout + run.stderr
+    assert len(re.findall(r"^Job \d+: Daily forecast of \d{4}-\d{2} from its raw forecast files", output, re.M)) == 12
+    assert "rule daily_forecast:" not in output
     assert planned["predict_iteration_grid"] == 18
     assert planned["train_deep"] == 9 + 15 and planned["train_baseline"] == 9

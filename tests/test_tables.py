@@ -11,6 +11,7 @@ from sstbias.tables import (
     metrics_table,
     seed_table,
     to_paper_markdown,
+    uncertainty_markdown,
     write_table,
 )
 
@@ -85,6 +86,55 @@ def test_markdown_without_floor_or_period_is_the_papers_six_columns():
     lines = text.splitlines()
     assert lines[0] == "| Model | MAPE (%) | MSE | RMSE (°C) | MAE (°C) | RMSE improvement (%) |"
     assert lines[-1] == "| zzz_custom | 1.20 | 0.20 | 0.45 | 0.35 | 13.5 |" and text.endswith("|\n")
+
+
+FALLBACK = (
+    "climatology (by month): 73 of 73 target days had no fit days in their month; used the mean over the 31 fit days "
+    "closest in time"
+)
+
+
+def uncertain_table() -> pd.DataFrame:
+    """Table 1 of raw, climatology (with its fallback note) and LightGBM, with intervals and tests."""
+    records = [{**r, **PERIOD, "n_test_days": 73, "note": ""} for r in RECORDS if r["model"] in ("raw", "lightgbm")]
+    records.append({**RECORDS[-1], **PERIOD, "n_test_days": 73, "note": FALLBACK})
+    nan = float("nan")
+    intervals = pd.DataFrame(
+        {
+            "model": ["raw", "climatology", "lightgbm"],
+            "rmse_ci_low": [0.5, 0.33, 0.39],
+            "rmse_ci_high": [0.54, 0.37, 0.43],
+            "improvement_ci_low": [nan, 30.0, 18.0],
+            "improvement_ci_high": [nan, 35.0, 24.0],
+            "optimal_block_length": [4.2, 3.1, 6.5],
+            "dm_vs_raw_statistic": [nan, -5.0, -3.0],
+            "dm_vs_raw_p_value": [nan, 1e-5, 0.004],
+            "compared_with": ["climatology", "", "climatology"],
+            "dm_statistic": [5.0, nan, 2.0],
+            "dm_p_value": [1e-5, nan, 0.0493],
+        }
+    )
+    return metrics_table(records).merge(intervals, on="model", how="left")
+
+
+def test_uncertainty_markdown_names_both_tests_and_the_bootstrap():
+    lines = uncertainty_markdown(uncertain_table(), 0.95, 5).splitlines()
+    assert lines[0].endswith("| DM p-value vs raw | DM p-value vs best baseline |")
+    assert lines[2].endswith("| - | - | - | 1e-05 (Climatological bias) |")  # raw
+    assert lines[3].endswith("| 1e-05 | - |")  # the best baseline: tested against raw only
+    assert (
+        lines[4] == "| LightGBM | 0.410 | 0.390 – 0.430 | 21.2 | 18.0 – 24.0 | 0.004 | 0.0493 (Climatological bias) |"
+    )
+    note = lines[-1]
+    assert "circular block bootstrap over the 73 test days (blocks of 5 days" in note
+    assert "4.2 days for the uncorrected forecast, 3.1 – 6.5 over the models" in note
+    assert "Harvey-Leybourne-Newbold" in note and "lag 4" in note
+
+
+def test_paper_markdown_says_what_a_model_did_in_its_note():
+    lines = to_paper_markdown(uncertain_table()).splitlines()
+    assert lines[-1] == f"Note on Climatological bias: {FALLBACK}."
+    assert lines[-2].startswith("Test period 2021-10-20 .. 2021-12-31")
 
 
 def test_write_table(tmp_path):

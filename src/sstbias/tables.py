@@ -14,7 +14,6 @@ from sstbias.netcdf import atomic_write
 
 SCORES = ["mse", "rmse", "mae", "mape"]
 COLUMNS = ["model", *SCORES, "improvement_pct", "gap_closed"]
-SPREAD = ["n_seeds", "rmse_sd", "rmse_min", "rmse_max"]
 
 
 def _rank(model: str) -> tuple[int, str]:
@@ -111,7 +110,8 @@ def to_paper_markdown(table: pd.DataFrame) -> str:
     the paper, models by display name; a "Gap closed" column only when the table has a ``floor`` row (the twin);
     "Seeds" and "RMSE sd (°C)" columns only when some model ran with more than one seed (``n_seeds``), the scores
     then being means over seeds. A note line follows with the number of ocean cell-days (``n``) and the test period
-    (``test_start``, ``test_end``) when the table carries them.
+    (``test_start``, ``test_end``) when the table carries them, then one line per model whose ``note`` (what it did
+    on the test days that changes what its row means, e.g. the climatology's fallback) is not empty.
     """
     with_floor = FLOOR in set(table["model"])
     with_seeds = "n_seeds" in table and (table["n_seeds"] > 1).any()
@@ -132,8 +132,20 @@ def to_paper_markdown(table: pd.DataFrame) -> str:
             spread = "-" if pd.isna(row.rmse_sd) else f"{row.rmse_sd:.3f}"
             line += f" {row.n_seeds} | {spread} |"
         lines.append(line)
-    note = _note(table.iloc[0], with_floor, with_seeds, STATIC_ORACLE in set(table["model"]))
-    return "\n".join([*lines, "", note] if note else lines) + "\n"
+    notes = [_note(table.iloc[0], with_floor, with_seeds, STATIC_ORACLE in set(table["model"]))]
+    notes = [note for note in notes + _model_notes(table) if note]
+    return "\n".join([*lines, "", *notes] if notes else lines) + "\n"
+
+
+def _model_notes(table: pd.DataFrame) -> list[str]:
+    """ "Note on <model>: <note>." for each row with a non-empty ``note``."""
+    if "note" not in table:
+        return []
+    return [
+        f"Note on {DISPLAY_NAMES.get(model, model)}: {note}."
+        for model, note in zip(table["model"], table["note"], strict=True)
+        if isinstance(note, str) and note
+    ]
 
 
 def _note(first: pd.Series, with_floor: bool, with_seeds: bool, with_oracle: bool = False) -> str:
@@ -159,11 +171,12 @@ def _note(first: pd.Series, with_floor: bool, with_seeds: bool, with_oracle: boo
 
 
 def uncertainty_markdown(table: pd.DataFrame, confidence: float, block_length: int) -> str:
-    """The intervals and tests of ``table`` (with the uncertainty columns) as a Markdown table."""
+    """The intervals and tests of ``table`` (with the columns of :func:`sstbias.uncertainty.score_uncertainty`) as
+    a Markdown table, with notes naming the bootstrap, its block length against the optimal one, and the test."""
     lines = [
-        f"| Model | RMSE (°C) | {confidence:.0%} CI | Improvement (%) | {confidence:.0%} CI | "
+        f"| Model | RMSE (°C) | {confidence:.0%} CI | Improvement (%) | {confidence:.0%} CI | DM p-value vs raw | "
         "DM p-value vs best baseline |",
-        "|---|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for row in table.itertuples(index=False):
         name = DISPLAY_NAMES.get(row.model, row.model)
@@ -171,15 +184,33 @@ def uncertainty_markdown(table: pd.DataFrame, confidence: float, block_length: i
         gain_ci = (
             "-" if pd.isna(row.improvement_ci_low) else f"{row.improvement_ci_low:.1f} – {row.improvement_ci_high:.1f}"
         )
-        test = "-" if pd.isna(row.dm_p_value) else f"{row.dm_p_value:.3g} ({DISPLAY_NAMES.get(row.compared_with)})"
+        vs_raw = "-" if pd.isna(row.dm_vs_raw_p_value) else f"{row.dm_vs_raw_p_value:.3g}"
+        vs_best = (
+            "-"
+            if pd.isna(row.dm_p_value)
+            else f"{row.dm_p_value:.3g} ({DISPLAY_NAMES.get(row.compared_with, row.compared_with)})"
+        )
         lines.append(
             f"| {name} | {row.rmse:.3f} | {row.rmse_ci_low:.3f} – {row.rmse_ci_high:.3f} | {improvement} | "
-            f"{gain_ci} | {test} |"
+            f"{gain_ci} | {vs_raw} | {vs_best} |"
         )
+    days = f"the {int(table['n_test_days'].iloc[0])} test days" if "n_test_days" in table else "the test days"
+    optimal = table["optimal_block_length"]
+    raw_optimal = float(optimal[table["model"] == "raw"].iloc[0])
+    optimal_text = (
+        "not estimable on so few days"
+        if optimal.isna().all()
+        else f"{raw_optimal:.1f} days for the uncorrected forecast, {optimal.min():.1f} – {optimal.max():.1f} over "
+        "the models"
+    )
     lines += [
         "",
-        f"Intervals: moving-block bootstrap over test days (blocks of {block_length} days); test: Diebold-Mariano on "
-        "daily MSE with a Newey-West variance, two-sided.",
+        f"Intervals: percentile intervals of the circular block bootstrap over {days} (blocks of {block_length} "
+        f"days; optimal circular block length of the daily MSE series (Politis-White): {optimal_text}). Tests: "
+        "Diebold-Mariano on daily MSE with the Harvey-Leybourne-Newbold small-sample correction (autocovariances "
+        f"up to lag {block_length - 1}, Student t with n - 1 degrees of freedom), two-sided; against the uncorrected "
+        "forecast and against the best baseline (lowest RMSE among the baselines, the uncorrected forecast "
+        "included).",
     ]
     return "\n".join(lines) + "\n"
 

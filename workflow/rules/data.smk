@@ -48,7 +48,11 @@ rule synthesize:
 
 
 rule daily_forecast:
-    """Reduce a month of the 3-hourly forecast to one field per UTC day on the native grid."""
+    """Reduce a month of the 3-hourly forecast to one field per UTC day on the native grid.
+
+    The console's job summary shows the message, not the inputs (a month of user or downloaded files is hundreds
+    of paths); the inputs stay the raw files themselves, so a changed file still reruns the job.
+    """
     input:
         raw=raw_forecast_files,
         settings=settings_file("forecast_daily_{month}"),
@@ -68,6 +72,8 @@ rule daily_forecast:
         box=config["box"],
         daily=config["daily_reduction"],
         days=month_window,
+    message:
+        "Daily forecast of {wildcards.month} from its raw forecast files -> {output} (log: {log})"
     script:
         "../scripts/daily_forecast.py"
 

@@ -100,6 +100,11 @@ class Corrector(ABC):
         corrected.attrs = dict(PREDICTION_ATTRS)
         return corrected
 
+    def note(self, days: pd.DatetimeIndex) -> str:
+        """What a reader of the scores on ``days`` must know of how they were corrected ("": nothing), e.g. a
+        fallback that changes what the model's row means; the prediction file records it for the tables' notes."""
+        return ""
+
     @abstractmethod
     def _fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
         """Learn from ``data`` on ``days``; its observation is NaN on every other day."""

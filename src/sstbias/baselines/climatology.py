@@ -7,7 +7,7 @@ on the target day's (distance <= window_days // 2 days, years of 365 days).
 **Fallback.** One year of data split chronologically has no fit days in the test months, so a target day with
 no fit day in its month/window uses instead the mean over the ``window_days`` fit days closest to it in time
 (for a test period after the training period: the most recent bias). How many target days used the fallback is
-logged (logger ``sstbias.baselines``, INFO).
+logged (logger ``sstbias.baselines``, INFO) and, for the test days, said in the tables' notes (:meth:`note`).
 """
 
 from __future__ import annotations
@@ -71,24 +71,28 @@ class Climatology(Corrector):
             raise RuntimeError(f"{self.name}: correction asked before fit")
         days = pd.DatetimeIndex(days)
         out = np.empty((len(days), *self.bias_.shape[1:]))
-        fallbacks = 0
         for i, day in enumerate(days):
             chosen = self._group(day)
             if not chosen.any():
-                fallbacks += 1
                 chosen = self._nearest(day)
             out[i] = self.bias_[chosen].mean(axis=0, dtype="float64")
-        if fallbacks:
-            log.info(
-                "climatology (by %s): %d of %d target days had no fit days in their %s; used the mean over the %d "
-                "fit days closest in time",
-                self.settings["by"],
-                fallbacks,
-                len(days),
-                "month" if self.settings["by"] == "month" else "window",
-                self.settings["window_days"],
-            )
+        if message := self.note(days):
+            log.info("%s", message)
         return out
+
+    def note(self, days: pd.DatetimeIndex) -> str:
+        """How many of ``days`` had no fit day in their month/window and took the fallback ("" if none)."""
+        if self.fit_days_ is None:
+            raise RuntimeError(f"{self.name}: note asked before fit")
+        days = pd.DatetimeIndex(days)
+        fallbacks = sum(not self._group(day).any() for day in days)
+        if not fallbacks:
+            return ""
+        group = "month" if self.settings["by"] == "month" else f"{self.settings['window_days']}-day window"
+        return (
+            f"climatology (by {self.settings['by']}): {fallbacks} of {len(days)} target days had no fit days in "
+            f"their {group}; used the mean over the {self.settings['window_days']} fit days closest in time"
+        )
 
     def _group(self, day: pd.Timestamp) -> np.ndarray:
         """Boolean mask (n_fit_days,) of the fit days in ``day``'s group."""

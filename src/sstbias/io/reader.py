@@ -10,12 +10,16 @@ missing variable or coordinate, unknown units, a box the file does not cover, a 
 conflicting duplicate steps (naming both files), a value outside the physical SST range (an undeclared fill value),
 a row of zero bytes (a zeroed file, see :func:`sstbias.io.validate.check_zeroed_rows`)) raises InputDataError.
 Files may spell the horizontal dimensions lat/lon or latitude/longitude (ERDDAP).
+
+What was recognised is logged once per read (INFO): the files read and skipped, the variable's layout, the level
+chosen, the files' longitude convention and the time steps kept.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -86,6 +90,7 @@ def read_product(
     if not fields:
         raise InputDataError(f"{spec.name}: no time step in {window} in any of {len(paths)} files ({paths[0]}, ...)")
     combined = _concat_unique_times(fields, spec)
+    log.info("%s", _recognised_summary(spec, fields, len(paths), combined))
     combined.attrs = {
         "units": "degC",
         "standard_name": "sea_surface_temperature",
@@ -95,10 +100,30 @@ def read_product(
     return combined
 
 
+RECOGNISED = ("layout", "level", "longitudes")  # what _indexers records of each file, summarised per read
+
+
+def _recognised_summary(spec: ProductSpec, fields: list[xr.DataArray], n_paths: int, combined: xr.DataArray) -> str:
+    """One line: files read / skipped, and per :data:`RECOGNISED` item its distinct values with their file counts."""
+    skipped = n_paths - len(fields)
+    parts = [
+        f"{spec.name}: {len(fields)} of {n_paths} files read" + (f" ({skipped} without a wanted time)" * bool(skipped))
+    ]
+    for key in RECOGNISED:
+        counts = Counter(field.attrs[key] for field in fields)
+        parts.append(
+            f"{key} " + "; ".join(value if len(counts) == 1 else f"{value} ({n} files)" for value, n in counts.items())
+        )
+    times = pd.DatetimeIndex(combined["time"].values)
+    parts.append(f"{len(times)} time steps {times[0]:%Y-%m-%d %H:%M} .. {times[-1]:%Y-%m-%d %H:%M} UTC")
+    return ", ".join(parts)
+
+
 def _read_file(
     path: str | os.PathLike, spec: ProductSpec, box: Box | None, halo: float, window: TimeWindow | None
 ) -> xr.DataArray | None:
-    ds = open_variable(path, spec.variable, lambda raw: _indexers(raw, spec, box, halo, window, path))
+    recognised: dict[str, str] = {}
+    ds = open_variable(path, spec.variable, lambda raw: _indexers(raw, spec, box, halo, window, path, recognised))
     if ds is None:
         return None
     da = ds[spec.variable]
@@ -119,7 +144,7 @@ def _read_file(
         values.astype("float32"),
         dims=("time", "lat", "lon"),
         coords={"time": times, "lat": lat_coord(da["lat"].values), "lon": lon_coord(da["lon"].values)},
-        attrs={"source_file": str(path)},
+        attrs={"source_file": str(path), **recognised},
     )
 
 
@@ -179,13 +204,28 @@ def _indexers(
     halo: float,
     window: TimeWindow | None,
     path: str | os.PathLike,
+    recognised: dict[str, str],
 ) -> dict[str, int | slice | np.ndarray] | None:
-    """Positions to read: the shallowest level, the window's times and the grown box (None: no wanted time)."""
+    """Positions to read: the shallowest level, the window's times and the grown box (None: no wanted time).
+
+    Fills ``recognised`` with the file's layout (the variable's dimensions), the level chosen and its longitude
+    convention (:data:`RECOGNISED`).
+    """
     da = raw[spec.variable]
     names = {standard: name for name, standard in _horizontal_dims(da, path).items()}
     indexers: dict[str, int | slice | np.ndarray] = {}
+    recognised["layout"] = f"{spec.variable}({', '.join(map(str, da.dims))})"
+    recognised["level"] = "none (2-D field)"
     if spec.level_dim in da.dims:
-        indexers[spec.level_dim] = int(np.argmin(np.abs(raw[spec.level_dim].values)))
+        levels = raw[spec.level_dim].values
+        indexers[spec.level_dim] = int(np.argmin(np.abs(levels)))
+        units = raw[spec.level_dim].attrs.get("units", "")
+        recognised["level"] = (
+            f"{spec.level_dim} {levels[indexers[spec.level_dim]]:g}{' ' + units if units else ''} "
+            f"(the shallowest of {levels.size})"
+        )
+    lon_values = raw[names["lon"]].values.astype("float64")
+    recognised["longitudes"] = "0..360 (made -180..180)" if np.nanmax(lon_values) > 180 + _TOLERANCE else "-180..180"
     if window is not None:
         times = pd.DatetimeIndex(xr.decode_cf(raw[["time"]])["time"].values)
         kept = np.flatnonzero((times >= window.start) & (times < window.end))

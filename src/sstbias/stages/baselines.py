@@ -55,7 +55,8 @@ def baseline_fit_days(split: dict[str, pd.DatetimeIndex], fit_days: str) -> pd.D
 
 
 def predict_baseline(model: str, model_path: PathLike, aligned: PathLike, split_path: PathLike, out: PathLike) -> None:
-    """Write the corrected SST of the test days from a saved baseline."""
+    """Write the corrected SST of the test days from a saved baseline, with its note on them (:meth:`note`)."""
     corrector = REGISTRY[model].load(model_path)
     test_days = load_split(split_path)["test"]
-    write_prediction(corrector.predict(xr.load_dataset(aligned), test_days), out, model)
+    corrected = corrector.predict(xr.load_dataset(aligned), test_days)
+    write_prediction(corrected, out, model, note=corrector.note(test_days))

@@ -70,7 +70,8 @@ def evaluate(
 ) -> None:
     """Write the paper's metrics of one run over the test days and ocean cells as JSON, and per-day sums as CSV.
 
-    The run is ``model`` fitted with ``seed`` (None for a deterministic model).
+    The run is ``model`` fitted with ``seed`` (None for a deterministic model). The metrics' ``note`` is the
+    prediction's ``comment`` (what the model did on the test days that its row must say, "" for most).
     """
     test_days = load_split(split_path)["test"]
     predicted = open_field(prediction, PREDICTION)
@@ -88,6 +89,7 @@ def evaluate(
         "test_start": str(test_days[0].date()),
         "test_end": str(test_days[-1].date()),
         "n_test_days": len(test_days),
+        "note": predicted.attrs.get("comment", ""),
     }
     log.info("%s (seed %s): %s", model, seed, record)
     atomic_write(out, lambda tmp: tmp.write_text(json.dumps(record, indent=1) + "\n"))
