@@ -7,6 +7,7 @@ the owner. Importable without torch.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -28,6 +29,8 @@ IMPLEMENTATIONS = ("fast", "reference")
 # linearly with the cells (every query attends to at most AUTO_POOL_KEYS_SIDE^2 keys): 51x51 -> 2, 101x101 -> 4.
 AUTO_POOL = "auto"
 AUTO_POOL_KEYS_SIDE = 32
+DEVICE_NAMES = "auto, cpu, cuda, cuda:N or mps"
+_DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
 MAX_LR = 10.0  # the largest Adam learning rate accepted (the defaults and the paper's grid are about 1e-3)
 POSITIVE = ("sequence_length", "hidden_channels", "num_layers", "kernel_size", "batch_size", "iterations",
             "eval_every", "checkpoint_every", "front_channels", "attention_channels")  # fmt: skip
@@ -129,6 +132,13 @@ def attention_pool_size(pool: int | str, height: int, width: int) -> int:
     return pool
 
 
+def check_device_name(name: object, key: str) -> None:
+    """ConfigError naming ``key`` unless ``name`` is a torch device name sstbias accepts (checked without torch;
+    whether the device exists on the machine that trains is known only there)."""
+    if not isinstance(name, str) or not _DEVICE_PATTERN.fullmatch(name):
+        raise ConfigError(f"{key}: {name!r} is not a device name (expected {DEVICE_NAMES})")
+
+
 def deep_settings(name: str, values: Mapping) -> DeepSettings:
     """The settings of deep model ``name`` from the mapping ``values`` (config ``models.<name>`` plus the seed).
 
@@ -200,3 +210,4 @@ def _check(name: str, settings: DeepSettings) -> None:
         fail("implementation", f"must be one of {list(IMPLEMENTATIONS)}")
     if getattr(settings, "attention_impl", "sdpa") not in ATTENTION_IMPLS:
         fail("attention_impl", f"must be one of {list(ATTENTION_IMPLS)}")
+    check_device_name(settings.device, f"models.{name}.device")
