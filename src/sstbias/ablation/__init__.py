@@ -3,7 +3,6 @@ by :mod:`sstbias.runs`), its table (:mod:`~sstbias.ablation.table`: built from t
 written as ``tables/ablation.csv`` / ``.md`` by the workflow target ``ablation``, workflow/rules/ablation.smk) and
 the copy of such tables into a document (:mod:`~sstbias.ablation.document`, ``python -m sstbias.ablation``).
 
-Layer rule: ablation/ imports the catalogue, the torch-free attention options and the ground-level modules
-(atomic writes); nothing of stages, config, deep (beyond the catalogue's settings) or twin. This file imports
-nothing.
+Layer rule: ablation/ imports the catalogue, the torch-free attention options (neural.blocks.attention_options)
+and the ground-level modules (atomic); never stages, config, deep or twin. This file imports nothing.
 """
