@@ -50,13 +50,14 @@ import torch
 import yaml
 from torch.utils.flop_counter import FlopCounterMode
 
+from sstbias.catalog import DEEP_MODELS
 from sstbias.deep.device import autocast_dtype
+from sstbias.deep.networks import build_network
 from sstbias.deep.trainer import forward
-from sstbias.neural import build_network
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "config" / "config.yaml"
 PAPER_CONFIG = DEFAULT_CONFIG.with_name("paper.yaml")
-NETWORKS = ("convgru", "convlstm_at", "convgru_sa")
+NETWORKS = DEEP_MODELS
 # The default twin's analysis grid (12-16 N, 110-114 E at 0.08 deg; the paper's box too).
 DEFAULT_SIDE = 51
 BEFORE = {"implementation": "reference", "precision": "float32"}

@@ -2,7 +2,8 @@
 
 import pytest
 
-from sstbias import ablation
+from sstbias.ablation import document
+from sstbias.ablation import steps as ablation
 
 
 def test_steps_add_one_change_each():
@@ -28,6 +29,12 @@ def test_steps_add_one_change_each():
     assert "attention_pool" not in ablation.step_settings("convgru", "attention_pool_recipe", own)
 
 
+def test_the_warm_up_share_reads_the_settings_default_without_configured_iterations():
+    """A config entry without ``iterations`` warms up over 10 % of the settings dataclass's default (1000)."""
+    for model in ("convgru", "convgru_sa"):
+        assert ablation.step_settings(model, "attention_pool_recipe", {})["warmup_iterations"] == 100
+
+
 def test_protocol_step_reuses_the_previous_trainings():
     assert ablation.training_step("fair_protocol") == "day_of_year"
     assert "fair_protocol" not in ablation.training_steps()
@@ -38,13 +45,13 @@ def test_protocol_step_reuses_the_previous_trainings():
 
 def test_render_into_replaces_only_the_marked_block(tmp_path):
     doc = tmp_path / "doc.md"
-    doc.write_text(f"intro\n{ablation.START}\nold table\n{ablation.END}\nafter\n")
+    doc.write_text(f"intro\n{document.START}\nold table\n{document.END}\nafter\n")
     table = tmp_path / "ablation.md"
     table.write_text("| step | x |\n|---|---|\n| before | 0.300 |\n")
-    ablation.render_into(doc, [table], "from commit abc")
+    document.main([str(doc), str(table), "--provenance", "from commit abc"])
     text = doc.read_text()
-    assert text.startswith("intro\n") and text.endswith(f"{ablation.END}\nafter\n")
+    assert text.startswith("intro\n") and text.endswith(f"{document.END}\nafter\n")
     assert "old table" not in text and "| before | 0.300 |" in text and "from commit abc" in text
     doc.write_text("no markers")
     with pytest.raises(ValueError, match="no ablation markers"):
-        ablation.render_into(doc, [table], "x")
+        document.render_into(doc, [table], "x")

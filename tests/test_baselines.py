@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from sstbias.baselines import REGISTRY
+from sstbias.baselines.registry import REGISTRY
 from sstbias.errors import ConfigError, InputDataError
 from sstbias.metrics import compute_metrics
 

@@ -9,8 +9,9 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from sstbias.config import check_config, check_models, period_months, schema_error
+from sstbias.config import check_config, check_models, schema_error
 from sstbias.errors import ConfigError
+from sstbias.period import month_days, period_months
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = str(REPO / "workflow" / "schemas" / "config.schema.yaml")
@@ -130,6 +131,13 @@ def test_local_source_needs_files(config):
 
 def test_period_months():
     assert period_months({"start": "2021-01-20", "end": "2021-03-02"}) == ["2021-01", "2021-02", "2021-03"]
+
+
+def test_month_days_are_the_period_days_of_the_month():
+    period = {"start": "2021-01-20", "end": "2021-03-02"}
+    assert [f"{day:%d}" for day in month_days("2021-01", period)] == [str(day) for day in range(20, 32)]
+    assert len(month_days("2021-02", period)) == 28
+    assert [f"{day:%Y-%m-%d}" for day in month_days("2021-03", period)] == ["2021-03-01", "2021-03-02"]
 
 
 def test_grid_model_must_be_configured(config):

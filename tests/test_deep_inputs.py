@@ -11,10 +11,11 @@ from sstbias.deep.api import predict_deep_model, train_deep_model
 from sstbias.deep.channels import calendar_values
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.model_dir import read_model_dir
+from sstbias.deep.networks import build_network
 from sstbias.deep.schedule import learning_rate
-from sstbias.deep.settings import attention_pool_size, deep_settings
+from sstbias.deep.settings import deep_settings
 from sstbias.errors import ConfigError, ModelDirectoryError
-from sstbias.neural import build_network
+from sstbias.neural.blocks.attention_options import attention_pool_size
 from sstbias.neural.blocks.masked_norm import MaskedBatchNorm3d
 from sstbias.neural.blocks.self_attention import SelfAttention2d, attention_reference
 from sstbias.normalise import fit_normaliser

@@ -13,10 +13,10 @@ from sstbias.deep import device as devices
 from sstbias.deep.api import predict_deep_model, train_deep_model
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.model_dir import read_model_dir
+from sstbias.deep.networks import build_network
 from sstbias.deep.settings import deep_settings
 from sstbias.deep.trainer import WeightAverage, forward
 from sstbias.errors import ConfigError, InputDataError
-from sstbias.neural import build_network
 from sstbias.normalise import fit_normaliser
 from sstbias.split import chronological_split
 

@@ -3,9 +3,10 @@
 import pytest
 import torch
 
+from sstbias.catalog import DEEP_MODELS
 from sstbias.deep.loss import masked_mse
+from sstbias.deep.networks import build_network
 from sstbias.errors import ConfigError
-from sstbias.neural import NETWORKS, build_network
 from sstbias.neural.blocks.self_attention import SelfAttention2d, attention_reference, attention_sdpa
 from sstbias.neural.cells.convgru import ConvGRUCell
 
@@ -17,7 +18,7 @@ def settings_for(name: str) -> dict:
     return {k: v for k, v in SMALL.items() if k in keys.get(name, SMALL)}
 
 
-@pytest.mark.parametrize("name", sorted(NETWORKS))
+@pytest.mark.parametrize("name", sorted(DEEP_MODELS))
 def test_shapes_and_gradient_flow(name):
     torch.manual_seed(0)
     model = build_network(name, 3, {**settings_for(name), "num_layers": 2})
@@ -32,7 +33,7 @@ def test_shapes_and_gradient_flow(name):
         assert parameter.grad is not None and parameter.grad.abs().sum() > 0, pname
 
 
-@pytest.mark.parametrize("name", sorted(NETWORKS))
+@pytest.mark.parametrize("name", sorted(DEEP_MODELS))
 def test_hidden_state_follows_input_dtype(name):
     model = build_network(name, 1, settings_for(name)).double()
     assert model(torch.randn(1, 3, 1, 5, 5, dtype=torch.float64)).dtype == torch.float64

@@ -13,8 +13,8 @@ import pytest
 import xarray as xr
 import yaml
 
-from sstbias.config import period_days
 from sstbias.grid import Box
+from sstbias.period import period_days
 from sstbias.split import chronological_split
 from sstbias.twin import synthesize_month
 from sstbias.twin.budget import REALISTIC_TARGETS, error_budget, off_target, static_oracle

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sstbias.ablation import best_validation_rmse
+from sstbias.ablation.table import best_validation_rmse
 from sstbias.catalog import DEEP_MODELS, FLOOR, display_name
 from sstbias.errors import ConfigError
 from sstbias.metrics import gap_closed

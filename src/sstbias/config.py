@@ -3,46 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
-
-import pandas as pd
 
 from sstbias import catalog
 from sstbias.box import Box
 from sstbias.download.hycom import east_west_360
 from sstbias.errors import ConfigError
 from sstbias.grid import AnalysisGrid
+from sstbias.period import period_days
 from sstbias.provenance import sort_in_place
 from sstbias.split import chronological_split, split_sizes
 from sstbias.twin.scenarios import check_twin
-
-DEVICE_NAMES = "auto, cpu, cuda, cuda:N or mps"
-_DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
-
-
-def check_device_name(name: object, key: str) -> None:
-    """ConfigError naming ``key`` unless ``name`` is a torch device name sstbias accepts (checked without torch;
-    whether the device exists on the machine that trains is known only there)."""
-    if not isinstance(name, str) or not _DEVICE_PATTERN.fullmatch(name):
-        raise ConfigError(f"{key}: {name!r} is not a device name (expected {DEVICE_NAMES})")
-
-
-def period_days(period: dict) -> pd.DatetimeIndex:
-    """Every day (00:00 UTC stamps) of the config's ``period`` mapping, inclusive; ConfigError on a bad period."""
-    try:
-        start = pd.Timestamp(period["start"])
-        end = pd.Timestamp(period["end"])
-    except (ValueError, TypeError) as err:
-        raise ConfigError(f"period: not a valid date ({err})") from err
-    if start > end:
-        raise ConfigError(f"period: start {start.date()} is after end {end.date()}")
-    return pd.date_range(start, end, freq="D")
-
-
-def period_months(period: dict) -> list[str]:
-    """The months ("YYYY-MM") that the config's ``period`` touches, in order (one raw file each)."""
-    return sorted({day.strftime("%Y-%m") for day in period_days(period)})
 
 
 def raw_box(config: dict) -> Box:
@@ -193,7 +164,7 @@ def check_deep_settings(name: str, settings: dict, n_train: int) -> None:
     """ConfigError naming ``models.<name>.<key>`` for deep settings that would fail only in training: what the
     model's settings dataclass rejects (unknown key, non-positive size, an even ``kernel_size``, ...), an input
     window ``sequence_length`` longer than the ``n_train`` training days (no training day would have its whole
-    window), a ``device`` that is no device name."""
+    window)."""
     from sstbias.deep.settings import deep_settings
 
     parsed = deep_settings(name, settings)
@@ -205,8 +176,6 @@ def check_deep_settings(name: str, settings: dict, n_train: int) -> None:
             f"the longest history_days {max(parsed.history_days, default=0)}) is longer than the period's "
             f"{n_train} training days, so no training day has its whole window; lengthen the period or shorten it"
         )
-    if "device" in settings:
-        check_device_name(settings["device"], f"models.{name}.device")
     if parsed.precision == "bfloat16" and parsed.device == "cpu" and not cpu_has_bfloat16():
         raise ConfigError(
             f"models.{name}.precision: bfloat16 on device cpu needs a CPU with AVX512-BF16 or AMX, and this "

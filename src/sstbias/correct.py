@@ -108,8 +108,8 @@ class ForecastCorrector:
     """
 
     def __init__(self, model_dir: str | os.PathLike, device: str = "auto", threads: int | None = None) -> None:
-        from sstbias.config import check_device_name
         from sstbias.deep.model_dir import read_model_dir
+        from sstbias.deep.settings import check_device_name
 
         check_device_name(device, "--device")
         self.trained = read_model_dir(model_dir)  # checked again, with the weights, by open_trained below

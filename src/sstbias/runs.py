@@ -90,7 +90,7 @@ class Run:
         """The run's settings: the model's configured settings ``configured`` with the run's overrides, or for an
         ablation run those of its step (:func:`sstbias.ablation.step_settings`) and its seed."""
         if self.grid == "ablation":
-            from sstbias.ablation import step_settings
+            from sstbias.ablation.steps import step_settings
 
             return step_settings(self.model, self.value, configured) | {"seed": self.seed}
         return configured | self.overrides(grid_iterations, budget)
@@ -98,7 +98,7 @@ class Run:
     def fit_days(self, configured: str) -> str:
         """The days a baseline run fits on: config ``baseline_fit_days`` (``configured``), or its ablation step's."""
         if self.grid == "ablation":
-            from sstbias.ablation import step_fit_days
+            from sstbias.ablation.steps import step_fit_days
 
             return step_fit_days(self.value)
         return configured
@@ -136,7 +136,7 @@ def parse_run(text: str) -> Run:
 
 
 def _ablation_run(text: str, model: str, step: str, seed: str | None) -> Run:
-    from sstbias.ablation import STEP_NAMES, protocol_steps
+    from sstbias.ablation.steps import STEP_NAMES, protocol_steps
 
     if model == ABLATION_BASELINE:
         if seed is not None or step not in protocol_steps():

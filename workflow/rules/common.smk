@@ -14,13 +14,9 @@ os.environ.update(
 )
 
 from sstbias import catalog  # noqa: E402
-from sstbias.config import (
-    period_days,
-    period_months,
-    raw_box,
-    validate_config,
-)  # noqa: E402
+from sstbias.config import raw_box, validate_config  # noqa: E402
 from sstbias.errors import ConfigError  # noqa: E402
+from sstbias.period import period_days, period_months  # noqa: E402
 from sstbias.provenance import (
     data_settings,
     refresh_settings_file,

@@ -1,9 +1,9 @@
-"""Snakemake adapter: rule ablation_table -> sstbias.ablation.ablation_table / write_ablation."""
+"""Snakemake adapter: rule ablation_table -> sstbias.ablation.table.ablation_table / write_ablation."""
 
-from sstbias import ablation
+from sstbias.ablation.table import ablation_table, write_ablation
 from sstbias.logs import job_logging
 
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
-    table = ablation.ablation_table(sm.params.runs, sm.params.climatology)
-    ablation.write_ablation(table, sm.output.csv, sm.output.md, sm.params.title)
+    table = ablation_table(sm.params.runs, sm.params.climatology)
+    write_ablation(table, sm.output.csv, sm.output.md, sm.params.title)

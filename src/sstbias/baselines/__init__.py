@@ -1,14 +1,7 @@
-"""Baseline correctors and the name -> class registry used by the config's ``models`` section."""
+"""Baseline correctors (the Corrector interface in :mod:`~sstbias.baselines.base`, the name -> class registry in
+:mod:`~sstbias.baselines.registry`, the settings in :mod:`~sstbias.baselines.settings`).
 
-from sstbias.baselines.base import Corrector
-from sstbias.baselines.climatology import Climatology
-from sstbias.baselines.gradient_boosting import LightGBM
-from sstbias.baselines.quantile_mapping import QuantileMapping
-from sstbias.baselines.random_forest import RandomForest
-from sstbias.baselines.raw import Raw
-
-REGISTRY: dict[str, type[Corrector]] = {
-    cls.name: cls for cls in (Raw, Climatology, QuantileMapping, RandomForest, LightGBM)
-}
-
-__all__ = ["REGISTRY", "Corrector"]
+Layer rule: baselines/ imports the ground-level modules (errors, features, netcdf, setting) and the catalogue;
+nothing above (stages, config, deep, twin). This file imports nothing, so the settings are importable
+without scikit-learn, LightGBM or xsdba.
+"""

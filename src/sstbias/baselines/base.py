@@ -20,9 +20,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sstbias import catalog
 from sstbias.errors import ConfigError, InputDataError
 from sstbias.features import resolve_features
 from sstbias.netcdf import SST_ATTRS, write_dataset
+from sstbias.setting import choices
 
 # 1: netCDF, settings/features/seed as JSON attributes, the fitted state as variables (before: a joblib pickle).
 MODEL_FORMAT = 1
@@ -32,22 +34,17 @@ NETCDF4_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _PICKLE_SIGNATURES = (b"\x80", b"\x78")  # a pickle (protocol 2+), a joblib pickle compressed with zlib
 
 
-@dataclasses.dataclass
-class NoSettings:
-    """The settings of a model that has none (config ``models.<name>: {}``)."""
-
-
 PREDICTION_ATTRS = {**SST_ATTRS, "long_name": "bias-corrected sea surface temperature"}
 
 
 class Corrector(ABC):
     """A bias corrector of the daily forecast.
 
-    ``settings`` is the config section ``models.<name>``: keys outside :attr:`settings_class` (the dataclass that
-    owns the model's settings and their defaults; missing keys take them) and values outside
-    :attr:`choices` are a ConfigError naming ``models.<name>.<key>``. ``features`` is the config's ``features``
-    section (used, and checked, only when :attr:`uses_features`). ``seed`` and ``n_jobs`` control randomness and
-    threads.
+    ``settings`` is the config section ``models.<name>``: keys outside the model's settings dataclass (its
+    catalogue entry's, :mod:`sstbias.baselines.settings`, which owns the defaults; missing keys take them) and
+    values outside a field's ``enum`` are a ConfigError naming ``models.<name>.<key>``. ``features`` is the
+    config's ``features`` section (used, and checked, only when :attr:`uses_features`). ``seed`` and ``n_jobs``
+    control randomness and threads.
 
     Subclasses implement :meth:`_fit` and :meth:`_correct`. The public methods enforce the data contract:
     :meth:`fit` hands them observations of the fit days only (NaN on every other day) and :meth:`predict` no
@@ -55,17 +52,16 @@ class Corrector(ABC):
     """
 
     name: ClassVar[str]
-    settings_class: ClassVar[type] = NoSettings
-    choices: ClassVar[dict[str, tuple]] = {}
     uses_features: ClassVar[bool] = False  # whether the config's ``features`` section shapes this model
 
     def __init__(self, settings: dict, features: dict, seed: int = 0, n_jobs: int = 1) -> None:
-        defaults = dataclasses.asdict(self.settings_class())
+        settings_class = catalog.spec(self.name).settings
+        defaults = dataclasses.asdict(settings_class())
         unknown = sorted(set(settings) - set(defaults))
         if unknown:
             raise ConfigError(f"models.{self.name}.{unknown[0]}: unknown setting (known: {sorted(defaults) or 'none'})")
         self.settings = {**defaults, **settings}
-        for key, allowed in self.choices.items():
+        for key, allowed in choices(settings_class).items():
             if self.settings[key] not in allowed:
                 raise ConfigError(f"models.{self.name}.{key}: {self.settings[key]!r} is not one of {list(allowed)}")
         self.features = resolve_features(features) if self.uses_features else {}

@@ -13,7 +13,6 @@ logged (logger ``sstbias.baselines``, INFO) and, for the test days, said in the 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -27,20 +26,10 @@ log = logging.getLogger("sstbias.baselines")
 DAYS_PER_YEAR = 365
 
 
-@dataclass
-class ClimatologySettings:
-    """Config ``models.climatology``."""
-
-    by: str = "dayofyear"  # all, month or dayofyear: the grouping of the mean bias
-    window_days: int = 31  # smoothing window (and fallback size) in days
-
-
 class Climatology(Corrector):
     """Per-cell mean bias (degC), overall, by calendar month or by smoothed day of year."""
 
     name = "climatology"
-    settings_class = ClimatologySettings
-    choices = {"by": ("all", "month", "dayofyear")}
 
     def __init__(self, settings: dict, features: dict, seed: int = 0, n_jobs: int = 1) -> None:
         super().__init__(settings, features, seed, n_jobs)

@@ -6,29 +6,16 @@ the number of threads. Saved as LightGBM's own text model (no code can be carrie
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lightgbm import Booster, LGBMRegressor
 from lightgbm.basic import LightGBMError
 
-from sstbias.baselines.tabular import TabularCorrector, TabularSettings
-
-
-@dataclass
-class LightGBMSettings(TabularSettings):
-    """Config ``models.lightgbm``."""
-
-    n_estimators: int = 300  # boosting rounds
-    learning_rate: float = 0.05
-    num_leaves: int = 63
-    max_train_samples: int = 400_000  # seeded subsample of the training rows
+from sstbias.baselines.tabular import TabularCorrector
 
 
 class LightGBM(TabularCorrector):
     """LightGBM on per-cell samples."""
 
     name = "lightgbm"
-    settings_class = LightGBMSettings
 
     def _estimator(self) -> LGBMRegressor:
         return LGBMRegressor(

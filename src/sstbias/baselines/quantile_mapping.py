@@ -18,34 +18,22 @@ adjustment object in this process from the settings and sets the file's arrays o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 import xarray as xr
 import xsdba
 
 from sstbias.baselines.base import Corrector, ocean_cells, scatter_cells
+from sstbias.baselines.settings import QUANTILE_MAPPING_KINDS
 from sstbias.errors import ConfigError
 
-METHODS = {"eqm": xsdba.EmpiricalQuantileMapping, "qdm": xsdba.QuantileDeltaMapping}
-
-
-@dataclass
-class QuantileMappingSettings:
-    """Config ``models.quantile_mapping``."""
-
-    kind: str = "eqm"  # empirical quantile mapping (eqm) or quantile delta mapping (qdm)
-    nquantiles: int = 50
-    group: str = "time"  # xsdba grouping: time or time.month
+METHODS = dict(zip(QUANTILE_MAPPING_KINDS, (xsdba.EmpiricalQuantileMapping, xsdba.QuantileDeltaMapping), strict=True))
 
 
 class QuantileMapping(Corrector):
     """xsdba EQM or QDM per ocean cell."""
 
     name = "quantile_mapping"
-    settings_class = QuantileMappingSettings
-    choices = {"kind": tuple(METHODS), "group": ("time", "time.month")}
 
     def _fit(self, data: xr.Dataset, days: pd.DatetimeIndex) -> None:
         self.cells_ = ocean_cells(data)

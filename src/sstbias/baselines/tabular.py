@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,18 +22,10 @@ from sstbias.features import build_features, feature_names
 log = logging.getLogger("sstbias.baselines")
 
 
-@dataclass
-class TabularSettings:
-    """What every tabular model's settings hold, besides its hyper-parameters."""
-
-    target: str = "residual"  # learn obs - forecast (residual) or the observation
-
-
 class TabularCorrector(Corrector):
     """A scikit-learn-style regressor on (day, ocean cell) samples; subclasses build the estimator."""
 
     uses_features = True
-    choices = {"target": ("residual", "observation")}
 
     def __init__(self, settings: dict, features: dict, seed: int = 0, n_jobs: int = 1) -> None:
         super().__init__(settings, features, seed, n_jobs)

@@ -33,11 +33,11 @@ from sstbias.deep.model_dir import (
     save_climatology,
     write_description,
 )
+from sstbias.deep.networks import build_network
 from sstbias.deep.settings import DeepSettings, deep_settings
 from sstbias.deep.trainer import Trainer, TrainingDiverged, predict_windows, seed_everything
 from sstbias.errors import InputDataError, ModelDirectoryError
 from sstbias.forecast import ForecastPreparation
-from sstbias.neural.registry import build_network
 from sstbias.normalise import Normaliser
 
 log = logging.getLogger("sstbias.deep")

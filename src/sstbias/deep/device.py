@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from sstbias.config import check_device_name
+from sstbias.deep.settings import check_device_name
 from sstbias.errors import ConfigError
 
 
@@ -12,7 +12,7 @@ def select_device(requested: str = "auto", key: str = "device") -> torch.device:
     """``auto`` -> cuda if available, else mps, else cpu; an explicit name must be available.
 
     ConfigError naming ``key`` (the config key or option that gave ``requested``) for a name that is not a device
-    (see :func:`sstbias.config.check_device_name`) or a device this machine lacks.
+    (see :func:`sstbias.deep.settings.check_device_name`) or a device this machine lacks.
     """
     check_device_name(requested, key)
     if requested == "auto":

@@ -1,33 +1,36 @@
-"""Settings of the deep correctors (config ``models.<name>``): one dataclass per network, the defaults here.
+"""Settings of the deep correctors (config ``models.<name>``): one dataclass per network, each field's default,
+description and bounds written once (:func:`sstbias.setting.setting`; the workflow schema is generated from
+them, :mod:`sstbias.schema`). Importable without torch.
 
-The workflow's schema documents the same keys with the same defaults (a test compares them); these classes are
-the owner. Importable without torch.
+A settings class also says which of its values shape its network (:meth:`DeepSettings.network_arguments`, the
+plain keyword arguments of the network class named in :mod:`sstbias.catalog`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sstbias.deep.schedule import LR_SCHEDULES
 from sstbias.errors import ConfigError
+from sstbias.neural.blocks.attention_options import AUTO_POOL, is_attention_pool
+from sstbias.neural.blocks.attention_options import IMPLEMENTATIONS as ATTENTION_IMPLEMENTATIONS
+from sstbias.setting import setting
 
 TARGETS = ("residual", "observation")
 RESIDUAL_BASES = ("forecast", "climatology")
 LAND_HANDLING = ("zero", "masked")
 STATIC_CHANNELS = ("ocean_mask", "lat", "lon")  # described in sstbias.deep.channels
 DAILY_CHANNELS = ("doy_sin", "doy_cos", "climatology")
-ATTENTION_IMPLS = ("sdpa", "reference")
 # float32; bfloat16 autocast of the convolutions (the attention product stays float32); auto: bfloat16 where the
 # device computes it natively (a CPU with AVX512-BF16 or AMX, a CUDA device with bf16), else float32.
 PRECISIONS = ("float32", "bfloat16", "auto")
 # fast: the recurrences skip the work on their zero initial state (same math); reference: every step as before.
 IMPLEMENTATIONS = ("fast", "reference")
-# attention_pool "auto": the smallest pool leaving at most this many keys per side, so the attention's cost grows
-# linearly with the cells (every query attends to at most AUTO_POOL_KEYS_SIDE^2 keys): 51x51 -> 2, 101x101 -> 4.
-AUTO_POOL = "auto"
-AUTO_POOL_KEYS_SIDE = 32
+DEVICE_NAMES = "auto, cpu, cuda, cuda:N or mps"
+_DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
 MAX_LR = 10.0  # the largest Adam learning rate accepted (the defaults and the paper's grid are about 1e-3)
 POSITIVE = ("sequence_length", "hidden_channels", "num_layers", "kernel_size", "batch_size", "iterations",
             "eval_every", "checkpoint_every", "front_channels", "attention_channels")  # fmt: skip
@@ -40,36 +43,103 @@ class DeepSettings:
     ``seed`` is not a config key: it is the run's seed (``<model>/seed_<n>``).
     """
 
-    sequence_length: int = 5  # days of forecast in each input window (L)
-    static_channels: list[str] = field(default_factory=lambda: ["ocean_mask", "lat", "lon"])  # paper: ocean_mask
-    # paper: none; doy_sin, doy_cos validated worse on the realistic twin, whose test season is unseen in training
-    daily_channels: list[str] = field(default_factory=list)
-    # memory beyond the window: per day, the forecast minus its mean over the N days before (one channel per N)
-    history_days: list[int] = field(default_factory=list)
-    target: str = "residual"  # the normalised obs - base (residual) or the observation (paper)
-    residual_over: str = "forecast"  # base of the residual: the forecast or the climatology-corrected forecast
-    land: str = "zero"  # land cells: zero (as the paper) or masked (out of the BatchNorm statistics and attention keys)
-    hidden_channels: int = 32
-    num_layers: int = 1
-    kernel_size: int = 3  # odd
-    lr: float = 0.001  # Adam learning rate
-    batch_size: int = 4  # target days per iteration
-    iterations: int = 1000  # the paper's "epochs"
-    eval_every: int = 50  # iterations between validation RMSE measurements
-    checkpoint_every: int = 200  # iterations between resumable checkpoints
-    checkpoint_at: list[int] = field(default_factory=list)  # iterations whose weights are kept
-    warmup_iterations: int = 0  # linear learning-rate warm-up from 0 (0: none)
-    lr_schedule: str = "constant"  # after the warm-up: constant or cosine decay to 0 at ``iterations``
-    grad_clip: float = 0.0  # maximum global gradient norm (0: no clipping)
-    ema_decay: float = 0.0  # validation and best.pt use an exponential moving average of the weights (0: none)
-    precision: str = "float32"  # float32, bfloat16 (autocast) or auto
-    implementation: str = "fast"  # fast or reference (the step-by-step code before the fast path; same math)
-    device: str = "auto"  # auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps
+    sequence_length: int = setting(5, "Days of forecast in each input window (L).", minimum=1)
+    static_channels: list[str] = setting(
+        description="Static input channels added to the forecast: the ocean mask and where the cell is (lat, lon "
+        "scaled to [0, 1] over the grid). The paper: [ocean_mask].",
+        default_factory=lambda: ["ocean_mask", "lat", "lon"],
+        items={"enum": STATIC_CHANNELS},
+        uniqueItems=True,
+    )
+    daily_channels: list[str] = setting(
+        description="Daily input channels: when it is (sin, cos of 2 pi day-of-year / 365.25) and the day's per-cell "
+        "climatological correction (normalised). Default and paper: none (the day-of-year channels validated worse "
+        "on the realistic twin, whose test season is absent from training; docs/deep_models.md).",
+        default_factory=list,
+        items={"enum": DAILY_CHANNELS},
+        uniqueItems=True,
+    )
+    history_days: list[int] = setting(
+        description="Memory beyond the input window: one input channel per N, each day's normalised forecast minus "
+        "its mean over the N days before it (e.g. [3, 7, 14]: how far the forecast has moved since a storm passed). "
+        "A window then reads sequence_length + max(history_days) days of forecast. Default and paper: none.",
+        default_factory=list,
+        items={"minimum": 1},
+        uniqueItems=True,
+    )
+    target: str = setting(
+        "residual", "Learn the normalised obs - base (residual) or the observation (paper).", enum=TARGETS
+    )
+    residual_over: str = setting(
+        "forecast",
+        "Base of the residual target: the forecast (learn obs - forecast) or the forecast corrected by the per-cell "
+        "climatology fitted on the network's training days (learn what it leaves; the output layer starts at 0, so "
+        "training starts from the climatological correction). The climatology travels in the model folder.",
+        enum=RESIDUAL_BASES,
+    )
+    land: str = setting(
+        "zero",
+        "Land cells: `zero` (land inputs 0, every cell in the BatchNorm statistics and attention keys; as the paper) "
+        "or `masked` (land forecast inputs set to the day's ocean mean, BatchNorm statistics and attention keys over "
+        "ocean cells only). The loss is over ocean cells either way.",
+        enum=LAND_HANDLING,
+    )
+    hidden_channels: int = setting(32, "Hidden channels of each recurrent layer.", minimum=1)
+    num_layers: int = setting(1, "Stacked recurrent layers.", minimum=1)
+    kernel_size: int = setting(3, "Odd convolution kernel size of the cells.", minimum=1)
+    lr: float = setting(0.001, "Adam learning rate.", exclusiveMinimum=0)
+    batch_size: int = setting(4, "Target days per iteration.", minimum=1)
+    iterations: int = setting(1000, 'Training iterations (the paper\'s "epochs").', minimum=1)
+    eval_every: int = setting(50, "Iterations between validation RMSE measurements.", minimum=1)
+    checkpoint_every: int = setting(200, "Iterations between resumable checkpoints.", minimum=1)
+    checkpoint_at: list[int] = setting(
+        description="Iterations whose checkpoints are kept.", default_factory=list, items={"minimum": 1}
+    )
+    warmup_iterations: int = setting(0, "Iterations of linear learning-rate warm-up from 0 (0 = none).", minimum=0)
+    lr_schedule: str = setting(
+        "constant",
+        "After the warm-up: a constant learning rate or a cosine decay to 0 at the last iteration (then iterations "
+        "is part of the run's fingerprint).",
+        enum=LR_SCHEDULES,
+    )
+    grad_clip: float = setting(0.0, "Maximum global gradient norm (0 = no clipping).", minimum=0)
+    ema_decay: float = setting(
+        0.0,
+        "Validation, best.pt and exported weights use an exponential moving average of the weights with this decay "
+        "(e.g. 0.99; 0 = the trained weights), which smooths the checkpoint-to-checkpoint noise of selection on a "
+        "short validation period.",
+        minimum=0,
+        exclusiveMaximum=1,
+    )
+    precision: str = setting(
+        "float32",
+        "float32; bfloat16 autocast of the convolutions (the attention product stays float32), refused on a device "
+        "without native bfloat16; auto = bfloat16 where the device has it (a CPU with AVX512-BF16 or AMX, a CUDA "
+        "device with bf16), else float32.",
+        enum=PRECISIONS,
+    )
+    implementation: str = setting(
+        "fast",
+        "fast skips the products of each recurrence's zero initial state (the same math); reference runs every step "
+        "as before (benchmarks/deep_models.py --speed compares them).",
+        enum=IMPLEMENTATIONS,
+    )
+    device: str = setting("auto", "auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps.")
     seed: int = 0
 
     def to_dict(self) -> dict:
         """The settings as plain JSON values (recorded in a trained model folder)."""
         return dataclasses.asdict(self)
+
+    def network_arguments(self) -> dict:
+        """The keyword arguments of the network class (plain ints, strings and bools): its recurrent core's
+        sizes, and whether the recurrences skip their zero initial state (``implementation: fast``)."""
+        return {
+            "hidden_channels": self.hidden_channels,
+            "num_layers": self.num_layers,
+            "kernel_size": self.kernel_size,
+            "skip_zero_state": self.implementation == "fast",
+        }
 
     @property
     def input_window_days(self) -> int:
@@ -96,37 +166,44 @@ class ConvGRUSettings(DeepSettings):
 class ConvLSTMATSettings(DeepSettings):
     """3DCNN-CBAM-ConvLSTM-AT: a 3-D CNN front before the ConvLSTM cells."""
 
-    front_channels: int = 16
+    front_channels: int = setting(16, "Channels of the 3-D CNN front.", minimum=1)
+
+    def network_arguments(self) -> dict:
+        """The recurrent core's arguments and the front's width."""
+        return super().network_arguments() | {"front_channels": self.front_channels}
 
 
 @dataclass
 class ConvGRUSASettings(DeepSettings):
     """ConvGRU-SA: a 3-D CNN front, and self-attention of width ``attention_channels`` (Q and K)."""
 
-    front_channels: int = 16
-    attention_channels: int = 8
-    attention_impl: str = "sdpa"  # same math; sdpa is faster
-    attention_pool: int | str = 1  # keys and values max-pooled over p x p windows (1: the paper's attention exactly)
+    front_channels: int = setting(16, "Channels of the 3-D CNN front.", minimum=1)
+    attention_channels: int = setting(8, "Width of Q and K.", minimum=1)
+    attention_impl: str = setting("sdpa", "Attention kernel (same math).", enum=ATTENTION_IMPLEMENTATIONS)
+    attention_pool: int | str = setting(
+        1,
+        "Keys and values max-pooled over p x p windows before the attention product (SAGAN/BigGAN; p^2 fewer keys); "
+        "1 = the paper's attention exactly. A grid side not divisible by p ends with a partial window (max over the "
+        "cells it covers). auto = the smallest p leaving at most 32 x 32 keys (51x51 grid: 2; 101x101: 4), so the "
+        "attention's cost grows linearly with the box's cells.",
+        oneOf=[{"type": "integer", "minimum": 1}, {"const": AUTO_POOL}],
+    )
+
+    def network_arguments(self) -> dict:
+        """The recurrent core's arguments, the front's width and the attention blocks' options."""
+        return super().network_arguments() | {
+            "front_channels": self.front_channels,
+            "attention_channels": self.attention_channels,
+            "attention_impl": self.attention_impl,
+            "attention_pool": self.attention_pool,
+        }
 
 
-SETTINGS: dict[str, type[DeepSettings]] = {
-    "convgru": ConvGRUSettings,
-    "convlstm_at": ConvLSTMATSettings,
-    "convgru_sa": ConvGRUSASettings,
-}
-
-
-def is_attention_pool(pool: object) -> bool:
-    """Whether ``pool`` is a valid ``attention_pool``: a positive integer or "auto"."""
-    return pool == AUTO_POOL or (isinstance(pool, int) and not isinstance(pool, bool) and pool >= 1)
-
-
-def attention_pool_size(pool: int | str, height: int, width: int) -> int:
-    """The pool p of ``attention_pool`` on a height x width grid: ``pool`` itself, or for "auto" the smallest p
-    with ceil(max(height, width) / p) <= AUTO_POOL_KEYS_SIDE (1 on grids up to 32 x 32)."""
-    if pool == AUTO_POOL:
-        return max(1, -(-max(height, width) // AUTO_POOL_KEYS_SIDE))
-    return pool
+def check_device_name(name: object, key: str) -> None:
+    """ConfigError naming ``key`` unless ``name`` is a torch device name sstbias accepts (checked without torch;
+    whether the device exists on the machine that trains is known only there)."""
+    if not isinstance(name, str) or not _DEVICE_PATTERN.fullmatch(name):
+        raise ConfigError(f"{key}: {name!r} is not a device name (expected {DEVICE_NAMES})")
 
 
 def deep_settings(name: str, values: Mapping) -> DeepSettings:
@@ -135,9 +212,12 @@ def deep_settings(name: str, values: Mapping) -> DeepSettings:
     Missing keys take the defaults; a ConfigError names ``models.<name>[.<key>]`` for an unknown model, an
     unknown key or an invalid value.
     """
-    if name not in SETTINGS:
-        raise ConfigError(f"models.{name}: unknown deep model; known: {sorted(SETTINGS)}")
-    cls = SETTINGS[name]
+    from sstbias import catalog  # the catalogue imports these classes
+
+    deep = {spec.name: spec.settings for spec in catalog.SPECS if spec.family == "deep"}
+    if name not in deep:
+        raise ConfigError(f"models.{name}: unknown deep model; known: {sorted(deep)}")
+    cls = deep[name]
     known = [f.name for f in dataclasses.fields(cls)]
     unknown = sorted(set(values) - set(known))
     if unknown:
@@ -198,5 +278,6 @@ def _check(name: str, settings: DeepSettings) -> None:
         fail("precision", f"must be one of {list(PRECISIONS)}")
     if settings.implementation not in IMPLEMENTATIONS:
         fail("implementation", f"must be one of {list(IMPLEMENTATIONS)}")
-    if getattr(settings, "attention_impl", "sdpa") not in ATTENTION_IMPLS:
-        fail("attention_impl", f"must be one of {list(ATTENTION_IMPLS)}")
+    if getattr(settings, "attention_impl", "sdpa") not in ATTENTION_IMPLEMENTATIONS:
+        fail("attention_impl", f"must be one of {list(ATTENTION_IMPLEMENTATIONS)}")
+    check_device_name(settings.device, f"models.{name}.device")

@@ -1,4 +1,8 @@
-"""Readers of the raw products: HYCOM forecasts and OISST observations, decoded to degC on UTC times."""
+"""Readers of the raw products: HYCOM forecasts and OISST observations, decoded to degC on UTC times.
+
+Layer rule: io/ imports the ground-level modules only (errors, grid, ncformat, plausible); daily, forecast, deep,
+twin and stages import it.
+"""
 
 from sstbias.io.hycom import read_hycom
 from sstbias.io.oisst import read_oisst

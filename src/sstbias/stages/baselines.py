@@ -10,7 +10,7 @@ import logging
 import pandas as pd
 import xarray as xr
 
-from sstbias.baselines import REGISTRY
+from sstbias.baselines.registry import REGISTRY
 from sstbias.errors import ConfigError
 from sstbias.split import load_split
 from sstbias.stages.common import PathLike

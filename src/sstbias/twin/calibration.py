@@ -22,10 +22,10 @@ import xarray as xr
 import yaml
 
 from sstbias.align import align_products
-from sstbias.config import period_days
 from sstbias.daily import reduce_daily
 from sstbias.grid import AnalysisGrid
 from sstbias.io import read_hycom, read_oisst
+from sstbias.period import period_days
 from sstbias.regrid import regrid_bilinear
 from sstbias.split import chronological_split
 from sstbias.twin.budget import budget_markdown, error_budget

@@ -23,6 +23,7 @@ from scipy.interpolate import RegularGridInterpolator
 
 from sstbias.grid import AnalysisGrid, Box, lat_coord, lon_coord
 from sstbias.netcdf import atomic_write, write_dataset
+from sstbias.period import month_days
 from sstbias.provenance import record
 from sstbias.twin.fields import (
     EddyView,
@@ -137,13 +138,6 @@ class TwinOcean:
             ]
         )
         return smooth, self.unresolved(t, lat, lon) + noise
-
-
-def month_days(month: str, period: dict) -> pd.DatetimeIndex:
-    """The days of ``month`` ("YYYY-MM") inside the inclusive ``period``."""
-    start = pd.Timestamp(f"{month}-01")
-    days = pd.date_range(start, start + pd.offsets.MonthEnd(0), freq="D")
-    return days[(days >= pd.Timestamp(period["start"])) & (days <= pd.Timestamp(period["end"]))]
 
 
 def synthesize_month(

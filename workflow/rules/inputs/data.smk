@@ -14,5 +14,5 @@ def settings_file(stage):
 
 def month_window(wildcards):
     """First and last day of the period in the month: the days the month's daily forecast holds."""
-    days = month_days(wildcards.month)
+    days = period_month_days(wildcards.month)
     return {"first": days[0], "last": days[-1]}

@@ -6,11 +6,12 @@ from snakemake.exceptions import IncompleteCheckpointException
 
 from sstbias import local_files
 from sstbias.download.oisst import chunk_days
+from sstbias.period import month_days, period_days
 
 
-def month_days(month):
+def period_month_days(month):
     """The period's days ("YYYY-MM-DD") in ``month`` ("YYYY-MM")."""
-    return [day for day in DAYS if day.startswith(month)]
+    return [f"{day:%Y-%m-%d}" for day in month_days(month, config["period"])]
 
 
 # Downloads (source: remote): the polite limits of simultaneous connections per server, unless the user gives
@@ -37,7 +38,7 @@ def erddap_request(wildcards):
     return {
         "box": RAW_BOX,
         "erddap_dataset": erddap_dataset,
-        "days": month_days(wildcards.month),
+        "days": period_month_days(wildcards.month),
     }
 
 
@@ -53,7 +54,7 @@ if SOURCE == "local":
 def month_forecast_files(month):
     """The raw HYCOM files of a month: the twin's month file, the downloaded days or the user's files."""
     if SOURCE == "remote":
-        return expand(PATHS["raw_hycom_day"], day=month_days(month))
+        return expand(PATHS["raw_hycom_day"], day=period_month_days(month))
     if SOURCE == "local":
         return local_files.hycom_files_for_month(LOCAL_HYCOM, month)
     return expand(PATHS["raw_hycom"], month=month)
@@ -73,7 +74,7 @@ def erddap_month_files(month):
         # every month's download on the DAG at once, and the list is evaluated again when each finishes.
         return [pending.targetfile]
     held = {f"{day:%Y-%m-%d}" for day in chunk_days(chunk)}
-    lacking = [day for day in month_days(month) if day not in held]
+    lacking = [day for day in period_month_days(month) if day not in held]
     return [chunk] + expand(PATHS["raw_oisst_ncei"], day=lacking)
 
 

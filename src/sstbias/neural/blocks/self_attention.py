@@ -13,8 +13,9 @@ Q K^T unchanged (the extra products are 0) and lets the fast kernel run (benchma
 p x p windows (stride p) before the product, so every one of the H*W queries attends to ceil(H/p)*ceil(W/p)
 keys (p^2 fewer). A side not divisible by p ends with a partial window (``ceil_mode``: the max over the cells it
 covers); nothing is padded with values. p = 1 is exactly the unpooled block (the same operations).
-``pool="auto"`` picks p from the grid of each call (:func:`sstbias.deep.settings.attention_pool_size`: at most
-32 x 32 keys), so the attention's cost grows linearly with the cells of a larger box instead of quadratically.
+``pool="auto"`` picks p from the grid of each call (at most 32 x 32 keys; the rule is resolved once at construction,
+:func:`sstbias.neural.blocks.attention_options.pool_rule`), so the attention's cost grows linearly with the cells of a
+larger box instead of quadratically.
 
 **Precision**: under autocast (``precision: bfloat16``) the 1x1 projections run in bfloat16 and the attention
 product in float32 (a bfloat16 softmax over thousands of keys loses the small weights, and the CPU kernels are
@@ -33,9 +34,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from sstbias.deep.settings import AUTO_POOL, attention_pool_size, is_attention_pool
-
-IMPLEMENTATIONS = ("sdpa", "reference")
+from sstbias.neural.blocks.attention_options import IMPLEMENTATIONS, pool_rule
 
 
 def attention_reference(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
@@ -84,20 +83,20 @@ class SelfAttention2d(nn.Module):
         super().__init__()
         if implementation not in IMPLEMENTATIONS:
             raise ValueError(f"attention implementation must be one of {IMPLEMENTATIONS}, got {implementation!r}")
-        if not is_attention_pool(pool):
-            raise ValueError(f"attention pool must be a positive integer or {AUTO_POOL!r}, got {pool!r}")
+        pool_size = pool_rule(pool)  # ValueError before any parameter is made
         self.query = nn.Conv2d(channels, attention_channels, 1)
         self.key = nn.Conv2d(channels, attention_channels, 1)
         self.value = nn.Conv2d(channels, channels, 1)
         self.gamma = nn.Parameter(torch.zeros(1))
         self.pool = pool
+        self.pool_size = pool_size  # (height, width) -> p, resolved once here
         self.attend = attention_sdpa if implementation == "sdpa" else attention_reference
 
     def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
         """(B, C, H, W) -> (B, C, H, W); ``ocean`` (H, W) bool restricts the keys to ocean cells."""
         batch, channels, height, width = x.shape
         q = self.query(x).flatten(2).transpose(1, 2)  # (B, N, d)
-        pool = attention_pool_size(self.pool, height, width)
+        pool = self.pool_size(height, width)
         k, v = pooled_keys(self.key(x), self.value(x), pool, ocean)
         with torch.autocast(x.device.type, enabled=False):
             attended = self.attend(q.float(), k.float(), v.float())

@@ -11,7 +11,6 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from sstbias.deep.settings import ConvGRUSASettings
 from sstbias.neural.blocks.self_attention import SelfAttention2d
 from sstbias.neural.cells.convgru import ConvGRUCell
 from sstbias.neural.cells.stack import run_stacked
@@ -19,13 +18,27 @@ from sstbias.neural.networks.front import Front3d
 
 
 class ConvGRUSANet(nn.Module):
-    """(B, T, C_in, H, W) -> (B, 1, H, W)."""
+    """(B, T, C_in, H, W) -> (B, 1, H, W).
 
-    def __init__(self, in_channels: int, settings: ConvGRUSASettings) -> None:
+    A front of ``front_channels`` channels, then as :class:`~sstbias.neural.networks.convgru.ConvGRUNet` with
+    self-attention blocks of width ``attention_channels`` (Q, K), kernel ``attention_impl`` and key pool
+    ``attention_pool`` (:mod:`sstbias.neural.blocks.attention_options`) before each cell's input and state.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        *,
+        hidden_channels: int,
+        num_layers: int,
+        kernel_size: int,
+        skip_zero_state: bool,
+        front_channels: int,
+        attention_channels: int,
+        attention_impl: str,
+        attention_pool: int | str,
+    ) -> None:
         super().__init__()
-        hidden_channels, num_layers, kernel_size = settings.hidden_channels, settings.num_layers, settings.kernel_size
-        front_channels, attention_channels = settings.front_channels, settings.attention_channels
-        attention_impl, attention_pool = settings.attention_impl, settings.attention_pool
         self.front = Front3d(in_channels, front_channels)
         widths = [front_channels] + [hidden_channels] * num_layers
         self.input_attention = nn.ModuleList(
@@ -37,7 +50,7 @@ class ConvGRUSANet(nn.Module):
         )
         self.cells = nn.ModuleList(ConvGRUCell(widths[i], hidden_channels, kernel_size) for i in range(num_layers))
         self.head = nn.Conv2d(hidden_channels, 1, 1)
-        self.skip_zero_state = settings.implementation == "fast"
+        self.skip_zero_state = skip_zero_state
 
     def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
         """``ocean`` (H, W) bool: the cells of the BatchNorm statistics and the attention keys (None: every cell)."""

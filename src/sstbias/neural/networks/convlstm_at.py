@@ -6,7 +6,6 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from sstbias.deep.settings import ConvLSTMATSettings
 from sstbias.neural.blocks.cbam3d import CBAM3d
 from sstbias.neural.blocks.temporal_attention import TemporalAttention
 from sstbias.neural.cells.convlstm import ConvLSTMCell
@@ -15,12 +14,23 @@ from sstbias.neural.networks.front import Front3d
 
 
 class ConvLSTMATNet(nn.Module):
-    """(B, T, C_in, H, W) -> (B, 1, H, W)."""
+    """(B, T, C_in, H, W) -> (B, 1, H, W).
 
-    def __init__(self, in_channels: int, settings: ConvLSTMATSettings) -> None:
+    A front of ``front_channels`` channels, then as :class:`~sstbias.neural.networks.convgru.ConvGRUNet` with
+    ConvLSTM cells.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        *,
+        hidden_channels: int,
+        num_layers: int,
+        kernel_size: int,
+        skip_zero_state: bool,
+        front_channels: int,
+    ) -> None:
         super().__init__()
-        hidden_channels, num_layers, kernel_size = settings.hidden_channels, settings.num_layers, settings.kernel_size
-        front_channels = settings.front_channels
         self.front = Front3d(in_channels, front_channels)
         self.cbam = CBAM3d(front_channels)
         self.cells = nn.ModuleList(
@@ -29,7 +39,7 @@ class ConvLSTMATNet(nn.Module):
         )
         self.temporal_attention = TemporalAttention(hidden_channels)
         self.head = nn.Conv2d(hidden_channels, 1, 1)
-        self.skip_zero_state = settings.implementation == "fast"
+        self.skip_zero_state = skip_zero_state
 
     def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
         """``ocean`` (H, W) bool: the cells of the front's BatchNorm statistics (None: every cell)."""
