@@ -1,4 +1,5 @@
-"""Every script of benchmarks/ runs, with the arguments the README documents, at a tiny size (``--smoke``).
+"""Every script of benchmarks/ runs, with the arguments docs/recorded_results.md documents, at a tiny size
+(``--smoke``).
 
 The scripts run side by side as subprocesses (so the wait is that of the slowest); their figures at this size mean
 nothing and are not checked, only that each finishes and prints its summary without a traceback. A script added to
@@ -30,7 +31,7 @@ def smoke_model(folder: Path) -> Path:
     return module.build_model_folder(setup, threads=1)
 
 
-# name -> (the arguments the README documents, given a temporary folder; a line of the printed summary)
+# name -> (the arguments docs/recorded_results.md documents, given a temporary folder; a line of the printed summary)
 CASES = {
     "workflow_run.py": (lambda tmp: ["--keep", str(tmp / "run2")], "no-op dry run afterwards"),
     "deep_models.py": (lambda tmp: [], "ConvGRU-SA training step, SDPA vs reference attention"),

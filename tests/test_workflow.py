@@ -10,6 +10,7 @@ import pytest
 import yaml
 from workflow_runs import copy_workflow, planned_jobs, snakemake, tiny_config
 
+from sstbias import results_doc
 from sstbias.provenance import recorded
 
 pytestmark = pytest.mark.integration
@@ -92,6 +93,26 @@ def test_tables_are_consistent_with_the_per_seed_metrics(completed_run: Path):
     ]
     assert grid.loc[0, "rmse"] == pytest.approx(np.mean([r["rmse"] for r in point]))
     assert list(grid["n_seeds"]) == [2, 2]
+
+
+def test_tables_record_their_commit(workdir: Path, completed_run: Path):
+    """Each rule that writes Markdown tables records beside them its name and the checkout's commit (``unknown``
+    in this copy, which is no git checkout), and docs/results.md's generator copies the tables under it."""
+    records = results_doc.provenance_of(completed_run / "tables")
+    assert set(records) == {
+        "metrics.md",
+        "monthly_rmse.md",
+        "skill.md",
+        "error_budget.md",
+        "grid_lr_convgru.md",
+        "grid_iterations_convgru.md",
+    }
+    assert records["metrics.md"]["rule"] == "tables" and records["error_budget.md"]["rule"] == "error_budget"
+    assert all(record["commit"] for record in records.values())
+    block = results_doc.render_results(workdir)
+    default = block.split("### Ablation")[0]
+    assert (completed_run / "tables" / "metrics.md").read_text().rstrip("\n") in default
+    assert f"`metrics.md`, commit: `{records['metrics.md']['commit']}` (rule `tables`)" in default
 
 
 def test_every_rule_wrote_its_log(completed_run: Path):
@@ -258,6 +279,7 @@ def test_ablation_target(workdir: Path):
     )["settings"]
     assert settings["attention_pool"] == "auto" and settings["lr_schedule"] == "cosine" and settings["land"] == "masked"
     markdown = (results / "tables" / "ablation.md").read_text()
+    assert results_doc.provenance_of(results / "tables")["ablation.md"]["rule"] == "ablation_table"
     assert f"{rows.loc['before', 'rmse_mean']:.3f}" in markdown and "attention_pool_recipe" in markdown
     again = snakemake(workdir, "ablation", "--configfile", "ablation.yaml", "-n")
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
@@ -287,6 +309,7 @@ def test_budget_target(workdir: Path):
         ]
         assert row.rmse_mean == pytest.approx(np.mean(rmse), rel=1e-5) and row.n_seeds == 2
     assert (results / "figures" / "budget.png").stat().st_size > 0
+    assert results_doc.provenance_of(results / "tables")["budget_convgru.md"]["rule"] == "budget_table"
     settings = json.loads(
         (results / "models" / "budget" / "convgru" / "training" / "seed_1" / "model_config.json").read_text()
     )["settings"]

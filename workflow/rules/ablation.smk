@@ -28,6 +28,7 @@ rule ablation_table:
     output:
         csv=PATHS["ablation_csv"],
         md=PATHS["ablation_md"],
+        provenance=provenance(PATHS["ablation_md"]),
     log:
         log("ablation_table"),
     benchmark:

@@ -36,6 +36,7 @@ rule error_budget:
     output:
         csv=BUDGET_CSV,
         md=report(BUDGET_MD, caption="../report/error_budget.rst", category="Tables"),
+        provenance=provenance(BUDGET_MD),
     log:
         log("error_budget"),
     benchmark:

@@ -55,6 +55,7 @@ rule budget_table:
     output:
         csv=PATHS["budget_csv"],
         md=PATHS["budget_md"],
+        provenance=provenance(PATHS["budget_md"]),
     log:
         log("budget_table", "{model}"),
     benchmark:

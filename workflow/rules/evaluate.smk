@@ -68,6 +68,7 @@ rule tables:
         skill_md=report(
             PATHS["skill_md"], caption="../report/skill.rst", category="Tables"
         ),
+        provenance=provenance(PATHS["metrics_md"]),
     log:
         log("tables"),
     benchmark:

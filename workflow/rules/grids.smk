@@ -48,6 +48,7 @@ rule grid_summary:
         png=report(
             PATHS["grid_figure"], caption="../report/grid_figure.rst", category="Grids"
         ),
+        provenance=provenance(PATHS["grid_table_md"]),
     log:
         log("grid_summary", "{grid}_{model}"),
     benchmark:

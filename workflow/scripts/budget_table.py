@@ -2,6 +2,7 @@
 
 from sstbias import budget_curve
 from sstbias.logs import job_logging
+from sstbias.results_doc import write_provenance
 
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
@@ -16,3 +17,4 @@ with job_logging(snakemake.log[0]):  # noqa: F821
         md=sm.output.md,
         title=sm.params.title,
     )
+    write_provenance(sm.output.provenance, [sm.output.md], sm.rule, sm.scriptdir)

@@ -1,6 +1,7 @@
 """Snakemake adapter: rule grid_summary -> sstbias.stages.grids.grid_summary."""
 
 from sstbias.logs import job_logging
+from sstbias.results_doc import write_provenance
 from sstbias.stages import grids
 
 with job_logging(snakemake.log[0]):  # noqa: F821
@@ -15,3 +16,4 @@ with job_logging(snakemake.log[0]):  # noqa: F821
         md=sm.output.md,
         png=sm.output.png,
     )
+    write_provenance(sm.output.provenance, [sm.output.md], sm.rule, sm.scriptdir)

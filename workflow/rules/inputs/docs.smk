@@ -1,0 +1,8 @@
+"""Input functions of docs.smk: the provenance file beside each Markdown table (sstbias.results_doc)."""
+
+from sstbias import results_doc  # noqa: E402
+
+
+def provenance(table_md):
+    """tables/<name>.provenance.json beside tables/<name>.md: the commit and rule that wrote the tables."""
+    return results_doc.provenance_path(table_md)
