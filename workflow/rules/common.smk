@@ -130,3 +130,6 @@ wildcard_constraints:
     product="|".join(PRODUCTS),
     model="|".join(SELECTED_MODELS),
     run=RUN_PATTERNS.any,
+
+
+include: "inputs/raw.smk"
