@@ -21,6 +21,7 @@ from sstbias.config import (
     validate_config,
 )  # noqa: E402
 from sstbias.errors import ConfigError  # noqa: E402
+from sstbias.paths import result_paths  # noqa: E402
 from sstbias.provenance import (
     data_settings,
     refresh_settings_file,
@@ -28,7 +29,6 @@ from sstbias.provenance import (
     write_settings_file,
 )  # noqa: E402
 from sstbias.regrid import resolve_engine  # noqa: E402
-from sstbias.paths import result_paths  # noqa: E402
 from sstbias.runs import ABLATION_BASELINE, Run, RunPatterns, parse_run  # noqa: E402
 from sstbias.split import split_params  # noqa: E402
 
