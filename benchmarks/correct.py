@@ -98,6 +98,7 @@ def raw_forecast(setup: Setup) -> Path:
 
 def build_model_folder(setup: Setup, threads: int) -> Path:
     """Train ConvGRU-SA (``setup.iterations`` iterations) on the twin month through the workflow's stage functions."""
+    from sstbias.deep.folder import ModelFolder
     from sstbias.grid import AnalysisGrid
     from sstbias.regrid import resolve_engine
     from sstbias.split import split_params
@@ -118,7 +119,7 @@ def build_model_folder(setup: Setup, threads: int) -> Path:
         ]
     }
     model_dir = setup.out / "models" / MODEL
-    if (model_dir / "best.pt").exists():
+    if ModelFolder(model_dir).best.exists():
         return model_dir
     engine = resolve_engine(config["grid"]["regrid_engine"])
     grid = AnalysisGrid.from_config(config)
@@ -256,6 +257,8 @@ def whole_command(model_dir: Path, forecast: Path, threads: int, out: Path) -> f
 
 
 def main() -> None:
+    from sstbias.deep.folder import ModelFolder
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, help="a trained ConvGRU-SA folder (default: build a 3-iteration one)")
     parser.add_argument("--repeats", type=int, default=5, help="corrections timed in the process (default 5)")
@@ -277,7 +280,7 @@ def main() -> None:
     command_s = whole_command(model_dir, forecast, args.threads, setup.out)
     load_after = os.getloadavg()[0]
 
-    description = json.loads((model_dir / "model_config.json").read_text())
+    description = json.loads(ModelFolder(model_dir).description.read_text())
     settings = description["settings"]
     print(f"model folder: {model_dir}")
     print(

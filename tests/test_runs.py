@@ -5,7 +5,7 @@ import re
 import pytest
 
 from sstbias.errors import ConfigError
-from sstbias.runs import Run, lr_name, parse_run
+from sstbias.runs import Run, RunPatterns, lr_name, parse_run
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,38 @@ def test_bad_run_names_are_config_errors_naming_the_run(text, message):
     with pytest.raises(ConfigError, match=re.escape(message)) as raised:
         parse_run(text)
     assert str(raised.value).startswith(f"run {text!r}: ")
+
+
+def test_run_patterns_serve_each_run_by_its_rules():
+    """Each rule family's run wildcard matches the names of its runs and none of another family's."""
+    patterns = RunPatterns(("raw", "lightgbm"), ("convgru",))
+    served = {
+        "baseline": ["raw", "lightgbm/seed_3", "ablation/climatology/validation_protocol"],
+        "deep": ["convgru/seed_0", "grid/convgru/lr_0.004/seed_1", "ablation/convgru/land_masked/seed_2"],
+        "grid_training": ["grid/convgru/iterations/seed_0"],
+        "grid_point": ["grid/convgru/it_000200/seed_0"],
+        "budget_training": ["budget/convgru/training/seed_1"],
+        "budget_point": ["budget/convgru/it_000400/seed_1"],
+    }
+    family = {
+        "baseline": patterns.baseline,
+        "deep": patterns.deep,
+        "grid_training": patterns.grid("iterations"),
+        "grid_point": patterns.grid("it"),
+        "budget_training": patterns.budget("training"),
+        "budget_point": patterns.budget("it"),
+    }
+    for name, pattern in family.items():
+        for other, names in served.items():
+            assert all(bool(re.fullmatch(pattern, run)) == (other == name) for run in names), (name, other)
+    evaluated = [run for kind in ("baseline", "deep", "grid_point", "budget_point") for run in served[kind]]
+    assert all(re.fullmatch(patterns.any, run) for run in [*evaluated, "floor", "static_oracle"])
+    assert re.fullmatch(patterns.corrected, "convgru/seed_0") and not re.fullmatch(patterns.corrected, "raw")
+    assert not re.fullmatch(patterns.any, "random_forest/seed_0")  # not a model of this workflow
+
+
+def test_run_patterns_without_deep_models_match_no_deep_run():
+    patterns = RunPatterns(("raw",), ())
+    for pattern in (patterns.grid("lr", "it"), patterns.grid("iterations"), patterns.budget("training")):
+        assert pattern == "$^"  # matches nothing (an empty pattern would match an empty run name)
+    assert re.fullmatch(patterns.any, "raw") and not re.fullmatch(patterns.any, "convgru/seed_0")

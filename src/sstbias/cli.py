@@ -134,9 +134,10 @@ def _run_describe(args: argparse.Namespace) -> None:
     import torch
 
     from sstbias.deep.api import open_trained
+    from sstbias.deep.folder import sidecar
 
     trained, network = open_trained(args.model, torch.device("cpu"))  # the same checks as correct
-    weights_sidecar = trained.weights.with_name(trained.weights.name + ".sha256")
+    weights_sidecar = sidecar(trained.weights)
     d = trained.description
     preparation = trained.preparation
     mask = trained.ocean_mask.values

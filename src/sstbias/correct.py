@@ -25,6 +25,7 @@ import xarray as xr
 
 import sstbias
 from sstbias.atomic import check_output_target
+from sstbias.deep.folder import DESCRIPTION, sidecar
 from sstbias.errors import InputDataError, ModelDirectoryError
 from sstbias.netcdf import PREDICTION, write_dataset
 from sstbias.plausible import check_corrected
@@ -116,7 +117,7 @@ class ForecastCorrector:
         self.preparation = self.trained.preparation
         if self.preparation is None:
             raise ModelDirectoryError(
-                f"{self.trained.folder}: trained outside the workflow (model_config.json has no "
+                f"{self.trained.folder}: trained outside the workflow ({DESCRIPTION} has no "
                 "forecast_preparation), so how raw forecast files become its inputs is unknown"
             )
         self._check_engine()
@@ -289,7 +290,7 @@ class ForecastCorrector:
     def provenance(self, paths: Sequence[str | os.PathLike]) -> dict[str, str | int]:
         """Global attributes naming the model, its configuration hash and training period, and the input files."""
         trained, preparation = self.trained, self.preparation
-        weights_sidecar = trained.weights.with_name(trained.weights.name + ".sha256")
+        weights_sidecar = sidecar(trained.weights)
         return {
             "title": f"Bias-corrected sea surface temperature: HYCOM forecast corrected by {trained.name}",
             "source": "HYCOM GOFS 3.1 forecast (water_temp, shallowest level) corrected by an sstbias deep model",

@@ -15,6 +15,9 @@ A run name is a path below ``models/``, ``predictions/`` and ``metrics/``:
   which keeps at each of the curve's iterations the weights selected on validation so far
   (``models/<run>/weights/best_<NNNNNN>.pt``);
 - ``budget/<model>/it_<NNNNNN>/seed_<n>``: a budget point, that training's selected weights at an iteration.
+
+:class:`RunPatterns` gives the regular expressions of these names that the workflow's rules serve (their ``run``
+wildcard constraints); they let any text through where a name's value is parsed here, so a bad one is named.
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sstbias import catalog
 from sstbias.errors import ConfigError
 
-GRID_KINDS = ("lr", "iterations", "it", "ablation", "budget", "budget_it")
 ABLATION_BASELINE = "climatology"  # the baseline of the ablation table, one run per protocol step
 _SEEDED = re.compile(r"(?P<model>[a-z_]+)/seed_(?P<seed>\d+)")
 _GRID = re.compile(r"grid/(?P<model>[a-z_]+)/(?P<point>[^/]+)/seed_(?P<seed>\d+)")
@@ -172,3 +175,67 @@ def _grid_run(model: str, point: str, seed: int) -> Run | None:
     if kind == "it" and value.isdigit() and int(value) > 0:
         return Run(model, seed, "it", int(value))
     return None
+
+
+def _alternatives(patterns: Sequence[str]) -> str:
+    """One regular expression matching any of ``patterns``; one that matches nothing when there is none."""
+    return "|".join(patterns) or "$^"
+
+
+@dataclass(frozen=True)
+class RunPatterns:
+    """The regular expressions of the run names of a workflow that trains the baselines ``baselines`` and the deep
+    models ``deep_models`` (any seed, grid point, ablation step or budget point), one per rule family."""
+
+    baselines: tuple[str, ...]
+    deep_models: tuple[str, ...]
+
+    @staticmethod
+    def ordinary(models: Sequence[str]) -> str:
+        """The ordinary runs of ``models``: ``<model>`` or, for a seeded model, ``<model>/seed_<n>``."""
+        seeded = [m for m in models if m in catalog.SEEDED_MODELS]
+        single = [m for m in models if m not in catalog.SEEDED_MODELS]
+        return "|".join(single + ([rf"({'|'.join(seeded)})/seed_\d+"] if seeded else []))
+
+    @staticmethod
+    def ablation(models: Sequence[str]) -> str:
+        """The ablation runs of ``models``, any step (and seed for a seeded model)."""
+        seeded = [m for m in models if m in catalog.SEEDED_MODELS]
+        single = [m for m in models if m not in catalog.SEEDED_MODELS]
+        patterns = [rf"ablation/({'|'.join(seeded)})/[a-z_]+/seed_\d+"] if seeded else []
+        patterns += [rf"ablation/({'|'.join(single)})/[a-z_]+"] if single else []
+        return _alternatives(patterns)
+
+    def grid(self, *kinds: str) -> str:
+        """The grid runs of the deep models of the ``kinds`` (``lr``, ``iterations``, ``it``), any value."""
+        points = {"lr": r"lr_[^/]+", "iterations": "iterations", "it": r"it_[^/]+"}
+        models, kinds = "|".join(self.deep_models), "|".join(points[k] for k in kinds)
+        return _alternatives([rf"grid/({models})/({kinds})/seed_\d+"] if models else [])
+
+    def budget(self, kind: str) -> str:
+        """The budget curve's runs of the deep models: their trainings (``training``) or points (``it``)."""
+        point = {"training": "training", "it": r"it_[^/]+"}[kind]
+        models = "|".join(self.deep_models)
+        return _alternatives([rf"budget/({models})/{point}/seed_\d+"] if models else [])
+
+    @property
+    def any(self) -> str:
+        """Every run the workflow predicts and evaluates (the global constraint; a training rule has its own)."""
+        ordinary = self.ordinary([*self.baselines, *self.deep_models, *catalog.ORACLES])
+        ablation = self.ablation([*self.deep_models, ABLATION_BASELINE])
+        return f"{ordinary}|{self.grid('lr', 'it')}|{ablation}|{self.budget('it')}"
+
+    @property
+    def baseline(self) -> str:
+        """The runs of train_baseline and predict_baseline: the baselines' and the ablation's climatology."""
+        return f"{self.ordinary(self.baselines)}|{self.ablation([ABLATION_BASELINE])}"
+
+    @property
+    def deep(self) -> str:
+        """The runs of train_deep and predict_deep: the deep models' seeds, learning-rate points, ablation steps."""
+        return f"{self.ordinary(self.deep_models)}|{self.grid('lr')}|{self.ablation(self.deep_models)}"
+
+    @property
+    def corrected(self) -> str:
+        """The runs whose models correct new forecast files: the deep models' seeds."""
+        return self.ordinary(self.deep_models)

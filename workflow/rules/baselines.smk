@@ -10,7 +10,7 @@ rule train_baseline:
     benchmark:
         bench("train_baseline", "{run}")
     wildcard_constraints:
-        run=f"{run_pattern(SELECTED_BASELINES)}|{ablation_pattern([ABLATION_BASELINE])}",
+        run=RUN_PATTERNS.baseline,
     conda:
         "../../envs/baselines.yaml"
     threads: 2
@@ -45,7 +45,7 @@ rule predict_baseline:
     benchmark:
         bench("predict_baseline", "{run}")
     wildcard_constraints:
-        run=f"{run_pattern(SELECTED_BASELINES)}|{ablation_pattern([ABLATION_BASELINE])}",
+        run=RUN_PATTERNS.baseline,
     conda:
         "../../envs/baselines.yaml"
     threads: 2

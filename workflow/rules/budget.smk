@@ -34,9 +34,13 @@ rule error_budget:
         split=PATHS["split_json"],
         diagnostics=monthly("twin_diagnostics"),
     output:
-        csv=BUDGET_CSV,
-        md=report(BUDGET_MD, caption="../report/error_budget.rst", category="Tables"),
-        provenance=provenance(BUDGET_MD),
+        csv=PATHS["error_budget_csv"],
+        md=report(
+            PATHS["error_budget_md"],
+            caption="../report/error_budget.rst",
+            category="Tables",
+        ),
+        provenance=provenance(PATHS["error_budget_md"]),
     log:
         log("error_budget"),
     benchmark:

@@ -30,7 +30,7 @@ use rule train_deep as train_budget with:
     benchmark:
         bench("train_budget", "{run}")
     wildcard_constraints:
-        run=budget_pattern("training"),
+        run=RUN_PATTERNS.budget("training"),
 
 
 use rule predict_deep as predict_budget with:
@@ -43,7 +43,7 @@ use rule predict_deep as predict_budget with:
     benchmark:
         bench("predict_budget", "{run}")
     wildcard_constraints:
-        run=budget_pattern("it"),
+        run=RUN_PATTERNS.budget("it"),
 
 
 rule budget_table:

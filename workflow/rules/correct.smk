@@ -14,7 +14,7 @@ rule correct:
     benchmark:
         bench("correct", "{run}_{name}")
     wildcard_constraints:
-        run=run_pattern(SELECTED_DEEP_MODELS),
+        run=RUN_PATTERNS.corrected,
         name=r"[^/]+",
     conda:
         "../../envs/correct.yaml"

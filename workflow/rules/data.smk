@@ -11,7 +11,7 @@ localrules:
 rule data_settings:
     """The settings a data stage is made under (sstbias.provenance): an input of the stage's rule."""
     output:
-        out("interim", "settings", "{stage}.json"),
+        PATHS["settings"],
     log:
         log("data_settings", "{stage}"),
     params:

@@ -1,10 +1,6 @@
 include: "inputs/deep.smk"
 
 
-# The runs trained by train_deep: the deep models' seeds, their learning-rate grid points and ablation steps.
-DEEP_RUNS = f'{run_pattern(SELECTED_DEEP_MODELS)}|{grid_pattern("lr")}|{ablation_pattern(SELECTED_DEEP_MODELS)}'
-
-
 rule train_deep:
     """Train a deep corrector (ConvGRU, 3DCNN-CBAM-ConvLSTM-AT, ConvGRU-SA), or a learning-rate grid point of one;
     resumes from its checkpoints."""
@@ -22,7 +18,7 @@ rule train_deep:
     benchmark:
         bench("train_deep", "{run}")
     wildcard_constraints:
-        run=DEEP_RUNS,
+        run=RUN_PATTERNS.deep,
     conda:
         "../../envs/deep.yaml"
     threads: 2
@@ -53,7 +49,7 @@ rule predict_deep:
     benchmark:
         bench("predict_deep", "{run}")
     wildcard_constraints:
-        run=DEEP_RUNS,
+        run=RUN_PATTERNS.deep,
     conda:
         "../../envs/deep.yaml"
     threads: 2

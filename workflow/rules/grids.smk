@@ -18,7 +18,7 @@ use rule train_deep as train_iteration_grid with:
     benchmark:
         bench("train_iteration_grid", "{run}")
     wildcard_constraints:
-        run=grid_pattern("iterations"),
+        run=RUN_PATTERNS.grid("iterations"),
 
 
 use rule predict_deep as predict_iteration_grid with:
@@ -31,7 +31,7 @@ use rule predict_deep as predict_iteration_grid with:
     benchmark:
         bench("predict_iteration_grid", "{run}")
     wildcard_constraints:
-        run=grid_pattern("it"),
+        run=RUN_PATTERNS.grid("it"),
 
 
 rule grid_summary:

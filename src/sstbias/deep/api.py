@@ -25,8 +25,8 @@ from sstbias.baselines.climatology import Climatology
 from sstbias.deep.checkpoints import CorruptCheckpoint, load_checkpoint
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.device import autocast_dtype, select_device
+from sstbias.deep.folder import ModelFolder, sidecar
 from sstbias.deep.model_dir import (
-    CLIMATOLOGY_NAME,
     TrainedModel,
     describe,
     read_model_dir,
@@ -112,7 +112,7 @@ def train_deep_model(
     if settings.residual_over_climatology:
         zero_head(model)  # training starts from the climatological correction
     if climatology is None:  # a climatology left by an earlier run with other settings would mislead a reader
-        (out / CLIMATOLOGY_NAME).unlink(missing_ok=True)
+        ModelFolder(out).climatology.unlink(missing_ok=True)
     recorded = save_climatology(out, climatology) if climatology is not None else None
     description = describe(name, settings, samples.in_channels, normaliser, split, data, preparation, recorded)
     write_description(out, description)
@@ -133,9 +133,9 @@ def train_deep_model(
     try:
         return trainer.fit(samples.positions(train_days, strict=False), val_windows, val_observed)
     except TrainingDiverged as err:
-        for weights in ("best.pt", "last.pt"):  # an earlier run's weights would pass for this run's
-            (out / weights).unlink(missing_ok=True)
-            (out / f"{weights}.sha256").unlink(missing_ok=True)
+        for weights in (ModelFolder(out).best, ModelFolder(out).last):  # an earlier run's would pass for this run's
+            weights.unlink(missing_ok=True)
+            sidecar(weights).unlink(missing_ok=True)
         raise TrainingDiverged(f"models.{name}: {err}") from None
 
 
@@ -213,5 +213,5 @@ def predict_deep_model(
     ``weights`` selects a checkpoint of the run (e.g. ``checkpoints/iter_000400.pt``) instead of ``best.pt``.
     """
     trained = read_model_dir(out_dir)
-    device = select_device(trained.settings.device, f"{trained.folder / 'model_config.json'}: settings.device")
+    device = select_device(trained.settings.device, f"{ModelFolder(trained.folder).description}: settings.device")
     return predict_days(load_network(trained, device, weights), trained, data, days, device)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import torch
 
+from sstbias.deep.folder import CHECKPOINT_GLOB, sidecar
 from sstbias.netcdf import atomic_write
 
 log = logging.getLogger("sstbias.deep")
@@ -29,24 +30,20 @@ class CorruptCheckpoint(Exception):
     """A checkpoint file is truncated, unreadable or does not match its sha256 sidecar."""
 
 
-def _sidecar(path: Path) -> Path:
-    return path.with_name(path.name + ".sha256")
-
-
 def save_checkpoint(state: dict, path: Path) -> None:
     """torch.save ``state`` to ``path`` atomically; the sha256 of the bytes goes to ``path``.sha256."""
     buffer = io.BytesIO()
     torch.save(state, buffer)
     payload = buffer.getvalue()
     atomic_write(path, lambda tmp: tmp.write_bytes(payload))
-    atomic_write(_sidecar(path), lambda tmp: tmp.write_text(hashlib.sha256(payload).hexdigest() + "\n"))
+    atomic_write(sidecar(path), lambda tmp: tmp.write_text(hashlib.sha256(payload).hexdigest() + "\n"))
 
 
 def load_checkpoint(path: Path) -> dict:
     """The state saved in ``path``; CorruptCheckpoint if it is too large, does not match its sidecar or cannot be
     read as tensors and plain containers (``weights_only=True``: no object of the file is ever constructed)."""
-    sidecar = _sidecar(path)
-    if not sidecar.exists():
+    checksum = sidecar(path)
+    if not checksum.exists():
         raise CorruptCheckpoint(f"{path}: no sha256 sidecar")
     try:
         size = path.stat().st_size
@@ -55,8 +52,8 @@ def load_checkpoint(path: Path) -> dict:
         payload = path.read_bytes()
     except OSError as err:
         raise CorruptCheckpoint(f"{path}: unreadable ({err.strerror or err})") from err
-    if hashlib.sha256(payload).hexdigest() != sidecar.read_text().strip():
-        raise CorruptCheckpoint(f"{path}: sha256 does not match {sidecar.name} (truncated or modified)")
+    if hashlib.sha256(payload).hexdigest() != checksum.read_text().strip():
+        raise CorruptCheckpoint(f"{path}: sha256 does not match {checksum.name} (truncated or modified)")
     try:
         state = torch.load(io.BytesIO(payload), map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many types for bytes that are not a checkpoint
@@ -85,7 +82,7 @@ def newest_valid_checkpoint(folder: Path) -> dict | None:
 
     Returns None when there is no checkpoint; raises CorruptCheckpoint naming the files when all are corrupt.
     """
-    candidates = sorted(folder.glob("iter_*.pt"), reverse=True)
+    candidates = sorted(folder.glob(CHECKPOINT_GLOB), reverse=True)
     problems = []
     for path in candidates:
         try:

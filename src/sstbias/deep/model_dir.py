@@ -35,6 +35,7 @@ import xarray as xr
 
 import sstbias
 from sstbias import catalog
+from sstbias.deep.folder import CLIMATOLOGY, DESCRIPTION, ModelFolder
 from sstbias.deep.settings import DeepSettings, deep_settings
 from sstbias.errors import ConfigError, InputDataError, ModelDirectoryError
 from sstbias.forecast import ForecastPreparation
@@ -45,9 +46,6 @@ from sstbias.normalise import Normaliser
 # 3: the climatology as netCDF (climatology.nc) instead of a pickle (climatology.joblib); history channels
 # (input_window_days beyond sequence_length), precision, implementation and the weight average in the settings.
 FORMAT_VERSION = 3
-CLIMATOLOGY_NAME = "climatology.nc"
-CONFIG_NAME = "model_config.json"
-WEIGHTS_NAME = "best.pt"
 REQUIRED_KEYS = (
     "format_version",
     "model",
@@ -121,7 +119,7 @@ def describe(
 def write_description(out_dir: str | os.PathLike, description: dict) -> Path:
     """Write ``model_config.json`` into ``out_dir`` atomically."""
     text = json.dumps(description, indent=1) + "\n"
-    return atomic_write(Path(out_dir) / CONFIG_NAME, lambda tmp: tmp.write_text(text))
+    return atomic_write(ModelFolder(out_dir).description, lambda tmp: tmp.write_text(text))
 
 
 def file_sha256(path: Path) -> str:
@@ -131,10 +129,10 @@ def file_sha256(path: Path) -> str:
 
 def save_climatology(out_dir: str | os.PathLike, climatology) -> dict:
     """Write the fitted climatology into ``out_dir`` atomically; its ``climatology`` description entry."""
-    path = Path(out_dir) / CLIMATOLOGY_NAME
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    path = ModelFolder(out_dir).climatology
+    path.parent.mkdir(parents=True, exist_ok=True)
     climatology.save(path)
-    return {"file": CLIMATOLOGY_NAME, "sha256": file_sha256(path)}
+    return {"file": path.name, "sha256": file_sha256(path)}
 
 
 @dataclass(frozen=True)
@@ -188,7 +186,7 @@ class TrainedModel:
             return None
         from sstbias.baselines.climatology import Climatology
 
-        path = self.folder / CLIMATOLOGY_NAME  # the only name read_model_dir accepts: never a path outside
+        path = ModelFolder(self.folder).climatology  # the only name read_model_dir accepts: never a path outside
         if not path.is_file():
             raise ModelDirectoryError(f"{path}: climatology file not found (the model was trained with it)")
         if file_sha256(path) != entry["sha256"]:
@@ -201,7 +199,7 @@ class TrainedModel:
     @property
     def weights(self) -> Path:
         """The best-on-validation weights."""
-        return self.folder / WEIGHTS_NAME
+        return ModelFolder(self.folder).best
 
     def fitted_days(self) -> pd.DatetimeIndex:
         """Every day from the first training day to the last validation (or training) day."""
@@ -222,7 +220,7 @@ def read_model_dir(folder: str | os.PathLike) -> TrainedModel:
     mask that disagree.
     """
     folder = Path(folder)
-    path = folder / CONFIG_NAME
+    path = ModelFolder(folder).description
     if not folder.is_dir():
         raise ModelDirectoryError(f"{folder}: no such model folder")
     if not path.is_file():
@@ -230,7 +228,7 @@ def read_model_dir(folder: str | os.PathLike) -> TrainedModel:
         baseline = next((name for name in ("model.nc", "model.joblib") if (folder / name).exists()), None)
         if baseline is not None:
             hint = f" (it holds a baseline {baseline}: only the deep models can be applied to new forecast files)"
-        raise ModelDirectoryError(f"{folder}: not a trained deep model folder, no {CONFIG_NAME}{hint}")
+        raise ModelDirectoryError(f"{folder}: not a trained deep model folder, no {DESCRIPTION}{hint}")
     try:
         description = json.loads(path.read_text())
     except (OSError, ValueError) as err:
@@ -255,8 +253,8 @@ def _check_format(path: Path, description: dict) -> None:
             "channels, residual_over, land handling and climatology: a folder written before them cannot be "
             "corrected with consistent inputs; format 3 stores the climatology as netCDF, since an older folder's "
             "pickled climatology.joblib could run code and is never read). Refresh it by retraining with this "
-            "version: snakemake "
-            "--forcerun train_deep <folder>/best.pt (or sstbias's train_deep_model into a new folder)"
+            f"version: snakemake --forcerun train_deep {ModelFolder('<folder>').best} (or sstbias's train_deep_model "
+            "into a new folder)"
         )
     missing = [key for key in REQUIRED_KEYS if key not in description]
     if missing:
@@ -343,8 +341,7 @@ def _check_entry_types(path: Path, description: dict) -> None:
         (
             "climatology",
             lambda v: (
-                v is None
-                or (isinstance(v, dict) and v.get("file") == CLIMATOLOGY_NAME and isinstance(v.get("sha256"), str))
+                v is None or (isinstance(v, dict) and v.get("file") == CLIMATOLOGY and isinstance(v.get("sha256"), str))
             ),
         ),
     )

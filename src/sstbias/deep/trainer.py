@@ -32,6 +32,7 @@ from tqdm import tqdm
 
 from sstbias.deep.checkpoints import load_checkpoint, newest_valid_checkpoint, save_checkpoint
 from sstbias.deep.data import SequenceSamples
+from sstbias.deep.folder import CHECKPOINT_GLOB, ITERATION_PREFIX, ModelFolder, iteration_of, sidecar
 from sstbias.deep.loss import masked_mse
 from sstbias.deep.schedule import learning_rate
 from sstbias.deep.settings import DeepSettings
@@ -56,11 +57,6 @@ def _check_finite(what: str, value: float, iteration: int, lr: float) -> None:
             f"training diverged: {what} is {value} at iteration {iteration} (learning rate {lr:g}); no best.pt "
             "written. Lower lr (or set grad_clip) and train again"
         )
-
-
-def _iteration_of(path: Path) -> int:
-    """The iteration of a checkpoint or exported weights file ``iter_NNNNNN.pt``."""
-    return int(path.stem.split("_")[1])
 
 
 def seed_everything(seed: int) -> None:
@@ -163,11 +159,11 @@ class Trainer:
         self.average = WeightAverage(self.model, plan.ema_decay) if plan.ema_decay > 0 else None
         self.samples = samples
         self.plan = plan
-        self.out_dir = Path(out_dir)
+        self.folder = ModelFolder(out_dir)
         self.device = device
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=plan.lr)
         self.sampler = torch.Generator().manual_seed(plan.seed)
-        self.checkpoint_dir = self.out_dir / "checkpoints"
+        self.checkpoint_dir = self.folder.checkpoints
         self.fingerprint = fingerprint  # identifies settings and data; checkpoints of another run are not resumed
 
     @property
@@ -210,7 +206,7 @@ class Trainer:
         plan = self.plan
         if len(train_windows) == 0:
             raise ValueError("no training samples: every training day lacks its input window")
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.folder.path.mkdir(parents=True, exist_ok=True)
         seed_everything(plan.seed)
         start, history, running, best = 0, [], [], float("inf")
         self.best_snapshot = None
@@ -273,8 +269,8 @@ class Trainer:
                         "running the job again resumes from it"
                     )
         # Written at the end, also when a resumed run had nothing left to do (its outputs may have been removed).
-        save_checkpoint(self.best_snapshot or self._snapshot(plan.iterations), self.out_dir / "best.pt")
-        save_checkpoint(self._snapshot(plan.iterations), self.out_dir / "last.pt")  # the evaluated weights
+        save_checkpoint(self.best_snapshot or self._snapshot(plan.iterations), self.folder.best)
+        save_checkpoint(self._snapshot(plan.iterations), self.folder.last)  # the evaluated weights
         self._export_requested_weights()
         self._write_log(history)
         return history
@@ -324,9 +320,9 @@ class Trainer:
             return None
         beyond = [
             path
-            for folder in (self.checkpoint_dir, self.out_dir / "weights")
-            for path in folder.glob("iter_*.pt")
-            if _iteration_of(path) > self.plan.iterations
+            for folder in (self.checkpoint_dir, self.folder.weights)
+            for path in folder.glob(CHECKPOINT_GLOB)
+            if iteration_of(path) > self.plan.iterations
         ]
         if beyond:
             log.warning(
@@ -338,14 +334,14 @@ class Trainer:
             )
             for path in beyond:
                 path.unlink(missing_ok=True)
-                path.with_name(path.name + ".sha256").unlink(missing_ok=True)
+                sidecar(path).unlink(missing_ok=True)
         state = newest_valid_checkpoint(self.checkpoint_dir)
         if state is not None and state.get("fingerprint") != self.fingerprint:
             log.warning(
                 "checkpoints in %s come from other settings, data or sstbias version: starting over",
                 self.checkpoint_dir,
             )
-            for path in self.checkpoint_dir.glob("iter_*"):
+            for path in self.checkpoint_dir.glob(f"{ITERATION_PREFIX}*"):  # with their sidecars
                 path.unlink()
             return None
         if state is None:
@@ -360,26 +356,26 @@ class Trainer:
         outputs of a failed job, and a job stopped at its time limit must keep the state it resumes from.
         """
         for iteration in sorted(i for i in self.plan.checkpoint_at if i <= self.plan.iterations):
-            state = load_checkpoint(self.checkpoint_dir / f"iter_{iteration:06d}.pt")
+            state = load_checkpoint(self.folder.checkpoint(iteration))
             average = state.get("average")
             snapshot = {"model": state["model"] if average is None else average["weights"], "iteration": iteration}
-            save_checkpoint(snapshot, self.out_dir / "weights" / f"iter_{iteration:06d}.pt")
-            save_checkpoint(state["best_snapshot"] or snapshot, self.out_dir / "weights" / f"best_{iteration:06d}.pt")
+            save_checkpoint(snapshot, self.folder.exported_weights(iteration))
+            save_checkpoint(state["best_snapshot"] or snapshot, self.folder.selected_weights(iteration))
 
     def _checkpoint(self, iteration: int, history: list, running: list, best: float) -> Path:
         """Write the resumable state at ``iteration`` and drop older periodic checkpoints; returns its path."""
-        path = self.checkpoint_dir / f"iter_{iteration:06d}.pt"
+        path = self.folder.checkpoint(iteration)
         save_checkpoint(self._state(iteration, history, running, best), path)
         self._prune(self.plan.checkpoint_at, keep=iteration)
         return path
 
     def _prune(self, kept: list[int], keep: int) -> None:
         """Remove periodic checkpoints older than the newest, except those requested in ``checkpoint_at``."""
-        for path in self.checkpoint_dir.glob("iter_*.pt"):
-            iteration = _iteration_of(path)
+        for path in self.checkpoint_dir.glob(CHECKPOINT_GLOB):
+            iteration = iteration_of(path)
             if iteration < keep and iteration not in kept:
                 path.unlink(missing_ok=True)
-                path.with_name(path.name + ".sha256").unlink(missing_ok=True)
+                sidecar(path).unlink(missing_ok=True)
 
     def _write_log(self, history: list[dict]) -> None:
         def write(tmp: Path) -> None:
@@ -388,4 +384,4 @@ class Trainer:
                 writer.writeheader()
                 writer.writerows(history)
 
-        atomic_write(self.out_dir / "training_log.csv", write)
+        atomic_write(self.folder.training_log, write)
