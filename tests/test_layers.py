@@ -57,7 +57,9 @@ ABOVE_GROUND = {
     "tables": ("catalog", "metrics", "netcdf"),
     "uncertainty": ("catalog",),
     "figures": ("budget_curve", "catalog", "metrics", "netcdf"),
-    "runs": ("ablation", "errors"),
+    "runs": ("ablation", "catalog", "errors"),
+    "paths": ("deep",),  # the workflow's paths; a model folder's files named by deep.folder
+    "results_doc": ("atomic",),
     # the config check, the standalone corrector and its command line
     "config": (
         "box",
