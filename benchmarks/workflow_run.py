@@ -16,6 +16,7 @@ slowest jobs from Snakemake's per-job benchmark files.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -33,10 +34,20 @@ SMOKE_TARGET = "results/twin/metrics/raw.json"  # a command-line config cannot r
 SUMMARY_RULES = {"tables", "grid_summary", "prediction_figures", "error_series_figure", "training_figure"}
 
 
+def source_commit() -> str:
+    """``git describe --always --dirty`` of this checkout: the copy is no git repository, so the table rules'
+    provenance files take it from SSTBIAS_SOURCE_COMMIT (sstbias.results_doc)."""
+    described = subprocess.run(
+        ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True, check=False
+    )
+    return described.stdout.strip() if described.returncode == 0 else ""
+
+
 def run(workdir: Path, *args: str) -> float:
     """Seconds taken by ``snakemake args`` in ``workdir`` (raises on failure)."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir, check=True, capture_output=True)
+    env = {**os.environ, "SSTBIAS_SOURCE_COMMIT": source_commit()}
+    subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
 
 
@@ -60,7 +71,7 @@ def main() -> None:
         args.keep.mkdir(parents=True)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.keep.resolve() if args.keep else Path(tmp)
-        for name in ("Snakefile", "workflow", "config", "src", "envs"):
+        for name in ("Snakefile", "workflow", "config", "src", "envs", "docs"):
             source = REPO / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, workdir / name)
         config = str((REPO / args.configfile).resolve())

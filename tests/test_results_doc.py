@@ -106,6 +106,19 @@ def test_write_provenance_records_the_commit_or_unknown(tmp_path):
     assert results_doc.describe_commit(repo) == f"{head}-dirty"
 
 
+def test_a_copy_outside_git_records_the_commit_it_was_copied_from(tmp_path, monkeypatch):
+    monkeypatch.delenv(results_doc.SOURCE_COMMIT_VARIABLE, raising=False)
+    assert results_doc.describe_commit(tmp_path) == results_doc.UNKNOWN
+    monkeypatch.setenv(results_doc.SOURCE_COMMIT_VARIABLE, "abc1234")
+    assert results_doc.describe_commit(tmp_path) == "abc1234"
+
+
+def test_a_missing_document_is_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        results_doc.main(["--document", str(tmp_path / "absent.md"), "--root", str(tmp_path)])
+    assert str(exit_.value).startswith(f"{tmp_path / 'absent.md'}: no such document")
+
+
 def test_provenance_path_sits_beside_the_table():
     assert results_doc.provenance_path("results/twin/tables/grid_{grid}_{model}.md") == (
         "results/twin/tables/grid_{grid}_{model}.provenance.json"

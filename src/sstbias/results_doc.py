@@ -32,11 +32,14 @@ START, END = (
 )
 SUFFIX = ".provenance.json"
 UNKNOWN = "unknown"
+# Set by benchmarks/workflow_run.py, whose copies of the checkout are not git repositories: the commit they copy.
+SOURCE_COMMIT_VARIABLE = "SSTBIAS_SOURCE_COMMIT"
 
 
 def describe_commit(directory: str | os.PathLike) -> str:
-    """``git describe --always --dirty`` of the checkout holding ``directory``; :data:`UNKNOWN` outside git (or
-    without git)."""
+    """``git describe --always --dirty`` of the checkout holding ``directory``; outside git (or without git) the
+    environment's :data:`SOURCE_COMMIT_VARIABLE` (a copy of a checkout says what it copied), else :data:`UNKNOWN`."""
+    fallback = os.environ.get(SOURCE_COMMIT_VARIABLE, "").strip() or UNKNOWN
     try:
         run = subprocess.run(
             ["git", "-C", str(directory), "describe", "--always", "--dirty"],
@@ -46,9 +49,9 @@ def describe_commit(directory: str | os.PathLike) -> str:
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return UNKNOWN
+        return fallback
     commit = run.stdout.strip()
-    return commit if run.returncode == 0 and commit else UNKNOWN
+    return commit if run.returncode == 0 and commit else fallback
 
 
 def provenance_path(table_md: str) -> str:
@@ -187,7 +190,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--document", default="docs/results.md", help="document with the results markers")
     parser.add_argument("--root", default=".", help="the checkout: its config/ and results folders")
     args = parser.parse_args(argv)
-    render_into(args.document, render_results(args.root))
+    if not Path(args.document).is_file():
+        raise SystemExit(f"{args.document}: no such document (it needs the results markers {START} ... {END})")
+    try:
+        render_into(args.document, render_results(args.root))
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
 
 
 if __name__ == "__main__":
