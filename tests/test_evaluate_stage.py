@@ -4,10 +4,10 @@ import pandas as pd
 import xarray as xr
 from synthetic import aligned_dataset
 
+from sstbias.netcdf import write_prediction
 from sstbias.split import save_split
 from sstbias.stages.baselines import predict_baseline, train_baseline
 from sstbias.stages.evaluate import evaluate, tables
-from sstbias.stages.predictions import write_prediction
 
 UNCERTAINTY = {"block_length": 5, "resamples": 200, "confidence": 0.95, "seed": 0}
 OUTPUTS = ("metrics_csv", "metrics_md", "seed_metrics_csv", "monthly_csv", "monthly_md", "skill_csv", "skill_md")

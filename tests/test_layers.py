@@ -31,7 +31,7 @@ GROUND = {
     "plausible": ("errors",),
     "grid": ("box", "errors"),
     "regrid": ("errors", "grid"),
-    "netcdf": ("atomic", "sstbias"),
+    "netcdf": ("atomic", "plausible", "sstbias"),
     "provenance": ("atomic",),
     "split": ("errors", "netcdf"),
     "normalise": ("netcdf",),

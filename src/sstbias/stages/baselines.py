@@ -12,9 +12,8 @@ import xarray as xr
 
 from sstbias.baselines.registry import REGISTRY
 from sstbias.errors import ConfigError
+from sstbias.netcdf import PathLike, write_prediction
 from sstbias.split import load_split
-from sstbias.stages.common import PathLike
-from sstbias.stages.predictions import write_prediction
 
 log = logging.getLogger("sstbias.stages")
 

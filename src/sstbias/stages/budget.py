@@ -8,9 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from sstbias.catalog import STATIC_ORACLE
-from sstbias.stages.common import PathLike
+from sstbias.netcdf import PathLike, write_prediction
 from sstbias.stages.evaluate import test_data_and_unpredictable
-from sstbias.stages.predictions import write_prediction
 from sstbias.twin.budget import budget_markdown, error_budget, static_oracle, write_budget
 
 log = logging.getLogger("sstbias.stages")

@@ -15,10 +15,8 @@ import xarray as xr
 from sstbias.catalog import FLOOR
 from sstbias.errors import InputDataError
 from sstbias.metrics import compute_metrics, daily_error_sums
-from sstbias.netcdf import atomic_write
+from sstbias.netcdf import PREDICTION, PathLike, atomic_write, open_field, write_prediction
 from sstbias.split import load_split
-from sstbias.stages.common import PREDICTION, PathLike, open_field
-from sstbias.stages.predictions import write_prediction
 from sstbias.tables import (
     mean_over_seeds,
     metrics_table,

@@ -8,8 +8,8 @@ import pandas as pd
 import xarray as xr
 
 from sstbias import figures
+from sstbias.netcdf import PREDICTION, PathLike, open_field
 from sstbias.split import load_split
-from sstbias.stages.common import PREDICTION, PathLike, open_field
 
 
 def _test_data(aligned: PathLike, split_path: PathLike) -> xr.Dataset:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from sstbias import figures
-from sstbias.stages.common import PathLike
+from sstbias.netcdf import PathLike
 from sstbias.tables import GRID_LABELS, grid_markdown, grid_table, write_table
 
 
