@@ -56,7 +56,7 @@ ABOVE_GROUND = {
     "budget_curve": ("ablation", "catalog", "errors", "metrics", "netcdf"),
     "tables": ("catalog", "metrics", "netcdf"),
     "uncertainty": ("catalog",),
-    "evaluation": ("errors", "metrics", "netcdf", "tables", "uncertainty"),  # runs' records and the paper's tables
+    "evaluation": ("errors", "metrics", "tables", "uncertainty"),  # runs' records and the paper's tables
     "figures": ("budget_curve", "catalog", "metrics", "netcdf"),
     "runs": ("ablation", "catalog", "errors"),
     "paths": ("deep",),  # the workflow's paths; a model folder's files named by deep.folder

@@ -1,10 +1,8 @@
-"""The evaluation of the runs: one run's record of the paper's metrics over the test days (:func:`score_run`),
-the paper's tables from every run's records and per-day sums (:func:`paper_tables`), and a hyper-parameter grid's
-table (:func:`grid_results`); :func:`read_records` reads the records back."""
+"""The evaluation of the runs: one run's record of the paper's metrics over the test days (:func:`score_run`) and
+the paper's tables from every run's records and per-day sums (:func:`paper_tables`)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,10 +11,7 @@ import xarray as xr
 
 from sstbias.errors import InputDataError
 from sstbias.metrics import compute_metrics, daily_error_sums
-from sstbias.netcdf import PathLike
 from sstbias.tables import (
-    grid_markdown,
-    grid_table,
     mean_over_seeds,
     metrics_table,
     period_tables,
@@ -55,15 +50,6 @@ def score_run(
         "note": predicted.attrs.get("comment", ""),
     }
     return record, daily
-
-
-def read_records(paths: Sequence[PathLike]) -> list[dict]:
-    """The runs' records (the metrics JSON files :func:`score_run`'s records were written to), in order."""
-    records = []
-    for path in paths:
-        with open(path) as handle:
-            records.append(json.load(handle))
-    return records
 
 
 @dataclass(frozen=True)
@@ -108,17 +94,3 @@ def paper_tables(records: Sequence[dict], daily: Sequence[pd.DataFrame], uncerta
         skill=skill,
         skill_markdown=plain_markdown(skill),
     )
-
-
-def grid_results(
-    records: Sequence[dict], values: Sequence, n_seeds: int, key: str, model: str
-) -> tuple[pd.DataFrame, str]:
-    """(table, Markdown) of ``model`` over the grid ``key`` (lr or iterations): the paper's Table 2 or 3.
-
-    ``records`` are point-major: the ``n_seeds`` runs' metrics of ``values[0]``, then those of ``values[1]``, ...
-    """
-    if len(records) != len(values) * n_seeds:
-        raise ValueError(f"grid {key}: {len(records)} metric files for {len(values)} values x {n_seeds} seeds")
-    by_value = [list(records[i : i + n_seeds]) for i in range(0, len(records), n_seeds)]
-    table = grid_table(by_value, list(values), key)
-    return table, grid_markdown(table, key, model)

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 import pandas as pd
 import xarray as xr
 
-from sstbias.evaluation import paper_tables, read_records, score_run
+from sstbias.evaluation import paper_tables, score_run
 from sstbias.netcdf import PREDICTION, PathLike, atomic_write, open_field
 from sstbias.split import load_split
-from sstbias.tables import write_table
+from sstbias.tables import read_records, write_table
 
 log = logging.getLogger("sstbias.stages")
 

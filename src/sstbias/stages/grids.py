@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sstbias import figures
-from sstbias.evaluation import grid_results, read_records
 from sstbias.netcdf import PathLike
-from sstbias.tables import GRID_LABELS, write_table
+from sstbias.tables import GRID_LABELS, grid_results, read_records, write_table
 
 
 def grid_summary(
