@@ -27,7 +27,9 @@ def floor_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Seque
     write_prediction(floor_field(data, unpredictable), out, FLOOR)
 
 
-def static_oracle_prediction(aligned: PathLike, split_path: PathLike, diagnostics: Sequence[PathLike], out: PathLike):
+def static_oracle_prediction(
+    aligned: PathLike, split_path: PathLike, diagnostics: Sequence[PathLike], out: PathLike
+) -> None:
     """Write the static oracle of the test days: the forecast plus, per ocean cell, the least-squares line in time
     of observation - forecast fitted on the test days themselves (sstbias.twin.budget.static_oracle)."""
     data, _ = read_test_days(aligned, split_path, diagnostics)
