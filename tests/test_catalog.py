@@ -92,7 +92,7 @@ def test_a_toy_network_needs_its_settings_module_and_catalogue_line_only(monkeyp
 
 def test_protocol_and_ablation_keys_are_the_library_choices():
     """baseline_fit_days (no default in the library: the schema's) and the ablation's models."""
-    from sstbias.stages.baselines import FIT_DAYS
+    from sstbias.baselines.protocol import FIT_DAYS
 
     assert SCHEMA["properties"]["baseline_fit_days"]["enum"] == list(FIT_DAYS)
     assert SCHEMA["properties"]["baseline_fit_days"]["default"] in FIT_DAYS

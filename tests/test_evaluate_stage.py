@@ -1,13 +1,16 @@
 """The evaluation stage end to end on files: a baseline's note on its test days reaches Table 1's notes."""
 
 import pandas as pd
+import pytest
 import xarray as xr
 from synthetic import aligned_dataset
 
+from sstbias.errors import InputDataError
+from sstbias.evaluation import score_run
+from sstbias.netcdf import write_prediction
 from sstbias.split import save_split
 from sstbias.stages.baselines import predict_baseline, train_baseline
 from sstbias.stages.evaluate import evaluate, tables
-from sstbias.stages.predictions import write_prediction
 
 UNCERTAINTY = {"block_length": 5, "resamples": 200, "confidence": 0.95, "seed": 0}
 OUTPUTS = ("metrics_csv", "metrics_md", "seed_metrics_csv", "monthly_csv", "monthly_md", "skill_csv", "skill_md")
@@ -59,3 +62,13 @@ def test_climatology_fallback_and_both_tests_reach_table_1(tmp_path):
     table = pd.read_csv(outputs["metrics_csv"]).set_index("model")
     assert table.loc["raw", "note"] != table.loc["raw", "note"]  # empty: NaN in the CSV
     assert 0 <= table.loc["climatology", "dm_vs_raw_p_value"] <= 1
+
+
+def test_a_run_is_scored_on_the_test_days_only_if_its_prediction_has_them_all():
+    data = aligned_dataset(n_days=40, shape=(4, 5))
+    days = pd.DatetimeIndex(data["time"].values)
+    record, daily = score_run("raw", None, data["forecast"], data, days[30:], "raw.nc")
+    assert record["n_test_days"] == len(daily) == 10 and record["note"] == ""
+    assert (record["test_start"], record["test_end"]) == (str(days[30].date()), str(days[-1].date()))
+    with pytest.raises(InputDataError, match="raw.nc: prediction lacks test days"):
+        score_run("raw", None, data["forecast"].isel(time=slice(0, 35)), data, days[30:], "raw.nc")

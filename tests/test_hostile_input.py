@@ -412,7 +412,7 @@ def special_out(setup, tmp_path: Path, capsys, kind: str) -> str:
 
 def prediction_over_fifo(tmp_path: Path) -> str:
     """The workflow's prediction writer asked to write over a FIFO: refused, the FIFO left as it is."""
-    from sstbias.stages.predictions import write_prediction
+    from sstbias.netcdf import write_prediction
 
     out = tmp_path / "prediction.nc"
     os.mkfifo(out)
@@ -527,7 +527,7 @@ def full_disk(setup, tmp_path: Path, capsys) -> str:
 
 def stale_part_removed(tmp_path: Path) -> str:
     """A killed job's ``.part`` beside a prediction: the next write of that prediction removes it."""
-    from sstbias.stages.predictions import write_prediction
+    from sstbias.netcdf import write_prediction
 
     stale = _write(tmp_path / ".prediction.nc.k1ll3d.part", b"half a file")
     write_prediction(aligned_dataset(n_days=2, shape=(3, 3))["forecast"], tmp_path / "prediction.nc", "raw")

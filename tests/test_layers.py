@@ -31,7 +31,7 @@ GROUND = {
     "plausible": ("errors",),
     "grid": ("box", "errors"),
     "regrid": ("errors", "grid"),
-    "netcdf": ("atomic", "sstbias"),
+    "netcdf": ("atomic", "plausible", "sstbias"),
     "provenance": ("atomic",),
     "split": ("errors", "netcdf"),
     "normalise": ("netcdf",),
@@ -56,6 +56,7 @@ ABOVE_GROUND = {
     "budget_curve": ("ablation", "catalog", "errors", "metrics", "netcdf"),
     "tables": ("catalog", "metrics", "netcdf"),
     "uncertainty": ("catalog",),
+    "evaluation": ("errors", "metrics", "tables", "uncertainty"),  # runs' records and the paper's tables
     "figures": ("budget_curve", "catalog", "metrics", "netcdf"),
     "runs": ("ablation", "catalog", "errors"),
     "paths": ("deep",),  # the workflow's paths; a model folder's files named by deep.folder

@@ -1,14 +1,18 @@
 """The results table: fixed row order, improvement over raw, the paper's Table 1 layout and atomic files."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from sstbias.tables import (
     grid_markdown,
+    grid_results,
     grid_table,
     mean_over_seeds,
     metrics_table,
+    read_records,
     seed_table,
     to_paper_markdown,
     uncertainty_markdown,
@@ -203,3 +207,15 @@ def test_grid_table_means_and_spread_over_seeds():
     assert "means over 2 seeds" in text and "| 0.002 | 1.10 | 0.15 | 0.32 | 0.25 | 0.028 |" in text
     single = grid_table([[r[0]] for r in runs], [0.002, 0.001], "lr")
     assert single["rmse_sd"].isna().all() and "RMSE sd" not in grid_markdown(single, "lr", "convgru")
+
+
+def test_grid_results_take_point_major_records_read_from_files(tmp_path):
+    runs = [{"mape": 1.0 + i, "mse": 0.1, "rmse": 0.3 + i / 100, "mae": 0.2} for i in range(4)]
+    paths = [tmp_path / f"{i}.json" for i in range(4)]
+    for path, run in zip(paths, runs, strict=True):
+        path.write_text(json.dumps(run))
+    table, text = grid_results(read_records(paths), [0.002, 0.001], 2, "lr", "convgru")
+    assert table.equals(grid_table([runs[:2], runs[2:]], [0.002, 0.001], "lr"))
+    assert text == grid_markdown(table, "lr", "convgru")
+    with pytest.raises(ValueError, match="grid lr: 3 metric files for 2 values x 2 seeds"):
+        grid_results(runs[:3], [0.002, 0.001], 2, "lr", "convgru")

@@ -12,12 +12,25 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
+from synthetic import aligned_dataset
 
+from sstbias.errors import InputDataError
 from sstbias.grid import Box
+from sstbias.netcdf import PREDICTION, open_field
 from sstbias.period import period_days
-from sstbias.split import chronological_split
+from sstbias.split import chronological_split, save_split
+from sstbias.stages import budget as budget_stage
 from sstbias.twin import synthesize_month
-from sstbias.twin.budget import REALISTIC_TARGETS, error_budget, off_target, static_oracle
+from sstbias.twin.budget import (
+    REALISTIC_TARGETS,
+    error_budget,
+    floor_field,
+    ocean_error_budget,
+    off_target,
+    read_test_days,
+    static_oracle,
+    static_oracle_field,
+)
 from sstbias.twin.calibration import aligned_test_period
 from sstbias.twin.calibration import test_period_statistics as calibration_statistics
 from sstbias.twin.fields import days_since_epoch
@@ -239,3 +252,46 @@ def test_budget_shares_add_up():
     assert budget["static_share"] + budget["flow_dependent_share"] == pytest.approx(1.0)
     assert budget["floor_mse"] < budget["static_oracle_mse"] < budget["raw_mse"]
     assert budget["mae_over_rmse"] < 1.0
+
+
+def _budget_files(tmp_path, diagnostic_days=None):
+    """An aligned file (synthetic), its split (the last 20 days are the test) and a diagnostics file."""
+    data = aligned_dataset(n_days=60, shape=(4, 5))
+    data.to_netcdf(tmp_path / "aligned.nc")
+    days = pd.DatetimeIndex(data["time"].values)
+    split = {"train": days[:30], "validation": days[30:40], "test": days[40:]}
+    save_split(split, tmp_path / "split.json", tmp_path / "split.csv")
+    kept = days if diagnostic_days is None else diagnostic_days
+    rng = np.random.default_rng(2)
+    coords = {"time": kept + pd.Timedelta(hours=12), "lat": data["lat"], "lon": data["lon"]}
+    unpredictable = xr.DataArray(rng.normal(0, 0.2, (len(kept), 4, 5)), dims=("time", "lat", "lon"), coords=coords)
+    unpredictable.to_dataset(name="unpredictable_error").to_netcdf(tmp_path / "diagnostics.nc")
+    return [tmp_path / "aligned.nc", tmp_path / "split.json", [tmp_path / "diagnostics.nc"]]
+
+
+def test_budget_reads_the_test_days_and_writes_both_oracles_as_predictions(tmp_path):
+    files = _budget_files(tmp_path)
+    data, unpredictable = read_test_days(*files)
+    assert data.sizes["time"] == 20 and unpredictable.shape == data["observation"].shape
+    assert (pd.DatetimeIndex(unpredictable["time"].values) == pd.DatetimeIndex(data["time"].values)).all()
+    ocean = data["ocean_mask"].values == 1
+    floor = floor_field(data, unpredictable)
+    np.testing.assert_allclose(
+        floor.values[:, ocean], (data["observation"] - unpredictable.values).values[:, ocean], rtol=0, atol=1e-6
+    )
+    assert np.isnan(floor.values[:, ~ocean]).all() and np.isnan(static_oracle_field(data).values[:, ~ocean]).all()
+    budget = ocean_error_budget(data, unpredictable)
+    assert budget["test_days"] == 20 and budget["ocean_cells"] == int(ocean.sum())
+    budget_stage.floor_prediction(*files, tmp_path / "floor.nc")
+    budget_stage.static_oracle_prediction(*files, tmp_path / "static_oracle.nc")
+    for name in ("floor", "static_oracle"):
+        written = open_field(tmp_path / f"{name}.nc", PREDICTION)
+        assert written.attrs["long_name"] == f"bias-corrected SST ({name})"
+        assert written.attrs["units"] == "degC" and written.attrs["standard_name"] == "sea_surface_temperature"
+
+
+def test_budget_refuses_diagnostics_without_a_test_day(tmp_path):
+    days = pd.DatetimeIndex(aligned_dataset(n_days=60, shape=(4, 5))["time"].values)
+    files = _budget_files(tmp_path, diagnostic_days=days[:50])
+    with pytest.raises(InputDataError, match="twin diagnostics lack test days"):
+        read_test_days(*files)

@@ -9,7 +9,8 @@ group by group, and fails naming the file and line of an import against it):
 3. the models: neural (a leaf: nothing of sstbias), baselines and deep (deep builds neural's networks from plain
    values), the catalogue and the schema generated from it (the catalogue imports only the torch-free settings);
    the twin (never config);
-4. reports and run names: ablation, budget_curve, tables, uncertainty, figures, runs;
+4. reports and run names: ablation, budget_curve, tables, uncertainty, evaluation, figures, runs, paths,
+   results_doc;
 5. config, correct, cli;
 6. stages, the workflow's steps: they may import anything above, and nothing imports them.
 """

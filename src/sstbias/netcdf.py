@@ -1,4 +1,6 @@
-"""Writing netCDF4 files: CF conventions, compression and atomic replacement of the target (``atomic_write``)."""
+"""The workflow's netCDF4 files: reading a field (``open_field``), writing with CF conventions, compression and
+atomic replacement of the target (``write_dataset``, ``atomic_write``), and the corrected-SST prediction files
+(``write_prediction``, the only place that sets a prediction's attributes)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ import xarray as xr
 
 import sstbias
 from sstbias.atomic import atomic_write
+from sstbias.plausible import check_corrected
 
+PathLike = str | os.PathLike
 # Variable names in the workflow's files: a field (daily forecast, regridded product) and a prediction.
 FIELD = "sst"
 PREDICTION = "sst_corrected"
@@ -43,7 +47,13 @@ def compression_encoding(ds: xr.Dataset, level: int = 4) -> dict:
 _KEPT_ENCODING = ("dtype", "scale_factor", "add_offset", "_FillValue")
 
 
-def write_dataset(ds: xr.Dataset, path: str | os.PathLike, history: str | None = None) -> Path:
+def open_field(path: PathLike, name: str = FIELD) -> xr.DataArray:
+    """The variable ``name`` of the netCDF file at ``path``, loaded into memory."""
+    with xr.open_dataset(path) as ds:
+        return ds[name].load()
+
+
+def write_dataset(ds: xr.Dataset, path: PathLike, history: str | None = None) -> Path:
     """Write ``ds`` as compressed netCDF4 to ``path`` atomically, stamping CF global attributes.
 
     ``history`` (one line) is appended to the dataset's ``history`` attribute.
@@ -64,3 +74,29 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike, history: str | None =
         }
         ds["time"].attrs.update({"standard_name": "time", "long_name": "time (UTC)", "axis": "T"})
     return atomic_write(path, lambda tmp: ds.to_netcdf(tmp, format="NETCDF4", engine="netcdf4", encoding=encoding))
+
+
+def prediction_attrs(model: str, wording: str = "SST") -> dict[str, str]:
+    """The CF attributes of the corrected SST of ``model``: units, standard name and the long name "bias-corrected
+    ``wording`` (``model``)"; ``wording`` is "SST" in the workflow's prediction files (:func:`write_prediction`)
+    and "sea surface temperature" in the standalone corrector's output (sstbias.deep.api.predict_days)."""
+    return {**SST_ATTRS, "long_name": f"bias-corrected {wording} ({model})"}
+
+
+def write_prediction(corrected: xr.DataArray, out: PathLike, model: str, note: str = "") -> None:
+    """Write ``corrected`` (time, lat, lon) degC as variable ``sst_corrected`` with CF attributes and provenance.
+
+    A ``note`` (what the model did that a reader of its scores must know, e.g. the climatology's fallback) becomes
+    the variable's ``comment``; evaluation carries it into the metrics and the tables' notes.
+
+    An impossible field (non-finite at a cell that holds a value on another day, no value at all, or outside the
+    physical SST range) fails naming ``out`` (the run's prediction file) and writes nothing.
+    """
+    check_corrected(corrected, f"{out} (model {model})")
+    corrected = corrected.astype("float32")
+    corrected.attrs.update(prediction_attrs(model))
+    if note:
+        corrected.attrs["comment"] = note
+    ds = corrected.to_dataset(name=PREDICTION)
+    ds.attrs.update(title=f"sstbias corrected SST, model {model}, test period", model=model)
+    write_dataset(ds, out, history=f"sstbias predict {model}")

@@ -1,7 +1,9 @@
-"""The results tables: metrics.csv (one row per model, means over seeds), per-seed rows, the paper's layouts."""
+"""The results tables: metrics.csv (one row per model, means over seeds), per-seed rows, the paper's layouts;
+the runs' records they are made from (:func:`read_records`)."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 
@@ -10,10 +12,19 @@ import pandas as pd
 
 from sstbias.catalog import DISPLAY_NAMES, FLOOR, ORACLES, ORDER, STATIC_ORACLE
 from sstbias.metrics import gap_closed, improvement_pct, skill_score
-from sstbias.netcdf import atomic_write
+from sstbias.netcdf import PathLike, atomic_write
 
 SCORES = ["mse", "rmse", "mae", "mape"]
 COLUMNS = ["model", *SCORES, "improvement_pct", "gap_closed"]
+
+
+def read_records(paths: Sequence[PathLike]) -> list[dict]:
+    """The runs' records (their metrics JSON files, written by the evaluation stage), in the order of ``paths``."""
+    records = []
+    for path in paths:
+        with open(path) as handle:
+            records.append(json.load(handle))
+    return records
 
 
 def _rank(model: str) -> tuple[int, str]:
@@ -299,3 +310,17 @@ def grid_markdown(table: pd.DataFrame, key: str, model: str) -> str:
         line = f"| {getattr(row, key):g} | {row.mape:.2f} | {row.mse:.2f} | {row.rmse:.2f} | {row.mae:.2f} |"
         lines.append(line + (f" {row.rmse_sd:.3f} |" if with_seeds else ""))
     return "\n".join(lines) + "\n"
+
+
+def grid_results(
+    records: Sequence[dict], values: Sequence, n_seeds: int, key: str, model: str
+) -> tuple[pd.DataFrame, str]:
+    """(table, Markdown) of ``model`` over the grid ``key`` (lr or iterations): the paper's Table 2 or 3.
+
+    ``records`` are point-major: the ``n_seeds`` runs' metrics of ``values[0]``, then those of ``values[1]``, ...
+    """
+    if len(records) != len(values) * n_seeds:
+        raise ValueError(f"grid {key}: {len(records)} metric files for {len(values)} values x {n_seeds} seeds")
+    by_value = [list(records[i : i + n_seeds]) for i in range(0, len(records), n_seeds)]
+    table = grid_table(by_value, list(values), key)
+    return table, grid_markdown(table, key, model)

@@ -1,8 +1,31 @@
-# The twin's error budget (source twin only): the static oracle's prediction (scored like a model, shown beside
-# the floor in the tables) and tables/error_budget.csv/.md. docs/twin.md.
+# The twin's error budget (source twin only): its two hindsight references, the irreducible floor's and the static
+# oracle's predictions (scored like models, shown last in the tables), and tables/error_budget.csv/.md.
+# docs/twin.md; the steps: sstbias.stages.budget.
 
 
 include: "inputs/budget.smk"
+
+
+rule floor_prediction:
+    """The twin's best possible correction: observation minus the unpredictable error (the irreducible floor)."""
+    input:
+        aligned=PATHS["aligned"],
+        split=PATHS["split_json"],
+        diagnostics=twin_diagnostics(),
+    output:
+        expand(PATHS["prediction"], run=catalog.FLOOR),
+    log:
+        log("floor_prediction"),
+    benchmark:
+        bench("floor_prediction")
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    script:
+        "../scripts/floor_prediction.py"
 
 
 rule static_oracle_prediction:
@@ -10,7 +33,7 @@ rule static_oracle_prediction:
     input:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
-        diagnostics=monthly("twin_diagnostics"),
+        diagnostics=twin_diagnostics(),
     output:
         expand(PATHS["prediction"], run=catalog.STATIC_ORACLE),
     log:
@@ -32,7 +55,7 @@ rule error_budget:
     input:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
-        diagnostics=monthly("twin_diagnostics"),
+        diagnostics=twin_diagnostics(),
     output:
         csv=PATHS["error_budget_csv"],
         md=report(

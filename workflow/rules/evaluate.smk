@@ -1,28 +1,6 @@
 include: "inputs/evaluate.smk"
 
 
-rule floor_prediction:
-    """The twin's best possible correction: observation minus the unpredictable error (the irreducible floor)."""
-    input:
-        aligned=PATHS["aligned"],
-        split=PATHS["split_json"],
-        diagnostics=monthly("twin_diagnostics"),
-    output:
-        expand(PATHS["prediction"], run=catalog.FLOOR),
-    log:
-        log("floor_prediction"),
-    benchmark:
-        bench("floor_prediction")
-    conda:
-        "../../envs/data.yaml"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=5,
-    script:
-        "../scripts/floor_prediction.py"
-
-
 rule evaluate:
     """Paper metrics (eqs. 12-15) of one model over test days and ocean cells."""
     input:

@@ -1,7 +1,8 @@
-"""Snakemake adapter: rule budget_figure -> sstbias.figures.budget_figure."""
+"""Snakemake adapter: rule budget_figure -> sstbias.stages.figures.budget_figure."""
 
-from sstbias import budget_curve, figures
+from sstbias import budget_curve
 from sstbias.logs import job_logging
+from sstbias.stages import figures
 
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821

@@ -1,12 +1,13 @@
-"""Snakemake adapter: rule budget_table -> sstbias.budget_curve.write_budget_table."""
+"""Snakemake adapter: rule budget_table -> sstbias.stages.budget_curve.budget_table."""
 
 from sstbias import budget_curve
 from sstbias.logs import job_logging
 from sstbias.results_doc import write_provenance
+from sstbias.stages import budget_curve as stage
 
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
-    budget_curve.write_budget_table(
+    stage.budget_table(
         model=sm.wildcards.model,
         iterations=sm.params.iterations,
         batch_size=sm.params.batch_size,

@@ -23,7 +23,7 @@ import xarray as xr
 from sstbias import catalog
 from sstbias.errors import ConfigError, InputDataError
 from sstbias.features import resolve_features
-from sstbias.netcdf import SST_ATTRS, write_dataset
+from sstbias.netcdf import write_dataset
 from sstbias.setting import choices
 
 # 1: netCDF, settings/features/seed as JSON attributes, the fitted state as variables (before: a joblib pickle).
@@ -32,9 +32,6 @@ MODEL_FORMAT = 1
 MAX_MODEL_BYTES = 2 * 1024**3
 NETCDF4_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _PICKLE_SIGNATURES = (b"\x80", b"\x78")  # a pickle (protocol 2+), a joblib pickle compressed with zlib
-
-
-PREDICTION_ATTRS = {**SST_ATTRS, "long_name": "bias-corrected sea surface temperature"}
 
 
 class Corrector(ABC):
@@ -81,9 +78,10 @@ class Corrector(ABC):
         self.fit_days_ = days
 
     def predict(self, data: xr.Dataset, days: pd.DatetimeIndex) -> xr.DataArray:
-        """Corrected SST float32 (time, lat, lon) degC over ``days``, NaN off the ocean mask, CF attributes.
+        """Corrected SST float32 (time, lat, lon) degC over ``days``, NaN off the ocean mask.
 
-        Only ``forecast`` and ``ocean_mask`` of ``data`` reach the model.
+        Only ``forecast`` and ``ocean_mask`` of ``data`` reach the model. The field has no attributes: a prediction
+        file's are set where it is written (:func:`sstbias.netcdf.write_prediction`).
         """
         if self.fit_days_ is None:
             raise RuntimeError(f"{self.name}: predict called before fit")
@@ -92,9 +90,7 @@ class Corrector(ABC):
         values = self._correct(inputs, days)
         coords = {"time": inputs["time"].sel(time=days), "lat": inputs["lat"], "lon": inputs["lon"]}
         corrected = xr.DataArray(values.astype("float32"), dims=("time", "lat", "lon"), coords=coords)
-        corrected = corrected.where(inputs["ocean_mask"] == 1)
-        corrected.attrs = dict(PREDICTION_ATTRS)
-        return corrected
+        return corrected.where(inputs["ocean_mask"] == 1)
 
     def note(self, days: pd.DatetimeIndex) -> str:
         """What a reader of the scores on ``days`` must know of how they were corrected ("": nothing), e.g. a

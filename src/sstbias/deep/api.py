@@ -38,6 +38,7 @@ from sstbias.deep.settings import DeepSettings, deep_settings
 from sstbias.deep.trainer import Trainer, TrainingDiverged, predict_windows, seed_everything
 from sstbias.errors import InputDataError, ModelDirectoryError
 from sstbias.forecast import ForecastPreparation
+from sstbias.netcdf import prediction_attrs
 from sstbias.normalise import Normaliser
 
 log = logging.getLogger("sstbias.deep")
@@ -197,11 +198,7 @@ def predict_days(
     values = predict_windows(model, samples, windows, device, autocast)
     template = inputs["forecast"].sel(time=pd.DatetimeIndex(days))
     corrected = xr.DataArray(values.astype("float32"), dims=template.dims, coords=template.coords)
-    corrected.attrs = {
-        "units": "degC",
-        "standard_name": "sea_surface_temperature",
-        "long_name": f"bias-corrected sea surface temperature ({trained.name})",
-    }
+    corrected.attrs = prediction_attrs(trained.name, "sea surface temperature")  # what `sstbias correct` writes
     return corrected
 
 

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Sequence
 
 from sstbias.correct import correct_files
-from sstbias.stages.common import PathLike
+from sstbias.netcdf import PathLike
 
 log = logging.getLogger("sstbias.stages")
 

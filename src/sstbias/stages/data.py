@@ -12,9 +12,8 @@ from sstbias import twin
 from sstbias.daily import read_daily_forecast
 from sstbias.grid import Box
 from sstbias.io import TimeWindow
-from sstbias.netcdf import write_dataset
+from sstbias.netcdf import FIELD, PathLike, write_dataset
 from sstbias.provenance import recorded_settings
-from sstbias.stages.common import FIELD, PathLike
 
 log = logging.getLogger("sstbias.stages")
 

@@ -11,10 +11,9 @@ import xarray as xr
 
 from sstbias.deep.api import predict_deep_model, train_deep_model
 from sstbias.forecast import ForecastPreparation
+from sstbias.netcdf import PathLike, open_field, write_prediction
 from sstbias.normalise import Normaliser
 from sstbias.split import load_split
-from sstbias.stages.common import PathLike, open_field
-from sstbias.stages.predictions import write_prediction
 
 log = logging.getLogger("sstbias.stages")
 

@@ -7,14 +7,11 @@ a rule param, so a new mirror or a longer timeout does not make finished downloa
 
 from __future__ import annotations
 
-import os
-
 from sstbias.box import Box
 from sstbias.download import hycom, oisst
 from sstbias.download.http import HttpSettings
 from sstbias.download.oisst import parse_day
-
-PathLike = str | os.PathLike
+from sstbias.netcdf import PathLike
 
 
 def download_hycom_day(day: str, out: PathLike, request: dict, remote: dict) -> None:

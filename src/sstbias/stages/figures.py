@@ -1,15 +1,16 @@
-"""File-to-file steps of the workflow's figure stage; each writes its PNG atomically."""
+"""File-to-file steps of the workflow's figures (figures.smk, and budget_curve.smk's budget_figure); each writes
+its PNG atomically."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import xarray as xr
 
 from sstbias import figures
+from sstbias.netcdf import PREDICTION, PathLike, open_field
 from sstbias.split import load_split
-from sstbias.stages.common import PREDICTION, PathLike, open_field
 
 
 def _test_data(aligned: PathLike, split_path: PathLike) -> xr.Dataset:
@@ -44,3 +45,9 @@ def error_series_figure(models: Sequence[str], daily_files: Sequence[PathLike], 
 def training_figure(models: Sequence[str], logs: Sequence[PathLike], png: PathLike) -> None:
     """Training loss and validation RMSE of the deep models."""
     figures.training_curves({name: pd.read_csv(path) for name, path in zip(models, logs, strict=True)}, png)
+
+
+def budget_figure(tables: Sequence[PathLike], references: Mapping[str, Sequence[PathLike]], png: PathLike) -> None:
+    """The budget curve (rule budget_figure, budget_curve.smk): figures/budget.png from the models' budget tables
+    (CSV) and the references' metrics files."""
+    figures.budget_figure(tables, references, png)

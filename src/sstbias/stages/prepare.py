@@ -11,12 +11,11 @@ import pandas as pd
 import xarray as xr
 
 from sstbias.align import align_products
-from sstbias.netcdf import write_dataset
+from sstbias.netcdf import PathLike, open_field, write_dataset
 from sstbias.normalise import fit_normaliser
 from sstbias.period import period_days
 from sstbias.provenance import recorded_settings
 from sstbias.split import chronological_split, load_split, save_split
-from sstbias.stages.common import PathLike, open_field
 
 log = logging.getLogger("sstbias.stages")
 

@@ -12,10 +12,9 @@ import xarray as xr
 
 from sstbias.grid import AnalysisGrid
 from sstbias.io import TimeWindow, read_oisst
-from sstbias.netcdf import write_dataset
+from sstbias.netcdf import FIELD, PathLike, open_field, write_dataset
 from sstbias.provenance import recorded_settings
 from sstbias.regrid import regrid_bilinear
-from sstbias.stages.common import FIELD, PathLike, open_field
 
 log = logging.getLogger("sstbias.stages")
 

@@ -10,16 +10,24 @@ Three predictions of the observation on the test days, each scored by its MSE ov
 
 Shares of the correctable MSE (raw - floor): static = (raw - static oracle) / (raw - floor), flow-dependent =
 (static oracle - floor) / (raw - floor).
+
+:func:`read_test_days` reads the workflow's files for them (the aligned data and the twin diagnostics on the test
+days); :func:`floor_field`, :func:`static_oracle_field` and :func:`ocean_error_budget` compute the floor's and the
+static oracle's predictions and the budget over the ocean cells.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
-from sstbias.netcdf import atomic_write
+from sstbias.errors import InputDataError
+from sstbias.netcdf import PathLike, atomic_write, open_field
+from sstbias.split import load_split
 
 # Targets of the realistic scenario, fixed from the paper's Table 1 before any model ran on it (docs/twin.md):
 # name -> (low, high), None for an open side.
@@ -31,6 +39,48 @@ REALISTIC_TARGETS = {
     "static_share": (None, 0.45),
     "flow_dependent_share": (0.40, None),
 }
+
+
+def read_test_days(
+    aligned: PathLike, split_path: PathLike, diagnostics: Sequence[PathLike]
+) -> tuple[xr.Dataset, xr.DataArray]:
+    """The aligned data on the test days of the split, and the twin diagnostics' unpredictable error on them
+    ((time, lat, lon) degC); InputDataError if the diagnostics lack a test day or are not on the analysis grid."""
+    test_days = load_split(split_path)["test"]
+    data = xr.load_dataset(aligned).sel(time=test_days)
+    unpredictable = xr.concat([open_field(path, "unpredictable_error") for path in diagnostics], dim="time")
+    unpredictable = unpredictable.assign_coords(time=pd.DatetimeIndex(unpredictable["time"].values).floor("D"))
+    missing = test_days.difference(pd.DatetimeIndex(unpredictable["time"].values))
+    if len(missing):
+        raise InputDataError(f"twin diagnostics lack test days {[str(d.date()) for d in missing[:5]]}")
+    unpredictable = unpredictable.sel(time=test_days)
+    if unpredictable.shape != data["observation"].shape:
+        raise InputDataError(f"twin diagnostics are not on the analysis grid: {dict(unpredictable.sizes)}")
+    return data, unpredictable
+
+
+def floor_field(data: xr.Dataset, unpredictable: xr.DataArray) -> xr.DataArray:
+    """The twin's best possible correction of ``data``'s days: observation - unpredictable error, NaN off the
+    ocean mask (the irreducible floor)."""
+    best = data["observation"] - unpredictable.values
+    return best.where(data["ocean_mask"] == 1)
+
+
+def static_oracle_field(data: xr.Dataset) -> xr.DataArray:
+    """The static oracle of ``data``'s days (:func:`static_oracle` at every ocean cell, NaN elsewhere), with the
+    forecast's coordinates and attributes."""
+    ocean = data["ocean_mask"].values == 1
+    predicted = np.full(data["forecast"].shape, np.nan)
+    predicted[:, ocean] = static_oracle(data["forecast"].values[:, ocean], data["observation"].values[:, ocean])
+    return data["forecast"].copy(data=predicted)
+
+
+def ocean_error_budget(data: xr.Dataset, unpredictable: xr.DataArray) -> dict[str, float]:
+    """:func:`error_budget` of ``data``'s days over its ocean cells, ``unpredictable`` on the same days and grid."""
+    ocean = data["ocean_mask"].values == 1
+    return error_budget(
+        data["forecast"].values[:, ocean], data["observation"].values[:, ocean], unpredictable.values[:, ocean]
+    )
 
 
 def static_oracle(forecast: np.ndarray, observation: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Targets of budget.smk: the twin's error budget."""
+"""Input functions and targets of budget.smk: the twin's diagnostics and error budget."""
 
 
 def budget_targets():
@@ -8,3 +8,8 @@ def budget_targets():
         if SOURCE == "twin"
         else []
     )
+
+
+def twin_diagnostics():
+    """The twin's per-month diagnostics over the period: the unpredictable error of each day."""
+    return monthly("twin_diagnostics")
