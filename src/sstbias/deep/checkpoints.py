@@ -12,6 +12,7 @@ import io
 import logging
 import pickle  # only its exception type: nothing is unpickled with it
 import re
+import warnings
 from pathlib import Path
 
 import torch
@@ -55,7 +56,9 @@ def load_checkpoint(path: Path) -> dict:
     if hashlib.sha256(payload).hexdigest() != checksum.read_text().strip():
         raise CorruptCheckpoint(f"{path}: sha256 does not match {checksum.name} (truncated or modified)")
     try:
-        state = torch.load(io.BytesIO(payload), map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # a foreign file's pickle protocol is refused below, not warned about
+            warnings.filterwarnings("ignore", message="Detected pickle protocol", category=UserWarning)
+            state = torch.load(io.BytesIO(payload), map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many types for bytes that are not a checkpoint
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         if isinstance(err, pickle.UnpicklingError):
