@@ -16,7 +16,7 @@ import pytest
 import xarray as xr
 import yaml
 from loopback_archive import ERDDAP_GAP, FEBRUARY_GAP, small_config
-from workflow_runs import copy_workflow
+from workflow_runs import copy_workflow, ctrl_c_reaches_it
 
 from sstbias.grid import AnalysisGrid
 from sstbias.regrid import resolve_engine
@@ -40,7 +40,13 @@ def snakemake(workdir: Path, config: dict, *args: str, output: Path | None = Non
     if output is not None:
         with output.open("w") as sink:
             return subprocess.Popen(
-                command, cwd=workdir, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                cwd=workdir,
+                env=env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=ctrl_c_reaches_it,
             )
     return subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, timeout=600)
 

@@ -89,6 +89,13 @@ def snakemake(
     return done
 
 
+def ctrl_c_reaches_it() -> None:
+    """``preexec_fn`` of a child that a test interrupts: Ctrl-C at its default. A shell starts background commands
+    with SIGINT ignored and children inherit that (Python then installs no KeyboardInterrupt handler), so a test
+    suite started with ``&`` would otherwise send a Ctrl-C that nothing hears."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_snakemake(
     workdir: Path, *args: str, output: Path, env: dict[str, str] | None = None, timeout: int = 900
 ) -> subprocess.Popen:
@@ -105,6 +112,7 @@ def start_snakemake(
             stdout=sink,
             stderr=sink,
             start_new_session=True,
+            preexec_fn=ctrl_c_reaches_it,
         )
 
 
