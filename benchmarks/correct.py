@@ -98,10 +98,10 @@ def raw_forecast(setup: Setup) -> Path:
 
 def build_model_folder(setup: Setup, threads: int) -> Path:
     """Train ConvGRU-SA (``setup.iterations`` iterations) on the twin month through the workflow's stage functions."""
+    from sstbias.data.regrid import resolve_engine
+    from sstbias.data.split import split_params
     from sstbias.deep.folder import ModelFolder
     from sstbias.grid import AnalysisGrid
-    from sstbias.regrid import resolve_engine
-    from sstbias.split import split_params
     from sstbias.stages import data, deep, prepare, regrid
 
     config = setup.config
@@ -165,7 +165,7 @@ def window_file(setup: Setup) -> Path:
     import numpy as np
     import pandas as pd
 
-    from sstbias.io import read_hycom
+    from sstbias.data.io import read_hycom
     from sstbias.twin.formats import write_hycom
 
     target = setup.out / "forecast_window.nc"
@@ -201,8 +201,8 @@ def breakdown(corrector, forecast: str, out: Path) -> dict[str, float]:
     import pandas as pd
 
     from sstbias.correct import write_corrected
+    from sstbias.data.regrid import regrid_bilinear
     from sstbias.deep.api import predict_days
-    from sstbias.regrid import regrid_bilinear
 
     clock = time.perf_counter()
     steps = {}

@@ -50,10 +50,10 @@ import torch
 import yaml
 from torch.utils.flop_counter import FlopCounterMode
 
-from sstbias.catalog import DEEP_MODELS
 from sstbias.deep.device import autocast_dtype
 from sstbias.deep.networks import build_network
 from sstbias.deep.trainer import forward
+from sstbias.experiments.catalog import DEEP_MODELS
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "config" / "config.yaml"
 PAPER_CONFIG = DEFAULT_CONFIG.with_name("paper.yaml")

@@ -130,8 +130,8 @@ def payload_peak_rss(folder: Path, size_mb: int) -> tuple[float, float]:
         from datetime import date
         from pathlib import Path
         from sstbias.box import Box
-        from sstbias.download.http import HttpSettings, download
-        from sstbias.download.oisst import check_days
+        from sstbias.data.download.http import HttpSettings, download
+        from sstbias.data.download.oisst import check_days
         days, box = [date(2021, 1, 1)], Box(10, 20, 100, 120)
         settings = HttpSettings(60, 0, 1, 1, "sstbias-benchmark", progress=False)
         download({url!r}, {str(folder / "copy.nc")!r}, settings, lambda p: check_days(p, days, box, True))

@@ -36,7 +36,7 @@ SUMMARY_RULES = {"tables", "grid_summary", "prediction_figures", "error_series_f
 
 def source_commit() -> str:
     """``git describe --always --dirty`` of this checkout: the copy is no git repository, so the table rules'
-    provenance files take it from SSTBIAS_SOURCE_COMMIT (sstbias.results_doc)."""
+    provenance files take it from SSTBIAS_SOURCE_COMMIT (sstbias.evaluation.results_doc)."""
     described = subprocess.run(
         ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True, check=False
     )

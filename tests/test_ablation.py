@@ -2,8 +2,8 @@
 
 import pytest
 
-from sstbias.ablation import document
-from sstbias.ablation import steps as ablation
+from sstbias.experiments.ablation import document
+from sstbias.experiments.ablation import steps as ablation
 
 
 def test_steps_add_one_change_each():

@@ -10,7 +10,7 @@ import xarray as xr
 
 from sstbias.baselines.registry import REGISTRY
 from sstbias.errors import ConfigError, InputDataError
-from sstbias.metrics import compute_metrics
+from sstbias.evaluation.metrics import compute_metrics
 
 FEATURES = {"forecast": True, "lat_lon": True, "doy_harmonics": 0, "lagged_forecast_days": 2}
 CASES = {  # case -> (model, small settings)

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from sstbias import budget_curve, figures
-from sstbias.budget_curve import BudgetSettings, budget_settings
 from sstbias.config import check_config
 from sstbias.errors import ConfigError
+from sstbias.evaluation import budget_curve, figures
+from sstbias.evaluation.budget_curve import BudgetSettings, budget_settings
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())

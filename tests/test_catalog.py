@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sstbias import catalog, schema
 from sstbias.baselines.registry import REGISTRY
 from sstbias.errors import ConfigError
+from sstbias.experiments import catalog, schema
 
 SCHEMA = yaml.safe_load((Path(__file__).parents[1] / "workflow" / "schemas" / "config.schema.yaml").read_text())
 MODEL_SCHEMAS = SCHEMA["properties"]["models"]["properties"]
@@ -38,9 +38,9 @@ def test_order_and_display_names_cover_every_model():
 
 
 def test_the_committed_schema_is_the_generated_one():
-    """The schema's models section and model enums are what python -m sstbias.schema --write gives."""
+    """The schema's models section and model enums are what python -m sstbias.experiments.schema --write gives."""
     text = schema.SCHEMA_PATH.read_text()
-    assert schema.generated(text) == text, "run python -m sstbias.schema --write"
+    assert schema.generated(text) == text, "run python -m sstbias.experiments.schema --write"
     assert list(MODEL_SCHEMAS) == list(catalog.ORDER)
 
 

@@ -22,8 +22,8 @@ from workflow_runs import REPO, copy_workflow, snakemake
 import sstbias
 from sstbias.cli import main
 from sstbias.correct import correct_files, find_forecast_files, parse_days
+from sstbias.data.io import read_hycom
 from sstbias.deep.model_dir import FORMAT_VERSION
-from sstbias.io import read_hycom
 from sstbias.twin.formats import write_hycom
 
 pytestmark = pytest.mark.integration

@@ -8,6 +8,8 @@ from synthetic import aligned_dataset
 
 from sstbias.baselines.climatology import Climatology
 from sstbias.baselines.protocol import baseline_fit_days
+from sstbias.data.normalise import fit_normaliser
+from sstbias.data.split import chronological_split
 from sstbias.deep.api import predict_deep_model, train_deep_model
 from sstbias.deep.channels import calendar_values
 from sstbias.deep.data import SequenceSamples
@@ -19,8 +21,6 @@ from sstbias.errors import ConfigError, ModelDirectoryError
 from sstbias.neural.blocks.attention_options import attention_pool_size
 from sstbias.neural.blocks.masked_norm import MaskedBatchNorm3d
 from sstbias.neural.blocks.self_attention import SelfAttention2d, attention_reference
-from sstbias.normalise import fit_normaliser
-from sstbias.split import chronological_split
 
 
 @pytest.fixture(scope="module")

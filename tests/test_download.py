@@ -9,11 +9,11 @@ import pytest
 from loopback_archive import ERDDAP_GAP, PRELIMINARY_DAY
 
 from sstbias.box import Box
-from sstbias.download import hycom, oisst
-from sstbias.download.http import HttpSettings, user_agent
+from sstbias.data.download import hycom, oisst
+from sstbias.data.download.http import HttpSettings, user_agent
+from sstbias.data.io import read_hycom, read_oisst
 from sstbias.errors import DownloadError
 from sstbias.grid import Box as GridBox
-from sstbias.io import read_hycom, read_oisst
 from sstbias.twin.server import Fault
 
 RAW_BOX = Box(11.5, 13.46, 109.5, 111.46)  # the small config's box grown by raw_margin_deg 0.5
@@ -55,7 +55,7 @@ def test_ncss_day_is_the_archive_subset_with_a_polite_user_agent(loopback, tmp_p
 
 def test_503_then_success(loopback, tmp_path, caplog):
     loopback.faults.append(Fault("/ncss/", "status", times=1, status=503, retry_after=0))
-    with caplog.at_level(logging.WARNING, logger="sstbias.download"):
+    with caplog.at_level(logging.WARNING, logger="sstbias.data.download"):
         hycom.download_day(DAY, tmp_path / "day.nc", ncss(loopback), RAW_BOX, fast())
     assert [r["status"] for r in loopback.requests] == [503, 200]
     assert "HTTP 503" in caplog.text and "retry 1 of 2" in caplog.text
@@ -142,7 +142,7 @@ def test_leftovers_of_an_interrupted_download_are_removed(loopback, tmp_path):
 
 
 def test_erddap_gap_is_served_by_ncei_and_preliminary_names(loopback, tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="sstbias.download"):
+    with caplog.at_level(logging.WARNING, logger="sstbias.data.download"):
         month = oisst.download_month(JANUARY, tmp_path / "month.nc", oisst_server(loopback), RAW_BOX, fast())
     assert oisst.chunk_days(month) == [day for day in JANUARY if day != ERDDAP_GAP]
     assert f"ERDDAP lacks {ERDDAP_GAP}" in caplog.text

@@ -5,10 +5,10 @@ import pytest
 import xarray as xr
 from synthetic import aligned_dataset
 
+from sstbias.data.split import save_split
 from sstbias.errors import InputDataError
-from sstbias.evaluation import score_run
+from sstbias.evaluation.scoring import score_run
 from sstbias.netcdf import write_prediction
-from sstbias.split import save_split
 from sstbias.stages.baselines import predict_baseline, train_baseline
 from sstbias.stages.evaluate import evaluate, tables
 

@@ -7,8 +7,10 @@ import pytest
 import torch
 from synthetic import aligned_dataset
 
-from sstbias import catalog, config
+from sstbias import config
 from sstbias.config import check_deep_settings
+from sstbias.data.normalise import fit_normaliser
+from sstbias.data.split import chronological_split
 from sstbias.deep import device as devices
 from sstbias.deep.api import predict_deep_model, train_deep_model
 from sstbias.deep.data import SequenceSamples
@@ -17,8 +19,7 @@ from sstbias.deep.networks import build_network
 from sstbias.deep.settings import deep_settings
 from sstbias.deep.trainer import WeightAverage, forward
 from sstbias.errors import ConfigError, InputDataError
-from sstbias.normalise import fit_normaliser
-from sstbias.split import chronological_split
+from sstbias.experiments import catalog
 
 SMALL = {"hidden_channels": 6, "front_channels": 4, "attention_channels": 3, "sequence_length": 4}
 

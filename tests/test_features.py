@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from sstbias.data.features import build_features, feature_names, resolve_features
 from sstbias.errors import ConfigError, InputDataError
-from sstbias.features import build_features, feature_names, resolve_features
 
 ALL_ON = {"forecast": True, "lat_lon": True, "doy_harmonics": 2, "lagged_forecast_days": 2}
 LAND = (0, 5)  # flat indices of the land cells on the 3 x 4 grid
@@ -81,7 +81,7 @@ def test_index_puts_values_back_on_the_grid():
 
 
 def test_fit_drops_days_without_their_lags(caplog):
-    caplog.set_level(logging.INFO, logger="sstbias.features")
+    caplog.set_level(logging.INFO, logger="sstbias.data.features")
     data = coded_dataset(gap_at=5)
     days = pd.DatetimeIndex(data["time"].values)  # day numbers 1-4, 6-10
     X, index = build_features(data, days, ALL_ON, drop_incomplete=True)

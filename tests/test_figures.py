@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from synthetic import aligned_dataset
 
-from sstbias import figures
+from sstbias.evaluation import figures
 
 
 def png_size(path) -> tuple[int, int]:

@@ -41,15 +41,15 @@ from workflow_runs import REPO
 from sstbias.atomic import check_output_target
 from sstbias.box import Box
 from sstbias.cli import main
-from sstbias.daily import reduce_daily
+from sstbias.data.daily import reduce_daily
+from sstbias.data.download.http import HttpSettings, MalformedPayload, download
+from sstbias.data.download.payload import inspect_payload
+from sstbias.data.io import read_hycom
+from sstbias.data.normalise import fit_normaliser
+from sstbias.data.split import chronological_split
 from sstbias.deep.api import train_deep_model
 from sstbias.deep.model_dir import config_hash
-from sstbias.download.http import HttpSettings, MalformedPayload, download
-from sstbias.download.payload import inspect_payload
 from sstbias.errors import DownloadError, SstbiasError
-from sstbias.io import read_hycom
-from sstbias.normalise import fit_normaliser
-from sstbias.split import chronological_split
 
 pytestmark = pytest.mark.integration
 
@@ -232,7 +232,7 @@ def read(setup, *paths: Path) -> str:
 
 
 def repaired(setup, caplog, path: Path) -> str:
-    with caplog.at_level(logging.WARNING, logger="sstbias.io"):
+    with caplog.at_level(logging.WARNING, logger="sstbias.data.io"):
         field = read_hycom([path], box=setup["box"])
     assert np.isfinite(field.values).any() and float(np.nanmax(field.values)) < 40.0
     return caplog.text

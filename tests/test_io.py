@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sstbias.data.io import TimeWindow, read_hycom, read_oisst
+from sstbias.data.io.longitude import to_pm180, wrap_longitude
 from sstbias.errors import InputDataError
 from sstbias.grid import Box
-from sstbias.io import TimeWindow, read_hycom, read_oisst
-from sstbias.io.longitude import to_pm180, wrap_longitude
 
 PAPER_BOX = Box(12.0, 16.0, 110.0, 114.0)
 OISST = "oisst-avhrr-v02r01.20211025.nc"
@@ -137,7 +137,7 @@ def _write_small_oisst(path, values, units="Celsius"):
 def test_kelvin_is_converted_with_a_warning(tmp_path, caplog):
     path = tmp_path / "kelvin.nc"
     _write_small_oisst(path, np.full((2, 3, 3), 301.15), units="K")
-    with caplog.at_level(logging.WARNING, logger="sstbias.io"):
+    with caplog.at_level(logging.WARNING, logger="sstbias.data.io"):
         sst = read_oisst([path])
     np.testing.assert_allclose(sst.values, 28.0, atol=1e-4)
     assert "kelvin.nc" in caplog.text and "Kelvin" in caplog.text
@@ -157,7 +157,7 @@ def test_read_logs_the_longitude_convention_and_level_it_recognised(tmp_path, ca
                 "lon": [285.0, 285.08],
             },
         ).to_netcdf(tmp_path / name)
-    with caplog.at_level(logging.INFO, logger="sstbias.io"):
+    with caplog.at_level(logging.INFO, logger="sstbias.data.io"):
         temp = read_hycom([tmp_path / "shallow.nc", tmp_path / "deep.nc"])
     np.testing.assert_allclose(temp["lon"].values, [-75.0, -74.92])
     assert "level depth 0 m (the shallowest of 1) (1 files); depth 0 m (the shallowest of 3) (1 files)" in caplog.text
@@ -247,7 +247,7 @@ def test_erddap_dimension_names_and_time_window(tmp_path, caplog):
         return tmp_path / name
 
     files = [write("january.nc", "2021-01-01", 4), write("june.nc", "2021-06-01", 2)]
-    with caplog.at_level(logging.INFO, logger="sstbias.io"):
+    with caplog.at_level(logging.INFO, logger="sstbias.data.io"):
         sst = read_oisst(files, window=TimeWindow.days("2021-01-02", "2021-01-03"))
     assert (
         "OISST: 1 of 2 files read (1 without a wanted time), layout sst(time, zlev, latitude, longitude), level zlev 0 "

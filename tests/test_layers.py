@@ -23,59 +23,30 @@ GROUND = {
     "period": ("errors",),
     "atomic": ("errors",),
     "box": ("errors",),
-    "align": ("errors",),
-    "features": ("errors",),
-    "local_files": ("errors",),
-    "metrics": ("errors",),
     "ncformat": ("errors",),
     "plausible": ("errors",),
     "grid": ("box", "errors"),
-    "regrid": ("errors", "grid"),
     "netcdf": ("atomic", "plausible", "sstbias"),
     "provenance": ("atomic",),
-    "split": ("errors", "netcdf"),
-    "normalise": ("netcdf",),
 }
 ABOVE_GROUND = {
-    # the raw products: readers, daily forecasts, downloads
-    "io": ("errors", "grid", "ncformat", "plausible"),
-    "daily": ("errors", "grid", "io"),
-    "forecast": ("daily", "errors", "grid", "io"),
-    "download": ("atomic", "box", "errors", "ncformat", "sstbias"),
+    # data/: the raw products (readers, downloads, local files), daily forecasts, regridding, alignment, split,
+    # normalisation and the trees' per-cell features
+    "data": ("atomic", "box", "errors", "grid", "ncformat", "netcdf", "plausible", "sstbias"),
     # the models: neural is a leaf; the catalogue reads the (torch-free) settings of baselines and deep, which
     # read the catalogue back for their dispatch
     "neural": (),
-    "baselines": ("catalog", "errors", "features", "netcdf", "setting"),
-    "deep": ("baselines", "catalog", "errors", "forecast", "netcdf", "neural", "normalise", "setting", "sstbias"),
-    "catalog": ("baselines", "deep"),
-    "schema": ("catalog", "setting"),
+    "baselines": ("data", "errors", "experiments", "netcdf", "setting"),
+    "deep": ("baselines", "data", "errors", "experiments", "netcdf", "neural", "setting", "sstbias"),
+    # experiments/: the catalogue of models, run names, the ablation's steps, the workflow's paths, the schema
+    "experiments": ("atomic", "baselines", "deep", "errors", "neural", "setting"),
     # the twin: synthesises the raw products, never reads the config module
-    "twin": ("align", "daily", "errors", "grid", "io", "netcdf", "period", "provenance", "regrid", "split"),
-    # reports and run names
-    "ablation": ("atomic", "catalog", "neural"),
-    "budget_curve": ("ablation", "catalog", "errors", "metrics", "netcdf"),
-    "tables": ("catalog", "metrics", "netcdf"),
-    "uncertainty": ("catalog",),
-    "evaluation": ("errors", "metrics", "tables", "uncertainty"),  # runs' records and the paper's tables
-    "figures": ("budget_curve", "catalog", "metrics", "netcdf"),
-    "runs": ("ablation", "catalog", "errors"),
-    "paths": ("deep",),  # the workflow's paths; a model folder's files named by deep.folder
-    "results_doc": ("atomic",),
+    "twin": ("data", "errors", "grid", "netcdf", "period", "provenance"),
+    # evaluation/: metrics, uncertainty, tables, figures, the budget curve, the results document
+    "evaluation": ("atomic", "errors", "experiments", "netcdf"),
     # the config check, the standalone corrector and its command line
-    "config": (
-        "box",
-        "budget_curve",
-        "catalog",
-        "deep",
-        "download",
-        "errors",
-        "grid",
-        "period",
-        "provenance",
-        "split",
-        "twin",
-    ),
-    "correct": ("atomic", "deep", "errors", "netcdf", "plausible", "regrid", "sstbias"),
+    "config": ("box", "data", "deep", "errors", "evaluation", "experiments", "grid", "period", "provenance", "twin"),
+    "correct": ("atomic", "data", "deep", "errors", "netcdf", "plausible", "sstbias"),
     "cli": ("correct", "deep", "errors", "logs", "sstbias"),
     "__main__": ("cli",),
 }
@@ -125,10 +96,10 @@ def violations() -> list[str]:
 def test_imports_are_read_from_every_form_and_scope(tmp_path):
     source = tmp_path / "module.py"
     source.write_text(
-        "import sstbias\nimport sstbias.io.hycom\nfrom sstbias import catalog\n\n\n"
+        "import sstbias\nimport sstbias.data.io.hycom\nfrom sstbias.experiments import catalog\n\n\n"
         "def late():\n    from sstbias.config import check_config\n"
     )
-    assert imported_groups(source) == [(1, "sstbias"), (2, "io"), (3, "catalog"), (7, "config")]
+    assert imported_groups(source) == [(1, "sstbias"), (2, "data"), (3, "experiments"), (7, "config")]
 
 
 def test_every_group_has_a_rule():
@@ -150,6 +121,6 @@ def test_the_table_holds_the_layer_rules():
 
 def test_the_catalogue_imports_no_heavy_library():
     """The workflow parses the catalogue for every job: it must not pull in torch, scikit-learn, LightGBM, xsdba."""
-    code = f"import sys, sstbias.catalog; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    code = f"import sys, sstbias.experiments.catalog; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"

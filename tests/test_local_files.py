@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from sstbias.data.local_files import expand_patterns, hindcast_valid_time, hycom_files_for_month, oisst_files_for_days
 from sstbias.errors import ConfigError
-from sstbias.local_files import expand_patterns, hindcast_valid_time, hycom_files_for_month, oisst_files_for_days
 
 
 def touch(folder: Path, *names: str) -> list[Path]:

@@ -6,7 +6,7 @@ import pytest
 import xarray as xr
 
 from sstbias.errors import InputDataError
-from sstbias.metrics import compute_metrics, improvement_pct
+from sstbias.evaluation.metrics import compute_metrics, improvement_pct
 
 
 def fields(pred, obs, mask, days=("2021-10-20",)):

@@ -3,10 +3,10 @@
 import pytest
 import torch
 
-from sstbias.catalog import DEEP_MODELS
 from sstbias.deep.loss import masked_mse
 from sstbias.deep.networks import build_network
 from sstbias.errors import ConfigError
+from sstbias.experiments.catalog import DEEP_MODELS
 from sstbias.neural.blocks.self_attention import SelfAttention2d, attention_reference, attention_sdpa
 from sstbias.neural.cells.convgru import ConvGRUCell
 

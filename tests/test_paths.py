@@ -1,9 +1,10 @@
-"""The workflow's files by name (sstbias.paths): below the results folder, distinct, a deep run's in its ModelFolder."""
+"""The workflow's files by name (sstbias.experiments.paths): below the results folder, distinct, a deep run's in its
+ModelFolder."""
 
 from pathlib import Path
 
 from sstbias.deep.folder import ModelFolder
-from sstbias.paths import result_paths
+from sstbias.experiments.paths import result_paths
 
 
 def test_every_path_is_below_the_results_folder_and_distinct():

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from sstbias.align import align_products
-from sstbias.daily import reduce_daily
+from sstbias.data.align import align_products
+from sstbias.data.daily import reduce_daily
+from sstbias.data.normalise import Normaliser, fit_normaliser
 from sstbias.errors import InputDataError
-from sstbias.normalise import Normaliser, fit_normaliser
 
 
 def field(times, values=None, shape=(3, 4)) -> xr.DataArray:

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from sstbias.data.regrid import regrid_bilinear, resolve_engine
 from sstbias.errors import ConfigError, InputDataError
 from sstbias.grid import AnalysisGrid, Box
-from sstbias.regrid import regrid_bilinear, resolve_engine
 
 GRID = AnalysisGrid(Box(12.0, 13.0, 110.0, 111.0), 0.08 * 2.5)  # 0.2 deg, 6x6
 
@@ -84,7 +84,7 @@ REGRID_IN_A_PROCESS = """
 import hashlib
 import numpy as np, xarray as xr
 from sstbias.grid import AnalysisGrid, Box
-from sstbias.regrid import linear_in_fixed_order
+from sstbias.data.regrid import linear_in_fixed_order
 rng = np.random.default_rng(0)
 lats, lons = np.arange(11.625, 17.5, 0.25), np.arange(109.625, 115.5, 0.25)
 values = 26.0 + rng.random((3, lats.size, lons.size)) * 3

@@ -18,8 +18,8 @@ import yaml
 from loopback_archive import ERDDAP_GAP, FEBRUARY_GAP, small_config
 from workflow_runs import copy_workflow, ctrl_c_reaches_it
 
+from sstbias.data.regrid import resolve_engine
 from sstbias.grid import AnalysisGrid
-from sstbias.regrid import resolve_engine
 from sstbias.stages import data, prepare, regrid
 from sstbias.twin.formats import write_hycom, write_oisst, write_psl_oisst
 from sstbias.twin.server import Fault

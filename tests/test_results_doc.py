@@ -1,4 +1,4 @@
-"""docs/results.md's generator (sstbias.results_doc) on fake results folders."""
+"""docs/results.md's generator (sstbias.evaluation.results_doc) on fake results folders."""
 
 import json
 import subprocess
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sstbias import results_doc
+from sstbias.evaluation import results_doc
 
 REPO = Path(__file__).resolve().parents[1]
 METRICS = "| Model | RMSE (°C) |\n|---|---:|\n| Uncorrected forecast | 0.52 |\n"

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from sstbias.errors import ConfigError
-from sstbias.runs import Run, RunPatterns, lr_name, parse_run
+from sstbias.experiments.runs import Run, RunPatterns, lr_name, parse_run
 
 
 @pytest.mark.parametrize(
@@ -42,9 +42,10 @@ def test_overrides_of_each_kind_of_run():
 
 
 def test_settings_and_fit_days_of_ablation_runs():
-    """An ablation run takes its step's settings (sstbias.ablation.steps) and seed; its climatology the step's
+    """An ablation run takes its step's settings (sstbias.experiments.ablation.steps) and seed; its climatology the
+    step's
     days."""
-    from sstbias.ablation import steps as ablation
+    from sstbias.experiments.ablation import steps as ablation
 
     own = {"hidden_channels": 4, "iterations": 100, "lr": 0.01}
     run = Run("convgru", 2, "ablation", "attention_pool_recipe")

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from sstbias.data.split import VALIDATION_MODES, chronological_split, load_split, save_split, split_params
 from sstbias.errors import ConfigError
-from sstbias.split import VALIDATION_MODES, chronological_split, load_split, save_split, split_params
 
 REPO = Path(__file__).resolve().parents[1]
 

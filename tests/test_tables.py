@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sstbias.tables import (
+from sstbias.evaluation.tables import (
     grid_markdown,
     grid_results,
     grid_table,

@@ -17,13 +17,13 @@ import pytest
 import torch
 from synthetic import aligned_dataset
 
-from sstbias import catalog
+from sstbias.data.normalise import fit_normaliser
+from sstbias.data.split import chronological_split
 from sstbias.deep.api import FINGERPRINT_EXEMPT, predict_deep_model, run_fingerprint, train_deep_model
 from sstbias.deep.checkpoints import CorruptCheckpoint
 from sstbias.deep.settings import DeepSettings, deep_settings
 from sstbias.errors import ConfigError
-from sstbias.normalise import fit_normaliser
-from sstbias.split import chronological_split
+from sstbias.experiments import catalog
 
 BASE = {"hidden_channels": 4, "sequence_length": 3, "batch_size": 4, "lr": 0.01, "seed": 5, "device": "cpu"}
 

@@ -14,11 +14,11 @@ import xarray as xr
 import yaml
 from synthetic import aligned_dataset
 
+from sstbias.data.split import chronological_split, save_split
 from sstbias.errors import InputDataError
 from sstbias.grid import Box
 from sstbias.netcdf import PREDICTION, open_field
 from sstbias.period import period_days
-from sstbias.split import chronological_split, save_split
 from sstbias.stages import budget as budget_stage
 from sstbias.twin import synthesize_month
 from sstbias.twin.budget import (

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sstbias.tables import period_tables
-from sstbias.uncertainty import (
+from sstbias.evaluation.tables import period_tables
+from sstbias.evaluation.uncertainty import (
     circular_block_bootstrap_indices,
     circular_block_length,
     diebold_mariano,

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from workflow_runs import copy_workflow, planned_jobs, snakemake, tiny_config
 
-from sstbias import results_doc
+from sstbias.evaluation import results_doc
 from sstbias.provenance import recorded
 
 pytestmark = pytest.mark.integration

@@ -9,10 +9,10 @@ import sys
 import pandas as pd
 from synthetic import aligned_dataset
 
+from sstbias.data.normalise import fit_normaliser
+from sstbias.data.split import chronological_split
 from sstbias.deep.api import train_deep_model
 from sstbias.logs import job_logging
-from sstbias.normalise import fit_normaliser
-from sstbias.split import chronological_split
 
 
 def main(out_dir: str, settings: str) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sstbias import catalog
 from sstbias.box import Box
-from sstbias.download.hycom import east_west_360
+from sstbias.data.download.hycom import east_west_360
+from sstbias.data.split import chronological_split, split_sizes
 from sstbias.errors import ConfigError
+from sstbias.experiments import catalog
 from sstbias.grid import AnalysisGrid
 from sstbias.period import period_days
 from sstbias.provenance import sort_in_place
-from sstbias.split import chronological_split, split_sizes
 from sstbias.twin.scenarios import check_twin
 
 
@@ -94,7 +94,7 @@ def check_config(config: dict) -> None:
     for model in config.get("ablation", {}).get("models", []):
         if model not in config["models"]:
             raise ConfigError(f"ablation.models: {model!r} is not configured under models")
-    from sstbias.budget_curve import budget_settings
+    from sstbias.evaluation.budget_curve import budget_settings
 
     budget_settings(config)
     grid_model = config["grids"].get("model")

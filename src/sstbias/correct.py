@@ -147,8 +147,8 @@ class ForecastCorrector:
             )
 
     def _check_engine(self) -> None:
+        from sstbias.data.regrid import resolve_engine
         from sstbias.errors import ConfigError
-        from sstbias.regrid import resolve_engine
 
         engine = self.preparation.regrid_engine
         try:
@@ -164,7 +164,7 @@ class ForecastCorrector:
         regridding one zero field on the recorded native grid: part of the start-up, not of the first correction."""
         import netCDF4  # noqa: F401
 
-        from sstbias.regrid import regrid_bilinear
+        from sstbias.data.regrid import regrid_bilinear
 
         xr.backends.list_engines()
         preparation = self.preparation
@@ -180,7 +180,7 @@ class ForecastCorrector:
     def inputs(self, paths: Sequence[str | os.PathLike]) -> xr.Dataset:
         """The model's inputs from raw forecast files: daily ``forecast`` (time, lat, lon) degC on its analysis grid,
         NaN off its ``ocean_mask`` (lat, lon)."""
-        from sstbias.regrid import regrid_bilinear
+        from sstbias.data.regrid import regrid_bilinear
 
         daily = self.preparation.read_daily(paths)
         regridded = regrid_bilinear(daily, self.preparation.grid, engine=self.preparation.regrid_engine)

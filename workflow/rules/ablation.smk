@@ -2,8 +2,8 @@
 
     snakemake ablation --cores 2        ->  tables/ablation.csv, tables/ablation.md
 
-Steps and their settings: sstbias.ablation. Each step's trainings are ordinary runs
-(``ablation/<model>/<step>/seed_<n>``, sstbias.runs) served by train_deep, predict_deep and evaluate, and the
+Steps and their settings: sstbias.experiments.ablation. Each step's trainings are ordinary runs
+(``ablation/<model>/<step>/seed_<n>``, sstbias.experiments.runs) served by train_deep, predict_deep and evaluate, and the
 climatology of each protocol (``ablation/climatology/<step>``) by train_baseline and predict_baseline; the
 seeds are config ablation.seeds.
 """

@@ -3,9 +3,9 @@ target of its own (not part of `rule all`).
 
     snakemake budget --cores 2      ->  tables/budget_<model>.csv and .md, figures/budget.png
 
-One training per model and seed (``budget/<model>/training/seed_<n>``, sstbias.runs) to the largest of
+One training per model and seed (``budget/<model>/training/seed_<n>``, sstbias.experiments.runs) to the largest of
 budget.iterations keeps at every point the weights selected on validation up to it; each point
-(``budget/<model>/it_<NNNNNN>/seed_<n>``) is predicted and evaluated like any run. sstbias.budget_curve.
+(``budget/<model>/it_<NNNNNN>/seed_<n>``) is predicted and evaluated like any run. sstbias.evaluation.budget_curve.
 """
 
 

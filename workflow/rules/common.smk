@@ -13,10 +13,10 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
 )
 
-from sstbias import catalog  # noqa: E402
+from sstbias.experiments import catalog  # noqa: E402
 from sstbias.config import raw_box, validate_config  # noqa: E402
 from sstbias.errors import ConfigError  # noqa: E402
-from sstbias.paths import result_paths  # noqa: E402
+from sstbias.experiments.paths import result_paths  # noqa: E402
 from sstbias.period import period_days, period_months  # noqa: E402
 from sstbias.provenance import (
     data_settings,
@@ -24,9 +24,9 @@ from sstbias.provenance import (
     twin_month_settings,
     write_settings_file,
 )  # noqa: E402
-from sstbias.regrid import resolve_engine  # noqa: E402
-from sstbias.runs import ABLATION_BASELINE, Run, RunPatterns, parse_run  # noqa: E402
-from sstbias.split import split_params  # noqa: E402
+from sstbias.data.regrid import resolve_engine  # noqa: E402
+from sstbias.experiments.runs import ABLATION_BASELINE, Run, RunPatterns, parse_run  # noqa: E402
+from sstbias.data.split import split_params  # noqa: E402
 
 # A config error is one line naming the key, before any job (re-raised: no library frames shown).
 try:
@@ -37,7 +37,7 @@ except ConfigError as err:
     raise ConfigError(str(err)) from None
 
 ROOT = Path(config["results_root"]) / config["dataset"]
-# Every file the rules read or write, by name (sstbias.paths).
+# Every file the rules read or write, by name (sstbias.experiments.paths).
 PATHS = result_paths(ROOT)
 SOURCE = config["source"]
 DAYS = [f"{day:%Y-%m-%d}" for day in period_days(config["period"])]
@@ -47,7 +47,7 @@ RAW_BOX = dataclasses.asdict(raw_box(config))
 SELECTED_BASELINES = [name for name in catalog.BASELINES if name in config["models"]]
 SELECTED_DEEP_MODELS = [m for m in catalog.DEEP_MODELS if m in config["models"]]
 SELECTED_MODELS = SELECTED_BASELINES + SELECTED_DEEP_MODELS
-# The regular expressions of the run names each rule serves (sstbias.runs parses the names).
+# The regular expressions of the run names each rule serves (sstbias.experiments.runs parses the names).
 RUN_PATTERNS = RunPatterns(tuple(SELECTED_BASELINES), tuple(SELECTED_DEEP_MODELS))
 SEEDS = config["seeds"]
 REGRID_ENGINE = resolve_engine(config["grid"]["regrid_engine"])

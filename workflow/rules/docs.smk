@@ -1,6 +1,6 @@
 """docs/results.md from the workflow's own Markdown tables; a target of its own (not part of `rule all`).
 
-    snakemake docs --cores 1     ->  docs/results.md (python -m sstbias.results_doc)
+    snakemake docs --cores 1     ->  docs/results.md (python -m sstbias.evaluation.results_doc)
 
 It runs nothing else: it copies the tables of the results folders that exist, each with the commit recorded in
 its provenance file (written by the rule that wrote the table), and lists the others as not run yet. Included
@@ -21,4 +21,4 @@ rule docs:
     params:
         document="docs/results.md",
     shell:
-        "python -m sstbias.results_doc --document {params.document} --root . > {log} 2>&1"
+        "python -m sstbias.evaluation.results_doc --document {params.document} --root . > {log} 2>&1"

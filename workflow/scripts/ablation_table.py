@@ -1,7 +1,7 @@
 """Snakemake adapter: rule ablation_table -> sstbias.stages.ablation.ablation_tables."""
 
+from sstbias.evaluation.results_doc import write_provenance
 from sstbias.logs import job_logging
-from sstbias.results_doc import write_provenance
 from sstbias.stages import ablation
 
 with job_logging(snakemake.log[0]):  # noqa: F821

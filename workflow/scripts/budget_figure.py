@@ -1,6 +1,6 @@
 """Snakemake adapter: rule budget_figure -> sstbias.stages.figures.budget_figure."""
 
-from sstbias import budget_curve
+from sstbias.evaluation import budget_curve
 from sstbias.logs import job_logging
 from sstbias.stages import figures
 

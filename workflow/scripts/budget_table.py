@@ -1,8 +1,8 @@
 """Snakemake adapter: rule budget_table -> sstbias.stages.budget_curve.budget_table."""
 
-from sstbias import budget_curve
+from sstbias.evaluation import budget_curve
+from sstbias.evaluation.results_doc import write_provenance
 from sstbias.logs import job_logging
-from sstbias.results_doc import write_provenance
 from sstbias.stages import budget_curve as stage
 
 with job_logging(snakemake.log[0]):  # noqa: F821

@@ -1,7 +1,7 @@
 """Snakemake adapter: rule grid_summary -> sstbias.stages.grids.grid_summary."""
 
+from sstbias.evaluation.results_doc import write_provenance
 from sstbias.logs import job_logging
-from sstbias.results_doc import write_provenance
 from sstbias.stages import grids
 
 with job_logging(snakemake.log[0]):  # noqa: F821

@@ -1,7 +1,7 @@
 """Snakemake adapter: rule tables -> sstbias.stages.evaluate.tables."""
 
+from sstbias.evaluation.results_doc import write_provenance
 from sstbias.logs import job_logging
-from sstbias.results_doc import write_provenance
 from sstbias.stages import evaluate
 
 with job_logging(snakemake.log[0]):  # noqa: F821

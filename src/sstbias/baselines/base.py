@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sstbias import catalog
+from sstbias.data.features import resolve_features
 from sstbias.errors import ConfigError, InputDataError
-from sstbias.features import resolve_features
+from sstbias.experiments import catalog
 from sstbias.netcdf import write_dataset
 from sstbias.setting import choices
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import xarray as xr
 
-from sstbias import catalog
 from sstbias.baselines.base import Corrector
 from sstbias.baselines.protocol import baseline_fit_days
+from sstbias.experiments import catalog
 
 REGISTRY: dict[str, type[Corrector]] = {name: catalog.spec(name).load() for name in catalog.BASELINES}
 

@@ -1,6 +1,6 @@
 """Shared fitting and prediction of the correctors that regress per-cell samples (random_forest, lightgbm).
 
-Samples and features come from :mod:`sstbias.features`. ``target: residual`` (default) learns observation -
+Samples and features come from :mod:`sstbias.data.features`. ``target: residual`` (default) learns observation -
 forecast (degC) and adds it back to the day's forecast; ``target: observation`` learns the observed SST directly
 (the paper's label). ``max_train_samples`` draws a seeded random subset of the fit rows to bound the run time.
 """
@@ -16,8 +16,8 @@ import pandas as pd
 import xarray as xr
 
 from sstbias.baselines.base import Corrector
+from sstbias.data.features import build_features, feature_names
 from sstbias.errors import ConfigError
-from sstbias.features import build_features, feature_names
 
 log = logging.getLogger("sstbias.baselines")
 

@@ -22,6 +22,8 @@ from torch import nn
 
 import sstbias
 from sstbias.baselines.climatology import Climatology
+from sstbias.data.forecast import ForecastPreparation
+from sstbias.data.normalise import Normaliser
 from sstbias.deep.checkpoints import CorruptCheckpoint, load_checkpoint
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.device import autocast_dtype, select_device
@@ -37,9 +39,7 @@ from sstbias.deep.networks import build_network
 from sstbias.deep.settings import DeepSettings, deep_settings
 from sstbias.deep.trainer import Trainer, TrainingDiverged, predict_windows, seed_everything
 from sstbias.errors import InputDataError, ModelDirectoryError
-from sstbias.forecast import ForecastPreparation
 from sstbias.netcdf import prediction_attrs
-from sstbias.normalise import Normaliser
 
 log = logging.getLogger("sstbias.deep")
 

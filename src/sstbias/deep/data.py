@@ -26,10 +26,10 @@ import torch
 import xarray as xr
 
 from sstbias.baselines.climatology import Climatology
+from sstbias.data.normalise import Normaliser
 from sstbias.deep.channels import calendar_values, static_layers
 from sstbias.deep.settings import DeepSettings
 from sstbias.errors import ConfigError, InputDataError
-from sstbias.normalise import Normaliser
 
 log = logging.getLogger("sstbias.deep")
 

@@ -12,7 +12,7 @@ forecast files, so ``sstbias correct`` needs nothing else than the folder:
 - ``lat``, ``lon`` (the analysis grid, ascending, degrees) and ``ocean_mask``: one string of ``0``/``1`` per
   latitude row (south to north, west to east; 1 = ocean cell the model was trained on);
 - ``forecast_preparation``: the box, daily reduction, regridding and native forecast grid
-  (:class:`sstbias.forecast.ForecastPreparation`), or null for a model trained outside the workflow;
+  (:class:`sstbias.data.forecast.ForecastPreparation`), or null for a model trained outside the workflow;
 - ``train_days``, ``validation_days`` ([first, last]), ``sstbias_version``, ``format_version`` and
   ``config_hash``: sha256 of the rest of the file (a hand edit is detected on load).
 
@@ -34,13 +34,13 @@ import pandas as pd
 import xarray as xr
 
 import sstbias
-from sstbias import catalog
+from sstbias.data.forecast import ForecastPreparation
+from sstbias.data.normalise import Normaliser
 from sstbias.deep.folder import CLIMATOLOGY, DESCRIPTION, ModelFolder
 from sstbias.deep.settings import DeepSettings, deep_settings
 from sstbias.errors import ConfigError, InputDataError, ModelDirectoryError
-from sstbias.forecast import ForecastPreparation
+from sstbias.experiments import catalog
 from sstbias.netcdf import atomic_write
-from sstbias.normalise import Normaliser
 
 # 2: input channels (position, day of year, climatology), residual_over, land handling and the climatology file.
 # 3: the climatology as netCDF (climatology.nc) instead of a pickle (climatology.joblib); history channels
@@ -144,7 +144,7 @@ class TrainedModel:
 
     @property
     def name(self) -> str:
-        """Network name (a key of :data:`sstbias.catalog.DEEP_MODELS`)."""
+        """Network name (a key of :data:`sstbias.experiments.catalog.DEEP_MODELS`)."""
         return self.description["model"]
 
     @property

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 
 from torch import nn
 
-from sstbias import catalog
 from sstbias.deep.settings import DeepSettings, deep_settings
+from sstbias.experiments import catalog
 
 
 def network_class(name: str) -> type[nn.Module]:

@@ -1,9 +1,9 @@
 """Settings of the deep correctors (config ``models.<name>``): one dataclass per network, each field's default,
 description and bounds written once (:func:`sstbias.setting.setting`; the workflow schema is generated from
-them, :mod:`sstbias.schema`). Importable without torch.
+them, :mod:`sstbias.experiments.schema`). Importable without torch.
 
 A settings class also says which of its values shape its network (:meth:`DeepSettings.network_arguments`, the
-plain keyword arguments of the network class named in :mod:`sstbias.catalog`).
+plain keyword arguments of the network class named in :mod:`sstbias.experiments.catalog`).
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ def deep_settings(name: str, values: Mapping) -> DeepSettings:
     Missing keys take the defaults; a ConfigError names ``models.<name>[.<key>]`` for an unknown model, an
     unknown key or an invalid value.
     """
-    from sstbias import catalog  # the catalogue imports these classes
+    from sstbias.experiments import catalog  # the catalogue imports these classes
 
     deep = {spec.name: spec.settings for spec in catalog.SPECS if spec.family == "deep"}
     if name not in deep:

@@ -10,8 +10,8 @@ import logging
 import xarray as xr
 
 from sstbias.baselines.registry import REGISTRY, fit_baseline
+from sstbias.data.split import load_split
 from sstbias.netcdf import PathLike, write_prediction
-from sstbias.split import load_split
 
 log = logging.getLogger("sstbias.stages")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from sstbias.catalog import FLOOR, STATIC_ORACLE
+from sstbias.experiments.catalog import FLOOR, STATIC_ORACLE
 from sstbias.netcdf import PathLike, write_prediction
 from sstbias.twin.budget import (
     budget_markdown,

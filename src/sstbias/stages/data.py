@@ -9,9 +9,9 @@ import logging
 from collections.abc import Sequence
 
 from sstbias import twin
-from sstbias.daily import read_daily_forecast
+from sstbias.data.daily import read_daily_forecast
+from sstbias.data.io import TimeWindow
 from sstbias.grid import Box
-from sstbias.io import TimeWindow
 from sstbias.netcdf import FIELD, PathLike, write_dataset
 from sstbias.provenance import recorded_settings
 

@@ -9,11 +9,11 @@ import logging
 
 import xarray as xr
 
+from sstbias.data.forecast import ForecastPreparation
+from sstbias.data.normalise import Normaliser
+from sstbias.data.split import load_split
 from sstbias.deep.api import predict_deep_model, train_deep_model
-from sstbias.forecast import ForecastPreparation
 from sstbias.netcdf import PathLike, open_field, write_prediction
-from sstbias.normalise import Normaliser
-from sstbias.split import load_split
 
 log = logging.getLogger("sstbias.stages")
 

@@ -8,9 +8,9 @@ a rule param, so a new mirror or a longer timeout does not make finished downloa
 from __future__ import annotations
 
 from sstbias.box import Box
-from sstbias.download import hycom, oisst
-from sstbias.download.http import HttpSettings
-from sstbias.download.oisst import parse_day
+from sstbias.data.download import hycom, oisst
+from sstbias.data.download.http import HttpSettings
+from sstbias.data.download.oisst import parse_day
 from sstbias.netcdf import PathLike
 
 

@@ -1,5 +1,5 @@
 """File-to-file steps of the workflow's evaluation stage (rules evaluate and tables); each writes its outputs
-atomically. The library side is :mod:`sstbias.evaluation`.
+atomically. The library side is :mod:`sstbias.evaluation.scoring`.
 
 The Snakemake scripts in ``workflow/scripts/`` only pass paths and parameters to these functions.
 """
@@ -13,10 +13,10 @@ from collections.abc import Sequence
 import pandas as pd
 import xarray as xr
 
-from sstbias.evaluation import paper_tables, score_run
+from sstbias.data.split import load_split
+from sstbias.evaluation.scoring import paper_tables, score_run
+from sstbias.evaluation.tables import read_records, write_table
 from sstbias.netcdf import PREDICTION, PathLike, atomic_write, open_field
-from sstbias.split import load_split
-from sstbias.tables import read_records, write_table
 
 log = logging.getLogger("sstbias.stages")
 
@@ -32,7 +32,7 @@ def evaluate(
     daily_out: PathLike,
 ) -> None:
     """Write the paper's metrics of one run over the test days and ocean cells as JSON, and per-day sums as CSV
-    (:func:`sstbias.evaluation.score_run`)."""
+    (:func:`sstbias.evaluation.scoring.score_run`)."""
     test_days = load_split(split_path)["test"]
     predicted = open_field(prediction, PREDICTION)
     record, daily = score_run(model, seed, predicted, xr.load_dataset(aligned), test_days, str(prediction))
@@ -46,7 +46,7 @@ def tables(
 ) -> None:
     """metrics.csv/.md (Table 1 with seed spread, bootstrap intervals and tests), metrics_by_seed.csv,
     monthly_rmse.csv/.md and skill.csv/.md, from the metrics JSON and per-day CSV of every run (same order;
-    :func:`sstbias.evaluation.paper_tables`).
+    :func:`sstbias.evaluation.scoring.paper_tables`).
 
     ``outputs`` maps metrics_csv, metrics_md, seed_metrics_csv, monthly_csv, monthly_md, skill_csv, skill_md to
     paths; ``uncertainty`` is the config section (block_length, resamples, confidence, seed).

@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import xarray as xr
 
-from sstbias import figures
+from sstbias.data.split import load_split
+from sstbias.evaluation import figures
 from sstbias.netcdf import PREDICTION, PathLike, open_field
-from sstbias.split import load_split
 
 
 def _test_data(aligned: PathLike, split_path: PathLike) -> xr.Dataset:

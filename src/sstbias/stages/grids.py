@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sstbias import figures
+from sstbias.evaluation import figures
+from sstbias.evaluation.tables import GRID_LABELS, grid_results, read_records, write_table
 from sstbias.netcdf import PathLike
-from sstbias.tables import GRID_LABELS, grid_results, read_records, write_table
 
 
 def grid_summary(

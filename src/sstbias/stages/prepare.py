@@ -10,12 +10,12 @@ import logging
 import pandas as pd
 import xarray as xr
 
-from sstbias.align import align_products
+from sstbias.data.align import align_products
+from sstbias.data.normalise import fit_normaliser
+from sstbias.data.split import chronological_split, load_split, save_split
 from sstbias.netcdf import PathLike, open_field, write_dataset
-from sstbias.normalise import fit_normaliser
 from sstbias.period import period_days
 from sstbias.provenance import recorded_settings
-from sstbias.split import chronological_split, load_split, save_split
 
 log = logging.getLogger("sstbias.stages")
 
@@ -37,7 +37,7 @@ def align(
 
 def split(aligned: PathLike, json_path: PathLike, csv_path: PathLike, settings: dict) -> None:
     """Write the chronological split of the aligned days; ``settings``: the config's ``split`` section (the keyword
-    arguments of :func:`~sstbias.split.chronological_split`)."""
+    arguments of :func:`~sstbias.data.split.chronological_split`)."""
     with xr.open_dataset(aligned) as ds:
         days = pd.DatetimeIndex(ds["time"].values)
     parts = chronological_split(days, **settings)

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 
 import xarray as xr
 
+from sstbias.data.io import TimeWindow, read_oisst
+from sstbias.data.regrid import regrid_bilinear
 from sstbias.grid import AnalysisGrid
-from sstbias.io import TimeWindow, read_oisst
 from sstbias.netcdf import FIELD, PathLike, open_field, write_dataset
 from sstbias.provenance import recorded_settings
-from sstbias.regrid import regrid_bilinear
 
 log = logging.getLogger("sstbias.stages")
 

@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sstbias.data.split import load_split
 from sstbias.errors import InputDataError
 from sstbias.netcdf import PathLike, atomic_write, open_field
-from sstbias.split import load_split
 
 # Targets of the realistic scenario, fixed from the paper's Table 1 before any model ran on it (docs/twin.md):
 # name -> (low, high), None for an open side.

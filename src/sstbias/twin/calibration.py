@@ -21,13 +21,13 @@ import pandas as pd
 import xarray as xr
 import yaml
 
-from sstbias.align import align_products
-from sstbias.daily import reduce_daily
+from sstbias.data.align import align_products
+from sstbias.data.daily import reduce_daily
+from sstbias.data.io import read_hycom, read_oisst
+from sstbias.data.regrid import regrid_bilinear
+from sstbias.data.split import chronological_split
 from sstbias.grid import AnalysisGrid
-from sstbias.io import read_hycom, read_oisst
 from sstbias.period import period_days
-from sstbias.regrid import regrid_bilinear
-from sstbias.split import chronological_split
 from sstbias.twin.budget import budget_markdown, error_budget
 from sstbias.twin.forecast_error import BiasShape
 from sstbias.twin.generate import synthesize_month

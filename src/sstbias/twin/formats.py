@@ -2,7 +2,7 @@
 files (NCEI), ERDDAP griddap answers and PSL yearly files.
 
 The packing, attributes and coordinate conventions of the HYCOM and NCEI layouts copy the genuine files in
-``../shared/realdata`` (docs/twin.md), so the readers in :mod:`sstbias.io` decode twin files and real
+``../shared/realdata`` (docs/twin.md), so the readers in :mod:`sstbias.data.io` decode twin files and real
 downloads alike. No genuine ERDDAP or PSL file is at hand: those two layouts follow the services' documented
 conventions (ERDDAP: unpacked floats, ``latitude``/``longitude``, seconds since 1970; PSL: float ``sst`` with
 a ``missing_value``, days since 1800 stamped at 00:00). Every file is marked as synthetic.

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sstbias.io import read_hycom, read_oisst
+from sstbias.data.io import read_hycom, read_oisst
 from sstbias.period import period_months
 from sstbias.twin.formats import write_erddap_oisst, write_hycom, write_oisst
 from sstbias.twin.generate import synthesize_month

@@ -1,6 +1,6 @@
 """Input functions and params of ablation.smk: the ablation's runs, seeds and models, and the table's title."""
 
-from sstbias.ablation import steps as ablation  # noqa: E402
+from sstbias.experiments.ablation import steps as ablation  # noqa: E402
 
 ABLATION_SEEDS = config["ablation"]["seeds"]
 ABLATION_MODELS = config["ablation"].get("models", SELECTED_DEEP_MODELS)

@@ -1,6 +1,6 @@
 """Input functions and params of budget_curve.smk: the curve's models, points and seeds, and their files."""
 
-from sstbias import budget_curve  # noqa: E402
+from sstbias.evaluation import budget_curve  # noqa: E402
 
 BUDGET = budget_curve.budget_settings(config)
 

@@ -1,6 +1,6 @@
-"""Input functions of docs.smk: the provenance file beside each Markdown table (sstbias.results_doc)."""
+"""Input functions of docs.smk: the provenance file beside each Markdown table (sstbias.evaluation.results_doc)."""
 
-from sstbias import results_doc  # noqa: E402
+from sstbias.evaluation import results_doc  # noqa: E402
 
 
 def provenance(table_md):

@@ -17,7 +17,7 @@ def point_inputs(weights):
 
 
 def grid_runs(grid):
-    """The runs of the grid model's points, point-major: lr_<value> or it_<iteration>, each seed (sstbias.runs)."""
+    """The runs of the grid model's points, point-major: lr_<value> or it_<iteration>, each seed (sstbias.experiments.runs)."""
     kind, values = (
         ("lr", GRID_LEARNING_RATES) if grid == "lr" else ("it", GRID_ITERATIONS)
     )

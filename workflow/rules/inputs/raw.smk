@@ -4,8 +4,8 @@ data.smk, regrid.smk and the target raw_data. Included by common.smk, so any rul
 
 from snakemake.exceptions import IncompleteCheckpointException
 
-from sstbias import local_files
-from sstbias.download.oisst import chunk_days
+from sstbias.data import local_files
+from sstbias.data.download.oisst import chunk_days
 from sstbias.period import month_days
 
 

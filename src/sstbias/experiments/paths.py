@@ -1,0 +1,69 @@
+"""The workflow's files below ``{results_root}/{dataset}/``, by name (common.smk's PATHS), with their wildcards.
+
+A run (``{run}``, :mod:`sstbias.experiments.runs`) is one fit of a model: its model folder (a deep model's files:
+:class:`sstbias.deep.folder.ModelFolder`), prediction and metrics.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sstbias.deep.folder import ModelFolder
+
+
+def result_paths(root: str | os.PathLike) -> dict[str, str]:
+    """Every file the workflow's rules read or write below ``root``, by name; wildcards in braces."""
+    root = Path(root)
+
+    def out(*parts: str) -> str:
+        return str(root.joinpath(*parts))
+
+    deep = ModelFolder(root / "models" / "{run}")
+    return {
+        "raw_hycom": out("raw", "hycom", "{month}.nc"),
+        "raw_oisst": out("raw", "oisst", "{month}.nc"),
+        "raw_hycom_day": out("raw", "hycom", "days", "{day}.nc"),
+        "raw_oisst_erddap": out("raw", "oisst", "erddap", "{month}.nc"),
+        "raw_oisst_ncei": out("raw", "oisst", "ncei", "{day}.nc"),
+        "twin_diagnostics": out("raw", "twin_diagnostics", "{month}.nc"),
+        "settings": out("interim", "settings", "{stage}.json"),
+        "forecast_daily": out("interim", "forecast_daily", "{month}.nc"),
+        "regridded": out("interim", "regridded", "{product}.nc"),
+        "regrid_weights": out("interim", "regrid_weights", "{product}.nc"),
+        "aligned": out("interim", "aligned.nc"),
+        "split_json": out("interim", "split.json"),
+        "split_csv": out("interim", "split.csv"),
+        "normalisation": out("interim", "normalisation.json"),
+        "model": out("models", "{run}", "model.nc"),
+        "deep_best": str(deep.best),
+        "deep_log": str(deep.training_log),
+        "deep_config": str(deep.description),
+        "deep_weights": str(deep.exported_weights("{it}")),
+        "deep_selected_weights": str(deep.selected_weights("{it}")),
+        "prediction": out("predictions", "{run}.nc"),
+        "metrics": out("metrics", "{run}.json"),
+        "daily_errors": out("metrics", "{run}_daily.csv"),
+        "metrics_csv": out("tables", "metrics.csv"),
+        "metrics_md": out("tables", "metrics.md"),
+        "seed_metrics_csv": out("tables", "metrics_by_seed.csv"),
+        "monthly_csv": out("tables", "monthly_rmse.csv"),
+        "monthly_md": out("tables", "monthly_rmse.md"),
+        "skill_csv": out("tables", "skill.csv"),
+        "skill_md": out("tables", "skill.md"),
+        "error_budget_csv": out("tables", "error_budget.csv"),
+        "error_budget_md": out("tables", "error_budget.md"),
+        "grid_table_csv": out("tables", "grid_{grid}_{model}.csv"),
+        "grid_table_md": out("tables", "grid_{grid}_{model}.md"),
+        "grid_figure": out("figures", "grid_{grid}_{model}.png"),
+        "fig_error_maps": out("figures", "error_maps.png"),
+        "fig_scatter": out("figures", "scatter.png"),
+        "fig_error_series": out("figures", "error_series.png"),
+        "fig_training": out("figures", "training_curves.png"),
+        "corrected": out("corrected", "{run}", "{name}.nc"),
+        "ablation_csv": out("tables", "ablation.csv"),
+        "ablation_md": out("tables", "ablation.md"),
+        "budget_csv": out("tables", "budget_{model}.csv"),
+        "budget_md": out("tables", "budget_{model}.md"),
+        "budget_figure": out("figures", "budget.png"),
+    }
