@@ -47,7 +47,7 @@ ABOVE_GROUND = {
     "neural": (),
     "baselines": ("catalog", "errors", "features", "netcdf", "setting"),
     "deep": ("baselines", "catalog", "errors", "forecast", "netcdf", "neural", "normalise", "setting", "sstbias"),
-    "catalog": ("baselines", "deep"),
+    "catalog": ("baselines", "deep", "errors"),
     "schema": ("catalog", "setting"),
     # the twin: synthesises the raw products, never reads the config module
     "twin": ("align", "daily", "errors", "grid", "io", "netcdf", "period", "provenance", "regrid", "split"),

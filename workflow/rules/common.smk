@@ -14,7 +14,8 @@ os.environ.update(
 )
 
 from sstbias import catalog  # noqa: E402
-from sstbias.config import raw_box, validate_config  # noqa: E402
+from sstbias.box import raw_box  # noqa: E402
+from sstbias.config import validate_config  # noqa: E402
 from sstbias.errors import ConfigError  # noqa: E402
 from sstbias.paths import result_paths  # noqa: E402
 from sstbias.period import period_days, period_months  # noqa: E402
