@@ -9,8 +9,9 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from sstbias.config import check_config, check_models, schema_error
+from sstbias.config import check_config, schema_error
 from sstbias.errors import ConfigError
+from sstbias.experiments.catalog import check_models
 from sstbias.period import month_days, period_months
 
 REPO = Path(__file__).resolve().parents[1]

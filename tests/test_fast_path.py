@@ -12,11 +12,12 @@ from sstbias.config import check_deep_settings
 from sstbias.data.normalise import fit_normaliser
 from sstbias.data.split import chronological_split
 from sstbias.deep import device as devices
+from sstbias.deep import settings as deep_settings_module
 from sstbias.deep.api import predict_deep_model, train_deep_model
 from sstbias.deep.data import SequenceSamples
 from sstbias.deep.model_dir import read_model_dir
 from sstbias.deep.networks import build_network
-from sstbias.deep.settings import deep_settings
+from sstbias.deep.settings import cpu_has_bfloat16, deep_settings
 from sstbias.deep.trainer import WeightAverage, forward
 from sstbias.errors import ConfigError, InputDataError
 from sstbias.experiments import catalog
@@ -167,10 +168,10 @@ def test_history_model_folder_records_its_window(setup, tmp_path):
 def test_bfloat16_on_a_cpu_without_it_fails_before_any_job(tmp_path, monkeypatch):
     flags = tmp_path / "cpuinfo"
     flags.write_text("flags\t\t: fpu sse avx2 avx512f\n")
-    assert not config.cpu_has_bfloat16(str(flags))
+    assert not cpu_has_bfloat16(str(flags))
     flags.write_text("flags\t\t: fpu avx512f avx512_bf16\n")
-    assert config.cpu_has_bfloat16(str(flags))
-    monkeypatch.setattr(config, "cpu_has_bfloat16", lambda: False)
+    assert cpu_has_bfloat16(str(flags))
+    monkeypatch.setattr(deep_settings_module, "cpu_has_bfloat16", lambda: False)
     with pytest.raises(ConfigError, match=r"^models\.convgru_sa\.precision: bfloat16 on device cpu needs"):
         config.check_deep_settings("convgru_sa", {"precision": "bfloat16", "device": "cpu"}, n_train=292)
     config.check_deep_settings("convgru_sa", {"precision": "auto", "device": "cpu"}, n_train=292)

@@ -1,4 +1,5 @@
-"""A latitude/longitude box (standard library only, cheap to import in download jobs)."""
+"""A latitude/longitude box and the raw box a config's raw files cover (standard library only, cheap to import in
+download jobs)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,20 @@ class Box:
             self.lon_min - margin,
             self.lon_max + margin,
         )
+
+
+def raw_box(config: dict) -> Box:
+    """The box that raw files cover: the analysis box grown by ``raw_margin_deg`` (degrees, rounded to 1e-6).
+
+    ConfigError quoting the box as written when the grown box would cross the antimeridian (+-180 deg), which no
+    reader or server request handles in one piece.
+    """
+    box, margin = Box.from_config(config["box"]), config["raw_margin_deg"]
+    if box.lon_min - margin < -180.0 or box.lon_max + margin > 180.0:
+        raise ConfigError(
+            f"box: lon_min={config['box']['lon_min']}, lon_max={config['box']['lon_max']} with raw_margin_deg="
+            f"{margin} reaches beyond the antimeridian (+-180 deg), which is not supported: keep the box within "
+            f"lon {-180.0 + margin:g}..{180.0 - margin:g}"
+        )
+    grown = box.expanded(margin)
+    return Box(*(round(edge, 6) for edge in (grown.lat_min, grown.lat_max, grown.lon_min, grown.lon_max)))

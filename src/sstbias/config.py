@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from sstbias.box import Box
+from sstbias.box import Box, raw_box
 from sstbias.data.download.hycom import east_west_360
 from sstbias.data.split import chronological_split, split_sizes
 from sstbias.errors import ConfigError
@@ -16,44 +15,16 @@ from sstbias.provenance import sort_in_place
 from sstbias.twin.scenarios import check_twin
 
 
-def raw_box(config: dict) -> Box:
-    """The box that raw files cover: the analysis box grown by ``raw_margin_deg`` (degrees, rounded to 1e-6).
-
-    ConfigError quoting the box as written when the grown box would cross the antimeridian (+-180 deg), which no
-    reader or server request handles in one piece.
-    """
-    box, margin = Box.from_config(config["box"]), config["raw_margin_deg"]
-    if box.lon_min - margin < -180.0 or box.lon_max + margin > 180.0:
-        raise ConfigError(
-            f"box: lon_min={config['box']['lon_min']}, lon_max={config['box']['lon_max']} with raw_margin_deg="
-            f"{margin} reaches beyond the antimeridian (+-180 deg), which is not supported: keep the box within "
-            f"lon {-180.0 + margin:g}..{180.0 - margin:g}"
-        )
-    grown = box.expanded(margin)
-    return Box(*(round(edge, 6) for edge in (grown.lat_min, grown.lat_max, grown.lon_min, grown.lon_max)))
-
-
-def check_models(config: dict) -> None:
-    """Raise ConfigError naming the key if ``models`` selects an unknown model or none (checked before the schema,
-    whose message would list the whole section)."""
-    models = config.get("models")
-    if not isinstance(models, dict):
-        return  # the schema names it
-    unknown = [name for name in models if name not in catalog.ORDER]
-    if unknown:
-        raise ConfigError(f"models.{unknown[0]}: unknown model (known: {', '.join(catalog.ORDER)})")
-    if not models:
-        raise ConfigError("models: selects no model; list the models to run, at least raw (the reference)")
-
-
 def validate_config(config: dict, schema: str | os.PathLike) -> None:
     """Check ``config`` before any job, filling the defaults of the JSON ``schema`` file in place: the model
-    selection (:func:`check_models`), the schema, then :func:`check_config`; each error a one-line ConfigError
-    naming the key. The checked config's keys are then sorted in place (every rule's params canonical)."""
+    selection (:func:`sstbias.experiments.catalog.check_models`), the schema, then :func:`check_config`; each error a
+    one-line
+    ConfigError naming the key. The checked config's keys are then sorted in place (every rule's params
+    canonical)."""
     from snakemake.exceptions import WorkflowError
     from snakemake.utils import validate
 
-    check_models(config)
+    catalog.check_models(config)
     try:
         validate(config, schema=str(schema))
     except WorkflowError as err:
@@ -77,6 +48,8 @@ def check_config(config: dict) -> None:
     if config["source"] == "remote":
         east_west_360(box)
     if config["source"] == "twin":
+        from sstbias.twin.generate import check_twin_ocean
+
         check_twin_ocean(config)
     if config["source"] == "local":
         for key in ("hycom", "oisst"):
@@ -165,7 +138,7 @@ def check_deep_settings(name: str, settings: dict, n_train: int) -> None:
     model's settings dataclass rejects (unknown key, non-positive size, an even ``kernel_size``, ...), an input
     window ``sequence_length`` longer than the ``n_train`` training days (no training day would have its whole
     window)."""
-    from sstbias.deep.settings import deep_settings
+    from sstbias.deep.settings import cpu_has_bfloat16, deep_settings
 
     parsed = deep_settings(name, settings)
     window = parsed.input_window_days
@@ -181,39 +154,6 @@ def check_deep_settings(name: str, settings: dict, n_train: int) -> None:
             f"models.{name}.precision: bfloat16 on device cpu needs a CPU with AVX512-BF16 or AMX, and this "
             "machine's has neither; use float32 or auto"
         )
-
-
-def cpu_has_bfloat16(cpuinfo: str = "/proc/cpuinfo") -> bool:
-    """Whether this machine's CPU flags (Linux ``cpuinfo``) name AVX512-BF16 or AMX-BF16; True where the file
-    is absent (other systems: the training job checks with torch itself)."""
-    try:
-        flags = Path(cpuinfo).read_text()
-    except OSError:
-        return True
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
-def check_twin_ocean(config: dict) -> None:
-    """ConfigError quoting the box if the twin (source: twin) has no ocean cell on one of the grids a run reads
-    over it (native HYCOM 0.04 x 0.08 deg, OISST 0.25 deg, the analysis grid): every product would be all land."""
-    from sstbias.twin.generate import HYCOM_DLAT, HYCOM_DLON, OISST_STEP, axis, is_land
-    from sstbias.twin.scenarios import TwinParameters
-
-    box = Box.from_config(config["box"])
-    grid = AnalysisGrid.from_config(config)
-    island = TwinParameters().island
-    grids = {
-        "HYCOM": (axis(box.lat_min, box.lat_max, HYCOM_DLAT), axis(box.lon_min, box.lon_max, HYCOM_DLON)),
-        "OISST": (axis(box.lat_min, box.lat_max, OISST_STEP, 0.125), axis(box.lon_min, box.lon_max, OISST_STEP, 0.125)),
-        "analysis": (grid.lat, grid.lon),
-    }
-    for product, (lat, lon) in grids.items():
-        if lat.size and lon.size and is_land(lat, lon, island).all():
-            raise ConfigError(
-                f"box: lat {config['box']['lat_min']}..{config['box']['lat_max']}, lon {config['box']['lon_min']}.."
-                f"{config['box']['lon_max']} is all land in the twin's {product} grid: move the box onto the twin's "
-                "sea (docs/twin.md)"
-            )
 
 
 def schema_error(error: Exception) -> ConfigError:

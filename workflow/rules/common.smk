@@ -13,9 +13,10 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
 )
 
-from sstbias.experiments import catalog  # noqa: E402
-from sstbias.config import raw_box, validate_config  # noqa: E402
+from sstbias.box import raw_box  # noqa: E402
+from sstbias.config import validate_config  # noqa: E402
 from sstbias.errors import ConfigError  # noqa: E402
+from sstbias.experiments import catalog  # noqa: E402
 from sstbias.experiments.paths import result_paths  # noqa: E402
 from sstbias.period import period_days, period_months  # noqa: E402
 from sstbias.provenance import (

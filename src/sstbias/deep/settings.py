@@ -12,6 +12,7 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from sstbias.deep.schedule import LR_SCHEDULES
 from sstbias.errors import ConfigError
@@ -204,6 +205,16 @@ def check_device_name(name: object, key: str) -> None:
     whether the device exists on the machine that trains is known only there)."""
     if not isinstance(name, str) or not _DEVICE_PATTERN.fullmatch(name):
         raise ConfigError(f"{key}: {name!r} is not a device name (expected {DEVICE_NAMES})")
+
+
+def cpu_has_bfloat16(cpuinfo: str = "/proc/cpuinfo") -> bool:
+    """Whether this machine's CPU flags (Linux ``cpuinfo``) name AVX512-BF16 or AMX-BF16; True where the file
+    is absent (other systems: the training job checks with torch itself)."""
+    try:
+        flags = Path(cpuinfo).read_text()
+    except OSError:
+        return True
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def deep_settings(name: str, values: Mapping) -> DeepSettings:

@@ -21,6 +21,7 @@ from sstbias.baselines.settings import (
     RandomForestSettings,
 )
 from sstbias.deep.settings import ConvGRUSASettings, ConvGRUSettings, ConvLSTMATSettings
+from sstbias.errors import ConfigError
 
 FAMILIES = ("baseline", "tabular", "deep")  # tabular: a baseline shaped by the config's `features` section
 
@@ -150,3 +151,16 @@ def spec(name: str) -> ModelSpec:
 def display_name(name: str) -> str:
     """How tables and figures name model ``name`` (the name itself if it has no display name)."""
     return DISPLAY_NAMES.get(name, name)
+
+
+def check_models(config: dict) -> None:
+    """Raise ConfigError naming the key if ``models`` selects an unknown model or none (checked before the schema,
+    whose message would list the whole section)."""
+    models = config.get("models")
+    if not isinstance(models, dict):
+        return  # the schema names it
+    unknown = [name for name in models if name not in ORDER]
+    if unknown:
+        raise ConfigError(f"models.{unknown[0]}: unknown model (known: {', '.join(ORDER)})")
+    if not models:
+        raise ConfigError("models: selects no model; list the models to run, at least raw (the reference)")

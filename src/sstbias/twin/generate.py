@@ -21,6 +21,7 @@ import pandas as pd
 import xarray as xr
 from scipy.interpolate import RegularGridInterpolator
 
+from sstbias.errors import ConfigError
 from sstbias.grid import AnalysisGrid, Box, lat_coord, lon_coord
 from sstbias.netcdf import atomic_write, write_dataset
 from sstbias.period import month_days
@@ -56,6 +57,26 @@ def axis(low: float, high: float, step: float, offset: float = 0.0) -> np.ndarra
     first = np.ceil((low - offset) / step - 1e-9)
     last = np.floor((high - offset) / step + 1e-9)
     return np.round(offset + step * np.arange(first, last + 1), 6)
+
+
+def check_twin_ocean(config: dict) -> None:
+    """ConfigError quoting the box if the twin (source: twin) has no ocean cell on one of the grids a run reads
+    over it (native HYCOM 0.04 x 0.08 deg, OISST 0.25 deg, the analysis grid): every product would be all land."""
+    box = Box.from_config(config["box"])
+    grid = AnalysisGrid.from_config(config)
+    island = TwinParameters().island
+    grids = {
+        "HYCOM": (axis(box.lat_min, box.lat_max, HYCOM_DLAT), axis(box.lon_min, box.lon_max, HYCOM_DLON)),
+        "OISST": (axis(box.lat_min, box.lat_max, OISST_STEP, 0.125), axis(box.lon_min, box.lon_max, OISST_STEP, 0.125)),
+        "analysis": (grid.lat, grid.lon),
+    }
+    for product, (lat, lon) in grids.items():
+        if lat.size and lon.size and is_land(lat, lon, island).all():
+            raise ConfigError(
+                f"box: lat {config['box']['lat_min']}..{config['box']['lat_max']}, lon {config['box']['lon_min']}.."
+                f"{config['box']['lon_max']} is all land in the twin's {product} grid: move the box onto the twin's "
+                "sea (docs/twin.md)"
+            )
 
 
 class TwinOcean:
