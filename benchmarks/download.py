@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sstbias.twin.formats import write_erddap_oisst
-from sstbias.twin.server import Archive, LoopbackServer
+from sstbias.testing.formats import write_erddap_oisst
+from sstbias.testing.server import Archive, LoopbackServer
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_MONTH_S = 60.0

@@ -11,7 +11,7 @@ import pytest
 from loopback_archive import ERDDAP_GAP, FEBRUARY_GAP, PRELIMINARY_DAY, small_config
 from workflow_runs import copy_workflow, snakemake
 
-from sstbias.twin.server import Archive, LoopbackServer
+from sstbias.testing.server import Archive, LoopbackServer
 
 REPO = Path(__file__).resolve().parents[1]
 # The local reference run (the whole tiny workflow, about 65 jobs on 2 cores): a few minutes on an idle machine;
@@ -28,7 +28,7 @@ def realdata() -> Path:
     return folder
 
 
-# --- loopback servers (sstbias.twin.server) answering NCSS, ERDDAP griddap and NCEI requests ---------------------
+# --- loopback servers (sstbias.testing.server) answering NCSS, ERDDAP griddap and NCEI requests ---------------------
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from sstbias.data.download.http import HttpSettings, user_agent
 from sstbias.data.io import read_hycom, read_oisst
 from sstbias.errors import DownloadError
 from sstbias.grid import Box as GridBox
-from sstbias.twin.server import Fault
+from sstbias.testing.server import Fault
 
 RAW_BOX = Box(11.5, 13.46, 109.5, 111.46)  # the small config's box grown by raw_margin_deg 0.5
 DAY = date(2021, 1, 5)
@@ -165,7 +165,7 @@ def test_a_step_without_any_valid_value_is_named(tmp_path):
     import pandas as pd
 
     from sstbias.errors import InputDataError
-    from sstbias.twin.formats import write_erddap_oisst
+    from sstbias.testing.formats import write_erddap_oisst
 
     sst = np.full((3, 8, 8), 28.0)
     sst[1] = np.nan

@@ -21,8 +21,9 @@ from workflow_runs import copy_workflow, ctrl_c_reaches_it
 from sstbias.data.regrid import resolve_engine
 from sstbias.grid import AnalysisGrid
 from sstbias.stages import data, prepare, regrid
-from sstbias.twin.formats import write_hycom, write_oisst, write_psl_oisst
-from sstbias.twin.server import Fault
+from sstbias.testing.formats import write_psl_oisst
+from sstbias.testing.server import Fault
+from sstbias.twin.formats import write_hycom, write_oisst
 
 pytestmark = pytest.mark.integration
 ALIGNED = Path("interim", "aligned.nc")

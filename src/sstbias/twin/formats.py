@@ -1,11 +1,10 @@
-"""Writers of the genuine file layouts: HYCOM GOFS 3.1 NCSS subsets and hindcast files, NOAA OISST v2.1 daily
-files (NCEI), ERDDAP griddap answers and PSL yearly files.
+"""Writers of the genuine file layouts the twin synthesises: HYCOM GOFS 3.1 NCSS subsets and hindcast files and
+NOAA OISST v2.1 daily files (NCEI); the ERDDAP griddap and PSL yearly layouts, which only the tests and the loopback
+server write, are in :mod:`sstbias.testing.formats`.
 
 The packing, attributes and coordinate conventions of the HYCOM and NCEI layouts copy the genuine files in
 ``../shared/realdata`` (docs/twin.md), so the readers in :mod:`sstbias.data.io` decode twin files and real
-downloads alike. No genuine ERDDAP or PSL file is at hand: those two layouts follow the services' documented
-conventions (ERDDAP: unpacked floats, ``latitude``/``longitude``, seconds since 1970; PSL: float ``sst`` with
-a ``missing_value``, days since 1800 stamped at 00:00). Every file is marked as synthetic.
+downloads alike. Every file is marked as synthetic (:data:`TWIN_NOTE`).
 """
 
 from __future__ import annotations
@@ -27,7 +26,8 @@ def _pack(values: np.ndarray, scale: float, offset: float, fill: int) -> np.ndar
     return packed.astype("int16")
 
 
-def _coordinate(ds: netCDF4.Dataset, name: str, dtype: str, values: np.ndarray, attrs: dict) -> None:
+def write_coordinate(ds: netCDF4.Dataset, name: str, dtype: str, values: np.ndarray, attrs: dict) -> None:
+    """A one-dimensional coordinate variable ``name`` of ``dtype`` with ``values`` and ``attrs`` in ``ds``."""
     var = ds.createVariable(name, dtype, (name,))
     var.setncatts(attrs)
     var[:] = values
@@ -69,7 +69,7 @@ def write_hycom(
             ds.createDimension(name, size)
         ds.createDimension("time", None if classic else len(times))
         hours = (times - HYCOM_EPOCH) / pd.Timedelta(hours=1)
-        _coordinate(
+        write_coordinate(
             ds,
             "time",
             "f8",
@@ -85,7 +85,7 @@ def write_hycom(
         )
         if analysis_time is not None:
             _tau(ds, times, analysis_time)
-        _coordinate(
+        write_coordinate(
             ds,
             "depth",
             "f8",
@@ -99,7 +99,7 @@ def write_hycom(
                 "NAVO_code": np.int32(5),
             },
         )
-        _coordinate(
+        write_coordinate(
             ds,
             "lat",
             "f8",
@@ -113,7 +113,7 @@ def write_hycom(
                 "NAVO_code": np.int32(1),
             },
         )
-        _coordinate(
+        write_coordinate(
             ds,
             "lon",
             "f8",
@@ -194,28 +194,28 @@ def write_oisst(path: Path, days: pd.DatetimeIndex, lat: np.ndarray, lon360: np.
         for name, size in (("time", len(days)), ("zlev", 1), ("lat", lat.size), ("lon", lon360.size)):
             ds.createDimension(name, size)
         stamps = (days + pd.Timedelta(hours=12) - OISST_EPOCH) / pd.Timedelta(days=1)
-        _coordinate(
+        write_coordinate(
             ds,
             "time",
             "f4",
             np.asarray(stamps, dtype="float32"),
             {"long_name": "Center time of the day", "units": "days since 1978-01-01 12:00:00"},
         )
-        _coordinate(
+        write_coordinate(
             ds,
             "zlev",
             "f4",
             np.array([0.0], dtype="float32"),
             {"long_name": "Sea surface height", "units": "meters", "positive": "down", "actual_range": "0, 0"},
         )
-        _coordinate(
+        write_coordinate(
             ds,
             "lat",
             "f4",
             lat.astype("float32"),
             {"long_name": "Latitude", "units": "degrees_north", "grids": "Uniform grid from -89.875 to 89.875 by 0.25"},
         )
-        _coordinate(
+        write_coordinate(
             ds,
             "lon",
             "f4",
@@ -238,83 +238,3 @@ def write_oisst(path: Path, days: pd.DatetimeIndex, lat: np.ndarray, lon360: np.
             )
             var.set_auto_maskandscale(False)
             var[:] = _pack(values, 0.01, 0.0, -999)[:, None]
-
-
-def write_erddap_oisst(
-    path: Path, days: pd.DatetimeIndex, lat: np.ndarray, lon360: np.ndarray, sst: np.ndarray
-) -> None:
-    """An ERDDAP griddap answer of ``ncdcOisst21Agg`` as ``.nc``: netCDF-3, ``sst(time, zlev, latitude, longitude)``.
-
-    ERDDAP unpacks the values: float32 degC with _FillValue -999; times in seconds since 1970 at the day
-    centres (12:00 UTC) of ``days``; ``sst`` (time, lat, lon) degC with NaN on land; ``lon360`` in 0..360.
-    """
-    with netCDF4.Dataset(path, "w", format="NETCDF3_CLASSIC") as ds:
-        ds.setncatts(
-            {
-                "Conventions": "CF-1.6, COARDS, ACDD-1.3",
-                "cdm_data_type": "Grid",
-                "title": "NOAA OISST v2.1 daily, ERDDAP subset (ncdcOisst21Agg)",
-                "institution": "NOAA NCEI (source); ERDDAP server (subset)",
-                "comment": TWIN_NOTE,
-            }
-        )
-        for name, size in (("time", len(days)), ("zlev", 1), ("latitude", lat.size), ("longitude", lon360.size)):
-            ds.createDimension(name, size)
-        seconds = (days.floor("D") + pd.Timedelta(hours=12) - pd.Timestamp("1970-01-01")) / pd.Timedelta(seconds=1)
-        axis = {"_CoordinateAxisType": "Time", "axis": "T", "standard_name": "time", "long_name": "Centered Time"}
-        _coordinate(ds, "time", "f8", np.asarray(seconds), axis | {"units": "seconds since 1970-01-01T00:00:00Z"})
-        _coordinate(ds, "zlev", "f4", np.array([0.0], "float32"), {"axis": "Z", "positive": "up", "units": "m"})
-        for name, values, units in (("latitude", lat, "degrees_north"), ("longitude", lon360, "degrees_east")):
-            attrs = {"axis": "Y" if name == "latitude" else "X", "standard_name": name, "units": units}
-            _coordinate(ds, name, "f4", values.astype("float32"), attrs | {"long_name": name.capitalize()})
-        var = ds.createVariable("sst", "f4", ("time", "zlev", "latitude", "longitude"), fill_value=np.float32(-999.0))
-        var.setncatts(
-            {
-                "long_name": "Daily Sea Surface Temperature",
-                "standard_name": "sea_surface_temperature",
-                "units": "degree_C",
-                "ioos_category": "Temperature",
-                "colorBarMinimum": 0.0,
-                "colorBarMaximum": 32.0,
-            }
-        )
-        var[:] = np.where(np.isfinite(sst), np.round(sst, 2), -999.0).astype("float32")[:, None]
-
-
-def write_psl_oisst(path: Path, days: pd.DatetimeIndex, lat: np.ndarray, lon360: np.ndarray, sst: np.ndarray) -> None:
-    """A PSL yearly file (``sst.day.mean.YYYY.nc``): netCDF-4, float ``sst(time, lat, lon)`` degC, no zlev.
-
-    Days are stamped at 00:00 UTC in days since 1800-01-01; missing values are -9.96921e+36; ``sst`` (time,
-    lat, lon) degC with NaN on land; ``lon360`` in 0..360.
-    """
-    missing = np.float32(-9.96921e36)
-    with netCDF4.Dataset(path, "w", format="NETCDF4") as ds:
-        ds.setncatts(
-            {
-                "Conventions": "CF-1.5",
-                "title": "NOAA/NCEI 1/4 Degree Daily Optimum Interpolation Sea Surface Temperature (OISST) "
-                "Analysis, Version 2.1",
-                "institution": "NOAA/National Centers for Environmental Information",
-                "source": "NOAA/NCEI https://www.ncei.noaa.gov/data/sea-surface-temperature-optimum-interpolation/",
-                "comment": TWIN_NOTE,
-            }
-        )
-        ds.createDimension("time", None)
-        ds.createDimension("lat", lat.size)
-        ds.createDimension("lon", lon360.size)
-        stamps = (days.floor("D") - pd.Timestamp("1800-01-01")) / pd.Timedelta(days=1)
-        _coordinate(ds, "time", "f8", np.asarray(stamps), {"units": "days since 1800-01-01 00:00:00", "axis": "T"})
-        _coordinate(ds, "lat", "f4", lat.astype("float32"), {"units": "degrees_north", "axis": "Y"})
-        _coordinate(ds, "lon", "f4", lon360.astype("float32"), {"units": "degrees_east", "axis": "X"})
-        var = ds.createVariable("sst", "f4", ("time", "lat", "lon"), zlib=True, complevel=4)
-        var.setncatts(
-            {
-                "long_name": "Daily Mean of Sea Surface Temperature",
-                "units": "degC",
-                "valid_range": np.array([-3.0, 45.0], dtype="float32"),
-                "missing_value": missing,
-                "dataset": "NOAA High-resolution Blended Analysis",
-                "statistic": "Mean",
-            }
-        )
-        var[:] = np.where(np.isfinite(sst), sst, missing).astype("float32")

@@ -2,8 +2,9 @@
 
 It lets the download rules run for real without the network (tests, benchmarks, trying ``source: remote``):
 the archive is decoded once with the project's readers and each request is answered by subsetting it and
-writing the answer in the genuine layout (:mod:`sstbias.twin.formats`): NCSS answers as HYCOM netCDF-4 (or
-netCDF-3 for ``accept=netcdf``), griddap answers as ERDDAP netCDF-3, NCEI files as global daily netCDF-4.
+writing the answer in the genuine layout (:mod:`sstbias.twin.formats`, :mod:`sstbias.testing.formats`): NCSS
+answers as HYCOM netCDF-4 (or netCDF-3 for ``accept=netcdf``), griddap answers as ERDDAP netCDF-3, NCEI files as
+global daily netCDF-4.
 
 Endpoints under ``http://127.0.0.1:<port>``: ``/thredds/ncss/<dataset path>?...``, ``/erddap/griddap/<id>.nc?...``
 and ``/ncei/<YYYYMM>/oisst-avhrr-v02r01.<YYYYMMDD>[_preliminary].nc``. ``erddap_gaps`` are days the griddap
@@ -34,10 +35,11 @@ import xarray as xr
 
 from sstbias.data.io import read_hycom, read_oisst
 from sstbias.period import period_months
-from sstbias.twin.formats import write_erddap_oisst, write_hycom, write_oisst
+from sstbias.testing.formats import write_erddap_oisst
+from sstbias.twin.formats import write_hycom, write_oisst
 from sstbias.twin.generate import synthesize_month
 
-log = logging.getLogger("sstbias.twin.server")
+log = logging.getLogger("sstbias.testing.server")
 
 _GRIDDAP = re.compile(
     r"^sst\[\((?P<t0>[^)]+)\):1:\((?P<t1>[^)]+)\)\]\[\((?P<z>[^)]+)\)\]"
