@@ -1,22 +1,15 @@
-"""Operational correction: a trained deep model applied to new raw HYCOM forecast files (``sstbias correct``).
+"""The corrector: a trained deep model folder, checked and loaded, applied to the days of raw HYCOM forecast files.
 
 The files go through the workflow's own functions with the settings the model recorded (box, daily reduction,
 bilinear regridding onto the model's analysis grid, training normalisation, ocean mask), so the corrected SST of
 a day equals the workflow's prediction for that day.
-
-Which days are corrected: the model reads an input window of L days (its ``sequence_length``): the day itself and
-the L-1 days before it. By default every day of the files whose whole window is in the files is corrected, so
-files covering the consecutive days D1..Dn give corrected days D_L..D_n (the first L-1 days are history only).
-A day whose window has a gap is skipped with a warning; a requested day (``days``) without its window is an error.
 """
 
 from __future__ import annotations
 
-import glob
 import logging
 import os
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -24,80 +17,15 @@ import pandas as pd
 import xarray as xr
 
 import sstbias
-from sstbias.atomic import check_output_target
+from sstbias.correct.days import listed, span, window_days
 from sstbias.deep.folder import DESCRIPTION, sidecar
 from sstbias.errors import InputDataError, ModelDirectoryError
-from sstbias.netcdf import PREDICTION, write_dataset
 from sstbias.plausible import check_corrected
 
 log = logging.getLogger("sstbias.correct")
 
-_MAX_LISTED = 8
 # degC by which a day's mean forecast (ocean cells) may leave the training range before a warning names the day
 OUTSIDE_TRAINING_C = 2.0
-_GLOB_CHARACTERS = "*?["
-
-
-def _listed(days: pd.DatetimeIndex) -> str:
-    shown = ", ".join(str(day.date()) for day in days[:_MAX_LISTED])
-    return shown + (f" ... ({len(days)} days)" if len(days) > _MAX_LISTED else "")
-
-
-def _span(days: pd.DatetimeIndex) -> str:
-    return f"{days[0].date()}..{days[-1].date()}" if len(days) else "none"
-
-
-def _window(day: pd.Timestamp, length: int) -> list[pd.Timestamp]:
-    """The ``length`` days of the input window of ``day``, oldest first, ending with ``day``."""
-    return [day - pd.Timedelta(days=k) for k in range(length - 1, -1, -1)]
-
-
-def find_forecast_files(specs: Sequence[str | os.PathLike]) -> list[Path]:
-    """The forecast files named by ``specs``: files, folders (their ``*.nc``, sorted) or glob patterns.
-
-    Only regular files are taken (a FIFO or device is never opened). InputDataError names a spec that gives no
-    file. Duplicates are kept once, in the order given.
-    """
-    found: list[Path] = []
-    for spec in specs:
-        text = str(spec)
-        if any(char in text for char in _GLOB_CHARACTERS):
-            matches = sorted(Path(match) for match in glob.glob(text) if Path(match).is_file())
-            if not matches:
-                raise InputDataError(f"{text}: no file matches this pattern")
-        elif Path(text).is_dir():
-            matches = sorted(path for path in Path(text).glob("*.nc") if path.is_file())
-            if not matches:
-                raise InputDataError(f"{text}: folder holds no *.nc file")
-        elif Path(text).is_file():
-            matches = [Path(text)]
-        elif Path(text).exists():  # a FIFO, device or socket: never opened (reading one could wait for ever)
-            raise InputDataError(f"{text}: not a regular file")
-        else:
-            raise InputDataError(f"{text}: file not found")
-        found += [path for path in matches if path not in found]
-    return found
-
-
-def parse_days(text: str) -> pd.DatetimeIndex:
-    """Days from ``YYYY-MM-DD``, ``YYYY-MM-DD..YYYY-MM-DD`` (inclusive range) or a comma-separated list of both."""
-    days: list[pd.Timestamp] = []
-    for part in filter(None, (piece.strip() for piece in text.split(","))):
-        first, _, last = part.partition("..")
-        try:
-            start = pd.Timestamp(first)
-            end = pd.Timestamp(last) if last else start
-        except ValueError as err:
-            raise ValueError(f"{part!r}: not a day YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD") from err
-        if not all(pd.Timestamp.min <= day <= pd.Timestamp.max for day in (start, end)):
-            limits = f"{pd.Timestamp.min.date()}..{pd.Timestamp.max.date()}"
-            raise ValueError(f"{part!r}: outside the days sstbias can represent ({limits})")
-        if end < start:
-            raise ValueError(f"{part!r}: the range ends before it starts")
-        days += list(pd.date_range(start.normalize(), end.normalize(), freq="D"))
-    if not days:
-        raise ValueError(f"{text!r}: no day given")
-    return pd.DatetimeIndex(sorted(set(days)))
 
 
 class ForecastCorrector:
@@ -196,37 +124,37 @@ class ForecastCorrector:
         have = set(available)
 
         def missing_history(day: pd.Timestamp) -> list[pd.Timestamp]:
-            return [earlier for earlier in _window(day, window) if earlier not in have]
+            return [earlier for earlier in window_days(day, window) if earlier not in have]
 
         if requested is None:
             complete = pd.DatetimeIndex([day for day in available if not missing_history(day)])
             if complete.empty:
                 raise InputDataError(
                     f"too few forecast days: the model needs {window} consecutive days (its input window) to "
-                    f"correct one day; the files give {len(available)} day(s) ({_listed(available)})"
+                    f"correct one day; the files give {len(available)} day(s) ({listed(available)})"
                 )
             gaps = pd.DatetimeIndex([day for day in available[window - 1 :] if missing_history(day)])
             if len(gaps):
-                log.warning("not corrected, their %d-day input window has a gap: %s", window, _listed(gaps))
+                log.warning("not corrected, their %d-day input window has a gap: %s", window, listed(gaps))
             return complete
         outside = requested.difference(available)
         if len(outside):
             raise InputDataError(
-                f"requested days not in the forecast files: {_listed(outside)} (files: {_span(available)})"
+                f"requested days not in the forecast files: {listed(outside)} (files: {span(available)})"
             )
         for day in requested:
             absent = missing_history(day)
             if absent:
                 raise InputDataError(
                     f"{day.date()}: its {window}-day input window needs the forecast of "
-                    f"{_listed(pd.DatetimeIndex(absent))}, absent from the files ({_span(available)})"
+                    f"{listed(pd.DatetimeIndex(absent))}, absent from the files ({span(available)})"
                 )
         return requested
 
     def _check_ocean_values(self, forecast: xr.DataArray, days: pd.DatetimeIndex) -> None:
         """InputDataError if a day of a window lacks a value on an ocean cell of the model (e.g. a gappy file)."""
         window = self.trained.window
-        needed = pd.DatetimeIndex(sorted({earlier for day in days for earlier in _window(day, window)}))
+        needed = pd.DatetimeIndex(sorted({earlier for day in days for earlier in window_days(day, window)}))
         ocean = self.trained.ocean_mask.values == 1
         values = forecast.sel(time=needed).values[:, ocean]
         holes = ~np.isfinite(values).all(axis=1)
@@ -236,7 +164,7 @@ class ForecastCorrector:
             raise InputDataError(
                 f"{forecast.attrs.get('source_files', 'forecast files')}: no forecast value at {count} of the "
                 f"model's {int(ocean.sum())} ocean cells on {first.date()} (days with holes: "
-                f"{_listed(needed[holes])}); the model needs every ocean cell of its input window"
+                f"{listed(needed[holes])}); the model needs every ocean cell of its input window"
             )
 
     def training_range(self) -> tuple[float, float]:
@@ -262,7 +190,7 @@ class ForecastCorrector:
                 low,
                 high,
                 OUTSIDE_TRAINING_C,
-                _listed(outside),
+                listed(outside),
             )
 
     def correct(self, paths: Sequence[str | os.PathLike], days: pd.DatetimeIndex | None = None) -> xr.DataArray:
@@ -276,8 +204,8 @@ class ForecastCorrector:
         self._warn_outside_training(inputs["forecast"], chosen)
         seen = chosen.intersection(self.trained.fitted_days())
         if len(seen):
-            log.warning("%d corrected days lie in the model's training period: %s", len(seen), _listed(seen))
-        log.info("correcting %d days (%s) from %d forecast days", len(chosen), _span(chosen), len(available))
+            log.warning("%d corrected days lie in the model's training period: %s", len(seen), listed(seen))
+        log.info("correcting %d days (%s) from %d forecast days", len(chosen), span(chosen), len(available))
         corrected = predict_days(self.network, self.trained, inputs, chosen, self.device)
         check_corrected(corrected, f"model folder {self.trained.folder}", self.trained.ocean_mask.values == 1)
         corrected.attrs["cell_methods"] = "time: mean"
@@ -307,74 +235,3 @@ class ForecastCorrector:
             "regridding": f"bilinear ({preparation.regrid_engine}) onto a {preparation.resolution} degree grid",
             "forecast_files": ", ".join(str(Path(path)) for path in paths),
         }
-
-
-def write_corrected(corrected: xr.DataArray, out: str | os.PathLike, provenance: dict, command: str) -> Path:
-    """Write ``corrected`` as CF netCDF4 (variable ``sst_corrected``, compressed) to ``out`` atomically."""
-    ds = corrected.astype("float32").to_dataset(name=PREDICTION)
-    days = ds["time"].values
-    ds["time_bnds"] = (("time", "nv"), np.stack([days, days + np.timedelta64(1, "D")], axis=1))
-    ds["time_bnds"].encoding.update(dtype="float64", _FillValue=None)  # as time (whose units it takes)
-    ds["time"].attrs["bounds"] = "time_bnds"  # each value is the mean over the UTC day [00:00, 24:00)
-    ds.attrs.update(provenance)
-    ds.attrs["date_created"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    stamp = ds.attrs["date_created"]
-    return write_dataset(ds, out, history=f"{stamp}: {command} (sstbias {sstbias.__version__})")
-
-
-def is_corrected_output(path: Path) -> bool:
-    """True if ``path`` is a netCDF file written by `sstbias correct` (variable sst_corrected and the model's
-    config hash among its global attributes)."""
-    import netCDF4
-
-    try:
-        with netCDF4.Dataset(path) as ds:
-            return PREDICTION in ds.variables and "model_config_hash" in ds.ncattrs()
-    except Exception:  # netCDF4 raises many types for files that are not netCDF
-        return False
-
-
-def check_output_path(out: str | os.PathLike, model_dir: str | os.PathLike, overwrite: bool = False) -> None:
-    """InputDataError unless ``out`` may be written: never inside the model folder (its files are the trained
-    model); a new path or an existing regular file only (OutputPathError for a folder, device, FIFO or socket);
-    an existing file only if an earlier `sstbias correct` wrote it, or with ``overwrite`` (even then never a
-    forecast file, checked by :func:`correct_files`)."""
-    target = Path(out).resolve()
-    folder = Path(model_dir).resolve()
-    if target == folder or folder in target.parents:
-        raise InputDataError(
-            f"{out}: inside the model folder {model_dir} (its files are the trained model); write the corrected "
-            "file elsewhere"
-        )
-    check_output_target(out)  # a folder, device, FIFO or socket is refused unopened, --overwrite or not
-    if target.exists() and not overwrite and not is_corrected_output(target):
-        raise InputDataError(
-            f"{out}: exists and is not an output of sstbias correct; choose another name, or pass --overwrite to "
-            "replace it"
-        )
-
-
-def correct_files(
-    model_dir: str | os.PathLike,
-    forecasts: Sequence[str | os.PathLike],
-    out: str | os.PathLike,
-    days: pd.DatetimeIndex | None = None,
-    device: str = "auto",
-    threads: int | None = None,
-    command: str = "sstbias correct",
-    overwrite: bool = False,
-) -> xr.DataArray:
-    """Correct the forecast files (or folders, or glob patterns) ``forecasts`` with the model in ``model_dir``.
-
-    Writes ``out`` only when everything succeeded; returns the corrected SST (time, lat, lon) degC. ``out`` is
-    checked first (:func:`check_output_path`; ``overwrite`` allows replacing an existing file of another kind).
-    """
-    check_output_path(out, model_dir, overwrite)
-    corrector = ForecastCorrector(model_dir, device=device, threads=threads)
-    paths = find_forecast_files(forecasts)
-    if any(path.resolve() == Path(out).resolve() for path in paths):
-        raise InputDataError(f"{out}: the output would overwrite one of the forecast files")
-    corrected = corrector.correct(paths, days)
-    write_corrected(corrected, out, corrector.provenance(paths), command)
-    log.info("%s: %d corrected days written", out, corrected.sizes["time"])
-    return corrected
