@@ -1,7 +1,6 @@
 """File-to-file step of the budget curve's table (rule budget_table, budget_curve.smk). The library side is
 :mod:`sstbias.evaluation.budget_curve`; the trainings are ordinary runs of the deep stage, and the figure (rule
-budget_figure,
-in the figures' environment) is :func:`sstbias.stages.figures.budget_figure`."""
+budget_figure, in the figures' environment) is :func:`sstbias.stages.figures.budget_figure`."""
 
 from __future__ import annotations
 
