@@ -64,13 +64,14 @@ def loopback(twin_archive: Archive, monkeypatch) -> Iterator[LoopbackServer]:
 
 @pytest.fixture(scope="session")
 def tiny_local_run(tmp_path_factory) -> Path:
-    """The workflow run locally (2 cores) on the tiny config; returns its working copy.
+    """The workflow run locally (2 cores) on the tiny config, its default target and its grids; returns its working
+    copy.
 
     Tests may change that copy; an untouched copy of its results' tables, per-run metrics and training logs stays
     in ``tiny_local_reference``.
     """
     workdir = copy_workflow(tmp_path_factory.mktemp("local") / "repo")
-    run = snakemake(workdir, "--configfile", "tiny.yaml", timeout=REFERENCE_RUN_S)
+    run = snakemake(workdir, "all", "grids", "--configfile", "tiny.yaml", timeout=REFERENCE_RUN_S)
     assert run.returncode == 0, run.stderr[-4000:]
     results = workdir / "results" / "twin"
     reference = workdir.parent / "reference"

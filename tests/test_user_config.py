@@ -47,7 +47,7 @@ def test_a_file_listing_two_models_plans_only_their_jobs(workdir):
 
 def test_grids_model_null_runs_no_grid(workdir):
     config = {"box": BOX, "period": PERIOD, "models": {"raw": {}}, "grids": {"model": None}}
-    run = dry_run(workdir, config)
+    run = dry_run(workdir, config, "grids")
     assert run.returncode == 0, run.stderr[-2000:]
     assert "grid_summary" not in planned_jobs(run.stdout + run.stderr)
 

@@ -123,9 +123,10 @@ def test_every_rule_wrote_its_log(completed_run: Path):
 
 
 def test_second_dry_run_has_nothing_to_do(workdir: Path, completed_run: Path):
-    run = snakemake(workdir, "--configfile", "tiny.yaml", "-n")
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert "Nothing to be done" in run.stdout + run.stderr
+    for targets in ((), ("grids",)):
+        run = snakemake(workdir, *targets, "--configfile", "tiny.yaml", "-n")
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert "Nothing to be done" in run.stdout + run.stderr, targets
 
 
 def _reversed_keys(value):
@@ -190,6 +191,8 @@ def test_grid_tables_and_figures(completed_run: Path):
 
 
 def test_added_seed_plans_only_the_seeded_models_new_runs(workdir: Path, completed_run: Path):
+    """A new seed: the default target plans the seed's model runs only (the grids are on demand), target grids
+    the seed's grid points."""
     config = tiny_config()
     config["seeds"].append(7)
     (workdir / "more_seeds.yaml").write_text(yaml.safe_dump(config))
@@ -198,14 +201,22 @@ def test_added_seed_plans_only_the_seeded_models_new_runs(workdir: Path, complet
     assert planned_jobs(run.stdout + run.stderr) == {
         "train_baseline": 2,
         "predict_baseline": 2,
-        "train_deep": 5,  # 3 models and 2 learning-rate grid points
-        "predict_deep": 5,
-        "evaluate": 9,  # 5 runs and 4 grid points
+        "train_deep": 3,
+        "predict_deep": 3,
+        "evaluate": 5,
+        "tables": 1,
+        "all": 1,
+    }
+    run = snakemake(workdir, "grids", "--configfile", "more_seeds.yaml", "-n")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert planned_jobs(run.stdout + run.stderr) == {
+        "train_deep": 2,  # 2 learning-rate grid points
+        "predict_deep": 2,
+        "evaluate": 4,  # 2 learning rates and 2 iterations
         "train_iteration_grid": 1,
         "predict_iteration_grid": 2,
         "grid_summary": 2,
-        "tables": 1,
-        "all": 1,
+        "grids": 1,
     }
 
 
@@ -213,14 +224,14 @@ def test_added_learning_rate_plans_only_its_branch(workdir: Path, completed_run:
     config = tiny_config()
     config["grids"]["learning_rates"].append(0.001)
     (workdir / "more_lr.yaml").write_text(yaml.safe_dump(config))
-    run = snakemake(workdir, "--configfile", "more_lr.yaml", "-n")
+    run = snakemake(workdir, "grids", "--configfile", "more_lr.yaml", "-n")
     assert run.returncode == 0, run.stderr[-2000:]
     assert planned_jobs(run.stdout + run.stderr) == {
         "train_deep": 2,
         "predict_deep": 2,
         "evaluate": 2,
         "grid_summary": 1,
-        "all": 1,
+        "grids": 1,
     }
 
 

@@ -26,7 +26,12 @@ from sstbias.provenance import (
     write_settings_file,
 )  # noqa: E402
 from sstbias.data.regrid import resolve_engine  # noqa: E402
-from sstbias.experiments.runs import ABLATION_BASELINE, Run, RunPatterns, parse_run  # noqa: E402
+from sstbias.experiments.runs import (
+    ABLATION_BASELINE,
+    Run,
+    RunPatterns,
+    parse_run,
+)  # noqa: E402
 from sstbias.data.split import split_params  # noqa: E402
 
 # A config error is one line naming the key, before any job (re-raised: no library frames shown).

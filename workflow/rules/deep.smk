@@ -21,7 +21,10 @@ rule train_deep:
         run=RUN_PATTERNS.deep,
     conda:
         "../../envs/deep.yaml"
-    threads: 2
+    # One torch thread: these small networks gain 1.2-1.6x from a second thread, so two trainings side by side
+    # on 2 cores do more; a training's numbers then do not depend on the machine's core count. On a GPU, or for
+    # one long training, raise it: --set-threads train_deep=N (the SLURM profile does, profiles/slurm).
+    threads: 1
     resources:
         mem_mb=6000,
         runtime=120,
@@ -52,7 +55,7 @@ rule predict_deep:
         run=RUN_PATTERNS.deep,
     conda:
         "../../envs/deep.yaml"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=15,

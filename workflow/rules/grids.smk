@@ -1,8 +1,15 @@
-# Grids of one deep model: a learning-rate point is an ordinary run (train_deep, predict_deep, evaluate); the
-# iteration grid is one training that keeps its weights at the grid's iterations, each predicted on its own.
+# Grids of one deep model (the paper's Tables 2 and 3), on demand: snakemake grids --cores 2. A learning-rate point
+# is an ordinary run (train_deep, predict_deep, evaluate); the iteration grid is one training that keeps its
+# weights at the grid's iterations, each predicted on its own.
 
 
 include: "inputs/grids.smk"
+
+
+rule grids:
+    """The grid model's learning-rate and iteration tables and figures (not part of rule all)."""
+    input:
+        grid_targets(),
 
 
 use rule train_deep as train_iteration_grid with:

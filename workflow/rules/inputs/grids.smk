@@ -16,6 +16,20 @@ def point_inputs(weights):
     return inputs
 
 
+def grid_targets():
+    """The grid model's tables and figures of each configured grid (the input of target grids; none without
+    grids.model)."""
+    targets = []
+    for grid, values in (("lr", GRID_LEARNING_RATES), ("iterations", GRID_ITERATIONS)):
+        if values:
+            targets += expand(
+                [PATHS["grid_table_csv"], PATHS["grid_table_md"], PATHS["grid_figure"]],
+                grid=grid,
+                model=GRID_MODEL,
+            )
+    return targets
+
+
 def grid_runs(grid):
     """The runs of the grid model's points, point-major: lr_<value> or it_<iteration>, each seed (sstbias.experiments.runs)."""
     kind, values = (
