@@ -95,3 +95,25 @@ def test_masked_loss_ignores_land():
 def test_bad_architecture_settings(name, settings, message):
     with pytest.raises(ConfigError, match=message):
         build_network(name, 1, settings)
+
+
+@pytest.mark.parametrize("pool", [1, 3])
+def test_fused_projection_is_the_three_convolutions(pool):
+    """Q, K and V from one convolution of the stacked weights (the fast path) equal the three convolutions, with
+    pooled keys and masked land, forward and backward; the parameters (and so model folders) are the same."""
+    torch.manual_seed(3)
+    fused = SelfAttention2d(8, 3, "sdpa", pool=pool, fused=True)
+    separate = SelfAttention2d(8, 3, "sdpa", pool=pool, fused=False)
+    separate.load_state_dict(fused.state_dict())
+    assert list(fused.state_dict()) == list(separate.state_dict())
+    for block in (fused, separate):
+        block.gamma.data.fill_(0.7)
+    ocean = torch.ones(7, 6, dtype=torch.bool)
+    ocean[:3, :2] = False
+    x = torch.randn(2, 8, 7, 6)
+    outputs = [block(x, ocean) for block in (fused, separate)]
+    torch.testing.assert_close(outputs[0], outputs[1], atol=1e-6, rtol=0)
+    for output in outputs:
+        output.square().sum().backward()
+    for (name, a), (_, b) in zip(fused.named_parameters(), separate.named_parameters(), strict=True):
+        torch.testing.assert_close(a.grad, b.grad, atol=1e-5, rtol=1e-5, msg=name)

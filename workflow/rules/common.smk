@@ -23,7 +23,6 @@ from sstbias.provenance import (
     data_settings,
     refresh_settings_file,
     twin_month_settings,
-    write_settings_file,
 )  # noqa: E402
 from sstbias.data.regrid import resolve_engine  # noqa: E402
 from sstbias.experiments.runs import (

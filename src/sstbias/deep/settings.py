@@ -121,8 +121,9 @@ class DeepSettings:
     )
     implementation: str = setting(
         "fast",
-        "fast skips the products of each recurrence's zero initial state (the same math); reference runs every step "
-        "as before (benchmarks/deep_models.py --speed compares them).",
+        "fast skips the products of each recurrence's zero initial state and computes each attention block's "
+        "Q, K and V in one convolution (the same math); reference runs every step as before "
+        "(benchmarks/deep_models.py --speed compares them).",
         enum=IMPLEMENTATIONS,
     )
     device: str = setting("auto", "auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps.")

@@ -41,11 +41,13 @@ class ConvGRUSANet(nn.Module):
         super().__init__()
         self.front = Front3d(in_channels, front_channels)
         widths = [front_channels] + [hidden_channels] * num_layers
+        fused = skip_zero_state  # the fast path also computes each block's Q, K and V in one convolution
         self.input_attention = nn.ModuleList(
-            SelfAttention2d(widths[i], attention_channels, attention_impl, attention_pool) for i in range(num_layers)
+            SelfAttention2d(widths[i], attention_channels, attention_impl, attention_pool, fused)
+            for i in range(num_layers)
         )
         self.hidden_attention = nn.ModuleList(
-            SelfAttention2d(hidden_channels, attention_channels, attention_impl, attention_pool)
+            SelfAttention2d(hidden_channels, attention_channels, attention_impl, attention_pool, fused)
             for _ in range(num_layers)
         )
         self.cells = nn.ModuleList(ConvGRUCell(widths[i], hidden_channels, kernel_size) for i in range(num_layers))
