@@ -8,9 +8,10 @@ Runs in a temporary copy of the repository so the checkout's results/ is untouch
 shrunk to a tiny size (a 1-degree box, 12 days) up to the raw baseline's metrics only (SMOKE_TARGET): a check
 that the benchmark runs (tests/test_benchmarks.py), whose figures mean nothing.
 
-Prints one table: the measured figures beside the targets (full run with the grids <= 15 min, the tables and
-figures together < 1 min of job time, peak memory <= 1 GiB, no-op dry run <= 2 s), then the job time per rule and the
-slowest jobs from Snakemake's per-job benchmark files.
+Prints one table: the measured figures beside the targets (the full default run, `rule all`, <= 15 min: the grids,
+the ablation and the budget curve are targets of their own; the tables and figures together < 1 min of job time,
+peak memory <= 1 GiB, no-op dry run <= 2 s), then the job time per rule and the slowest jobs from Snakemake's
+per-job benchmark files.
 """
 
 from __future__ import annotations
