@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import xarray as xr  # noqa: E402
+from matplotlib.ticker import NullFormatter  # noqa: E402
 
 from sstbias.evaluation.budget_curve import reference_rmse  # noqa: E402
 from sstbias.evaluation.metrics import gap_closed  # noqa: E402
@@ -135,6 +136,7 @@ def metric_curves(table: pd.DataFrame, key: str, label: str, path: str | os.Path
         ax.set_ylabel(name)
         if log_x:
             ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(NullFormatter())
     fig.tight_layout()
     _save(fig, path)
 
@@ -162,6 +164,7 @@ def budget_curves(tables: Sequence[pd.DataFrame], references: Mapping[str, float
             ax.annotate(_title(name), (1.0, level), xycoords=("axes fraction", "data"), fontsize=7, ha="right",
                         va="bottom", color="0.3")  # fmt: skip
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # decade labels only: the minor ones overlap
         ax.set_xlabel(x_label)
         ax.set_ylabel(label)
     axes[0][0].legend(fontsize=8)
