@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+import torch.nn.functional as F
 from synthetic import aligned_dataset
 
 from sstbias.baselines.climatology import Climatology
@@ -31,11 +32,18 @@ def setup():
 
 
 def old_attention(block: SelfAttention2d, x: torch.Tensor) -> torch.Tensor:
-    """The block's forward as it was before pooled keys (every position is a key)."""
+    """The block's forward as it was before pooled keys (every position is a key), from the same projections (one
+    convolution of the stacked weights for a fused block: tests/test_networks.py compares the two)."""
     batch, channels, height, width = x.shape
-    q = block.query(x).flatten(2).transpose(1, 2)
-    k = block.key(x).flatten(2).transpose(1, 2)
-    v = block.value(x).flatten(2).transpose(1, 2).contiguous()
+    if block.fused:
+        d = block.query.out_channels
+        projected = F.conv2d(x, block.projection_weight(), block.projection_bias())
+        queries, keys, values = projected[:, :d], projected[:, d : 2 * d], projected[:, 2 * d :]
+    else:
+        queries, keys, values = block.query(x), block.key(x), block.value(x)
+    q = queries.flatten(2).transpose(1, 2)
+    k = keys.flatten(2).transpose(1, 2)
+    v = values.flatten(2).transpose(1, 2).contiguous()
     return x + block.gamma * block.attend(q, k, v).transpose(1, 2).reshape(batch, channels, height, width)
 
 

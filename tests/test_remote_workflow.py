@@ -253,10 +253,11 @@ def test_local_source_in_the_genuine_layouts(loopback, workdir, twin_aligned, tm
 
 
 def test_paper_config_plans_the_whole_dag_offline(workdir):
-    """config/paper.yaml: a dry run plans every download chunk and every stage; any HTTP request would fail here."""
+    """config/paper.yaml: a dry run of the default target and the grids plans every download chunk and every stage;
+    any HTTP request would fail here."""
     offline = {**os.environ, "PYTHONPATH": "", "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
     run = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-n", "--configfile", "config/paper.yaml"],
+        [sys.executable, "-m", "snakemake", "-n", "all", "grids", "--configfile", "config/paper.yaml"],
         cwd=workdir,
         env=offline,
         capture_output=True,
