@@ -132,25 +132,3 @@ def test_validation_blocks_plan_and_a_short_gap_fails_before_any_job(workdir):
         in run.stdout + run.stderr
     )
     assert not (workdir / "results" / "bad").exists()
-
-
-def test_longest_trainings_are_started_first(workdir):
-    """Snakemake does not know how long a job runs: train_deep's priority is the run's samples times its network's
-    cost per sample, so on 2 cores ConvGRU-SA and ConvLSTM-AT start first and ConvGRU after one of them (where the
-    installed Snakemake takes a priority function; an older one plans every priority 0)."""
-    import snakemake.rules
-
-    config = {"box": BOX, "period": PERIOD, "models": {"raw": {}, "convgru": {}, "convlstm_at": {}, "convgru_sa": {}}}
-    config["models"] |= {name: {"iterations": 6000, "batch_size": 4} for name in ("convgru", "convlstm_at")}
-    config["models"]["convgru_sa"] = {"iterations": 4000, "batch_size": 4}
-    run = dry_run(workdir, config)
-    assert run.returncode == 0, run.stderr[-2000:]
-    priorities = {}
-    for block in (run.stdout + run.stderr).split("rule train_deep:")[1:]:
-        fields = dict(line.strip().split(": ", 1) for line in block.split("\n\n")[0].splitlines() if ": " in line)
-        priorities[fields["wildcards"].removeprefix("run=")] = float(fields.get("priority", 0))
-    assert set(priorities) == {"convgru/seed_0", "convlstm_at/seed_0", "convgru_sa/seed_0"}
-    if hasattr(snakemake.rules.Rule, "expand_priority"):
-        assert priorities["convgru_sa/seed_0"] > priorities["convlstm_at/seed_0"] > priorities["convgru/seed_0"] > 0
-    else:
-        assert set(priorities.values()) == {0}

@@ -32,8 +32,6 @@ from sstbias.experiments.runs import (
     parse_run,
 )  # noqa: E402
 from sstbias.data.split import split_params  # noqa: E402
-from sstbias.deep.settings import deep_settings  # noqa: E402
-import snakemake.rules  # noqa: E402
 
 # A config error is one line naming the key, before any job (re-raised: no library frames shown).
 try:

@@ -14,10 +14,10 @@ rule data_settings:
         PATHS["settings"],
     log:
         log("data_settings", "{stage}"),
-    conda:
-        "../../envs/data.yaml"
     params:
         settings=lambda wildcards: DATA_SETTINGS[wildcards.stage],
+    conda:
+        "../../envs/data.yaml"
     # A script, not a run: block: Snakemake runs a run: job in a new Snakemake process that parses the whole
     # workflow again (~4 s each, 25 of them on the default config); this script imports two light modules.
     script:

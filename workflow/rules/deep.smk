@@ -19,7 +19,6 @@ rule train_deep:
         bench("train_deep", "{run}")
     wildcard_constraints:
         run=RUN_PATTERNS.deep,
-    priority: TRAINING_PRIORITY
     conda:
         "../../envs/deep.yaml"
     # One torch thread: these small networks gain 1.2-1.6x from a second thread, so two trainings side by side

@@ -31,11 +31,8 @@ class ModelSpec:
     """One model: ``name`` (its config key), ``display`` (how tables and figures name it), ``family`` (one of
     :data:`FAMILIES`), ``seeded`` (its fit depends on a random seed), ``settings`` (the dataclass of its config
     section), ``builder`` ("module:Class": a baseline's Corrector, a deep model's network, whose keyword
-    arguments are its settings' :meth:`~sstbias.deep.settings.DeepSettings.network_arguments`),
-    ``description`` (the schema's, of its config section) and, for a deep model, ``sample_cost``: CPU seconds per
-    training sample relative to ConvGRU's at the default config's size (one thread, bfloat16 autocast;
-    ``python benchmarks/deep_models.py --speed --threads 1``, commit 2a05edf: 124.6 / 50.8 / 32.0 samples/s), so
-    that the workflow starts the longest trainings first."""
+    arguments are its settings' :meth:`~sstbias.deep.settings.DeepSettings.network_arguments`) and
+    ``description`` (the schema's, of its config section)."""
 
     name: str
     display: str
@@ -44,7 +41,6 @@ class ModelSpec:
     settings: type
     builder: str
     description: str  # the schema's description of its config section
-    sample_cost: float = 0.0  # deep models: CPU seconds per training sample, relative to ConvGRU's
 
     def load(self) -> type:
         """The class that :attr:`builder` names (importing its module: torch for a network)."""
@@ -107,7 +103,6 @@ SPECS = (
         ConvGRUSettings,
         "sstbias.neural.networks.convgru:ConvGRUNet",
         "ConvGRU (paper eqs. 2-5) on windows of daily forecasts.",
-        sample_cost=1.0,
     ),
     ModelSpec(
         "convlstm_at",
@@ -117,7 +112,6 @@ SPECS = (
         ConvLSTMATSettings,
         "sstbias.neural.networks.convlstm_at:ConvLSTMATNet",
         "3DCNN-CBAM-ConvLSTM-AT (Fei et al. 2022), the paper's comparison model.",
-        sample_cost=2.45,
     ),
     ModelSpec(
         "convgru_sa",
@@ -127,7 +121,6 @@ SPECS = (
         ConvGRUSASettings,
         "sstbias.neural.networks.convgru_sa:ConvGRUSANet",
         "ConvGRU-SA (the paper's model), 3-D CNN front and self-attention on input and hidden state.",
-        sample_cost=3.9,
     ),
 )
 
