@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-import torch.nn.functional as F
 from synthetic import aligned_dataset
 
 from sstbias.baselines.climatology import Climatology
@@ -32,15 +31,11 @@ def setup():
 
 
 def old_attention(block: SelfAttention2d, x: torch.Tensor) -> torch.Tensor:
-    """The block's forward as it was before pooled keys (every position is a key), from the same projections (one
-    convolution of the stacked weights for a fused block: tests/test_networks.py compares the two)."""
+    """The block's forward as it was before pooled keys (every position is a key), from the block's own projections
+    (fused or not: tests/test_networks.py compares the two)."""
     batch, channels, height, width = x.shape
-    if block.fused:
-        d = block.query.out_channels
-        projected = F.conv2d(x, block.projection_weight(), block.projection_bias())
-        queries, keys, values = projected[:, :d], projected[:, d : 2 * d], projected[:, 2 * d :]
-    else:
-        queries, keys, values = block.query(x), block.key(x), block.value(x)
+    queries, key_values = block.project(x)
+    keys, values = key_values.split([block.key.out_channels, channels], dim=1)
     q = queries.flatten(2).transpose(1, 2)
     k = keys.flatten(2).transpose(1, 2)
     v = values.flatten(2).transpose(1, 2).contiguous()

@@ -100,18 +100,22 @@ class SelfAttention2d(nn.Module):
     def forward(self, x: torch.Tensor, ocean: torch.Tensor | None = None) -> torch.Tensor:
         """(B, C, H, W) -> (B, C, H, W); ``ocean`` (H, W) bool restricts the keys to ocean cells."""
         batch, channels, height, width = x.shape
-        queries = self.query.out_channels
-        if self.fused:
-            projected = F.conv2d(x, self.projection_weight(), self.projection_bias())  # (B, 2d + C, H, W)
-            q, key_values = projected[:, :queries], projected[:, queries:]
-        else:
-            q, key_values = self.query(x), torch.cat([self.key(x), self.value(x)], dim=1)
+        q, key_values = self.project(x)
         pool = self.pool_size(height, width)
         k, v = pooled_keys(key_values, self.key.out_channels, pool, ocean)
         q = q.flatten(2).transpose(1, 2)  # (B, N, d)
         with torch.autocast(x.device.type, enabled=False):
             attended = self.attend(q.float(), k.float(), v.float())
         return x + self.gamma * attended.transpose(1, 2).reshape(batch, channels, height, width)
+
+    def project(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The query map (B, d, H, W) and the key and value maps stacked (B, d + C, H, W) of x (B, C, H, W): one
+        convolution of the stacked weights when ``fused``, else the three convolutions."""
+        queries = self.query.out_channels
+        if self.fused:
+            projected = F.conv2d(x, self.projection_weight(), self.projection_bias())  # (B, 2d + C, H, W)
+            return projected[:, :queries], projected[:, queries:]
+        return self.query(x), torch.cat([self.key(x), self.value(x)], dim=1)
 
     def projection_weight(self) -> torch.Tensor:
         """The query, key and value 1x1 convolutions' weights stacked (2d + C, C, 1, 1): one convolution computes
