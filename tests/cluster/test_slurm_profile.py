@@ -109,7 +109,13 @@ def slurm_run(slurm_env: dict[str, str], tmp_path_factory, request) -> tuple[Pat
     """
     workdir = copy_workflow(tmp_path_factory.mktemp("slurm") / "repo")
     write_cluster_config(workdir)
-    env = {**slurm_env, "SSTBIAS_SLURM_ACCOUNT": "sstbias", "SSTBIAS_SLURM_GPU_PARTITION": "gpu"}
+    # One torch thread per training, as the local reference's trainings have (threads change ConvGRU-SA's numbers)
+    env = {
+        **slurm_env,
+        "SSTBIAS_SLURM_ACCOUNT": "sstbias",
+        "SSTBIAS_SLURM_GPU_PARTITION": "gpu",
+        "SSTBIAS_SLURM_TRAIN_CPUS": "1",
+    }
     output = workdir / "snakemake.out"
     run = start_snakemake(
         workdir,
@@ -175,7 +181,7 @@ def test_profile_resources_reach_slurm(slurm_run):
     assert (training["Partition"] == "gpu").all()  # $SSTBIAS_SLURM_GPU_PARTITION
     assert (training["Timelimit"] == "12:00:00").all()
     for tres in training["AllocTRES"]:
-        assert {"cpu=4", "gres/gpu=1", "mem=8000M"} <= set(tres.split(",")), tres
+        assert {"cpu=1", "gres/gpu=1", "mem=8000M"} <= set(tres.split(",")), tres
     others = jobs.drop(training.index)
     assert (others["Partition"] == "main").all()  # the cluster's default partition
     assert not others["AllocTRES"].str.contains("gres/gpu").any()
