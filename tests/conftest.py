@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from loopback_archive import ERDDAP_GAP, FEBRUARY_GAP, PRELIMINARY_DAY, small_config
-from workflow_runs import copy_workflow, snakemake
+from workflow_runs import TINY_TARGETS, copy_workflow, snakemake
 
 from sstbias.testing.server import Archive, LoopbackServer
 
@@ -71,7 +71,7 @@ def tiny_local_run(tmp_path_factory) -> Path:
     in ``tiny_local_reference``.
     """
     workdir = copy_workflow(tmp_path_factory.mktemp("local") / "repo")
-    run = snakemake(workdir, "all", "grids", "--configfile", "tiny.yaml", timeout=REFERENCE_RUN_S)
+    run = snakemake(workdir, *TINY_TARGETS, "--configfile", "tiny.yaml", timeout=REFERENCE_RUN_S)
     assert run.returncode == 0, run.stderr[-4000:]
     results = workdir / "results" / "twin"
     reference = workdir.parent / "reference"

@@ -16,6 +16,7 @@ WORKFLOW_FILES = ("Snakefile", "workflow", "config", "src", "envs", "profiles")
 # Every time limit of the workflow tests bounds a hang, not the work: it is sized for an idle 2-core machine with
 # room to spare, and multiplied by this factor (e.g. SSTBIAS_TEST_TIME_SCALE=4 on a machine at load ~8).
 TIME_SCALE = float(os.environ.get("SSTBIAS_TEST_TIME_SCALE", "1"))
+TINY_TARGETS = ("all", "grids")  # what the tiny reference runs build: the default target and the on-demand grids
 TIMED_OUT = (124, 137)  # the exit status of `timeout` when it stopped (TERM) or killed (KILL) the command
 
 

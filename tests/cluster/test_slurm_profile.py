@@ -24,7 +24,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from workflow_runs import copy_workflow, planned_jobs, snakemake, start_snakemake, stop_snakemake, time_limit
+from workflow_runs import (
+    TINY_TARGETS,
+    copy_workflow,
+    planned_jobs,
+    snakemake,
+    start_snakemake,
+    stop_snakemake,
+    time_limit,
+)
 
 pytestmark = [pytest.mark.cluster, pytest.mark.integration]
 
@@ -34,7 +42,6 @@ SACCT_FIELDS = ["JobID", "Comment", "Partition", "Account", "State", "Timelimit"
 # once); the plugin adds 10 s after each poll that finds no finished job and comes back to 1 s after one that does.
 FAST_POLLING = ("--slurm-init-seconds-before-status-checks", "1")
 CONFIG = "cluster.yaml"  # the tiny config with one seed
-TARGETS = ("all", "grids")  # the default target and the on-demand grids, as the local reference run builds
 
 
 def write_cluster_config(workdir: Path) -> None:
@@ -125,7 +132,7 @@ def slurm_run(slurm_env: dict[str, str], tmp_path_factory, request) -> tuple[Pat
         CONFIG,
         *FAST_POLLING,
         "--",
-        *TARGETS,
+        *TINY_TARGETS,
         output=output,
         env=env,
     )
@@ -154,7 +161,7 @@ def test_every_job_went_through_sbatch(slurm_run):
     assert jobs.loc[jobs["State"] != "COMPLETED", "JobID"].tolist() == [stopped]
     completed = jobs[jobs["State"] == "COMPLETED"]
     planned = planned_jobs(output)
-    for target in TARGETS:
+    for target in TINY_TARGETS:
         planned.pop(target)  # target rules run no code
     planned.pop("data_settings", None)  # a local rule: it writes a settings file in the main process
     assert sum(planned.values()) >= 40
