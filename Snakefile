@@ -36,4 +36,4 @@ rule all:
     default_target: True
     input:
         all_targets(),
-        budget_targets(),
+        every_lead(budget_targets()),

@@ -22,3 +22,13 @@ def test_a_deep_run_files_are_those_of_its_model_folder():
     assert paths["deep_config"].format(**run) == str(folder.description)
     assert paths["deep_weights"].format(**run) == str(folder.exported_weights(200))
     assert paths["deep_selected_weights"].format(**run) == str(folder.selected_weights(200))
+
+
+def test_with_leads_the_forecast_files_lie_below_their_lead():
+    plain, by_lead = result_paths("results/twin"), result_paths("results/twin", by_lead=True)
+    assert by_lead.keys() == plain.keys()
+    assert by_lead["aligned"] == "results/twin/lead_{lead}/interim/aligned.nc"
+    assert by_lead["deep_best"].startswith("results/twin/lead_{lead}/models/{run}/")
+    for name in ("raw_hycom", "raw_hycom_runs", "raw_oisst", "settings", "by_lead_csv", "by_lead_figure"):
+        assert by_lead[name] == plain[name]
+    assert len(set(by_lead.values())) == len(by_lead)

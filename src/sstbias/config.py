@@ -6,6 +6,7 @@ import os
 
 from sstbias.box import Box, raw_box
 from sstbias.data.download.hycom import east_west_360
+from sstbias.data.leads import check_leads
 from sstbias.data.split import chronological_split, split_sizes
 from sstbias.errors import ConfigError
 from sstbias.experiments import catalog
@@ -44,6 +45,7 @@ def check_config(config: dict) -> None:
     box = raw_box(config)
     check_twin(config["twin"])
     check_paths(config)
+    check_forecast_leads(config)
     check_size(config, grid, box)
     if config["source"] == "remote":
         east_west_360(box)
@@ -80,6 +82,23 @@ def check_config(config: dict) -> None:
         if name in config["models"]:
             check_deep_settings(name, config["models"][name], n_train)
             check_validation_gap(name, config["models"][name], split)
+
+
+def check_forecast_leads(config: dict) -> None:
+    """ConfigError naming ``forecast.leads`` unless the leads are days a GOFS 3.1 run holds under the configured
+    daily reduction (:func:`sstbias.data.leads.check_leads`); sorts them in place."""
+    reduction = config["daily_reduction"]
+    try:
+        config["forecast"]["leads"] = check_leads(
+            config["forecast"]["leads"], "forecast.leads", reduction["method"], reduction["hour"]
+        )
+    except ValueError as err:
+        raise ConfigError(str(err)) from None
+    if config["forecast"]["leads"] != [0]:
+        raise ConfigError(
+            "forecast.leads: leads beyond 0 need forecast runs, which this version does not read or make yet (issue "
+            "22); use [0]"
+        )
 
 
 def check_validation_gap(name: str, settings: dict, split: dict) -> None:

@@ -122,7 +122,9 @@ def data_settings(config: dict, engine: str, months: list[str]) -> dict[str, dic
     """The settings of each data stage under the (validated) ``config``, by settings-file name.
 
     ``raw_<month>`` (twin only) and ``forecast_daily_<month>`` for each of ``months``, and ``analysis`` (the
-    regridded products and the aligned dataset). ``engine`` is the resolved regridding engine.
+    regridded products and the aligned dataset). ``engine`` is the resolved regridding engine. With forecast
+    leads (``forecast.leads`` other than ``[0]``) each lead L has its own ``lead_<L>_forecast_daily_<month>`` and
+    ``lead_<L>_analysis``, which record the lead.
     """
     source = config["source"]
     identity = {
@@ -134,25 +136,32 @@ def data_settings(config: dict, engine: str, months: list[str]) -> dict[str, dic
         },
         "local": lambda month: {"source": "local", "local": config["local"]},
     }[source]
+    leads = config.get("forecast", {}).get("leads", [0])
+    by_lead = leads != [0]
     stages: dict[str, dict] = {}
-    for month in months:
-        if source == "twin":
+    if source == "twin":
+        for month in months:
             stages[f"raw_{month}"] = identity(month)
-        stages[f"forecast_daily_{month}"] = {
-            "raw": identity(month),
-            "box": config["box"],
-            "daily_reduction": config["daily_reduction"],
-        }
     whole = {"source": source, **({"twin": config["twin"]} if source == "twin" else {})}
     if source != "twin":
         whole[source] = config[source]
-    stages["analysis"] = {
-        "raw": whole,
-        "box": config["box"],
-        "raw_margin_deg": config["raw_margin_deg"],
-        "daily_reduction": config["daily_reduction"],
-        "grid": {**config["grid"], "regrid_engine": engine},
-        "period": config["period"],
-        "missing_days": config["missing_days"],
-    }
+    for lead in leads:
+        prefix, noted = (f"lead_{lead}_", {"lead": lead}) if by_lead else ("", {})
+        for month in months:
+            stages[f"{prefix}forecast_daily_{month}"] = {
+                "raw": identity(month),
+                "box": config["box"],
+                "daily_reduction": config["daily_reduction"],
+                **noted,
+            }
+        stages[f"{prefix}analysis"] = {
+            "raw": whole,
+            "box": config["box"],
+            "raw_margin_deg": config["raw_margin_deg"],
+            "daily_reduction": config["daily_reduction"],
+            "grid": {**config["grid"], "regrid_engine": engine},
+            "period": config["period"],
+            "missing_days": config["missing_days"],
+            **noted,
+        }
     return {name: canonical(settings) for name, settings in stages.items()}

@@ -15,16 +15,15 @@ include: "inputs/ablation.smk"
 rule ablation:
     """The ablation table of the deep models (tables/ablation.csv and .md)."""
     input:
-        PATHS["ablation_csv"],
-        PATHS["ablation_md"],
+        every_lead([PATHS["ablation_csv"], PATHS["ablation_md"]]),
 
 
 rule ablation_table:
     """tables/ablation.csv and .md from every ablation run's metrics and training log."""
     input:
-        metrics=[path for run in ablation_runs() for path in run["metrics"]],
-        logs=[path for run in ablation_runs() for path in run["logs"]],
-        climatology=list(ablation_climatology_metrics().values()),
+        metrics=lambda w: [path for run in ablation_runs(w) for path in run["metrics"]],
+        logs=lambda w: [path for run in ablation_runs(w) for path in run["logs"]],
+        climatology=lambda w: list(ablation_climatology_metrics(w).values()),
     output:
         csv=PATHS["ablation_csv"],
         md=PATHS["ablation_md"],
@@ -40,8 +39,8 @@ rule ablation_table:
         mem_mb=1000,
         runtime=5,
     params:
-        runs=ablation_runs(),
-        climatology=ablation_climatology_metrics(),
+        runs=ablation_runs,
+        climatology=ablation_climatology_metrics,
         title=ablation_title(),
     script:
         "../scripts/ablation_table.py"

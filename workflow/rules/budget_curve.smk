@@ -15,8 +15,14 @@ include: "inputs/budget_curve.smk"
 rule budget:
     """The budget curve's tables and figure."""
     input:
-        expand([PATHS["budget_csv"], PATHS["budget_md"]], model=BUDGET.models),
-        PATHS["budget_figure"],
+        every_lead(
+            expand(
+                [PATHS["budget_csv"], PATHS["budget_md"]],
+                model=BUDGET.models,
+                allow_missing=True,
+            )
+            + [PATHS["budget_figure"]]
+        ),
 
 
 use rule train_deep as train_budget with:
@@ -78,7 +84,7 @@ rule budget_figure:
     """figures/budget.png: the curves of every model with the references as horizontal lines."""
     input:
         unpack(budget_references),
-        tables=expand(PATHS["budget_csv"], model=BUDGET.models),
+        tables=expand(PATHS["budget_csv"], model=BUDGET.models, allow_missing=True),
     output:
         PATHS["budget_figure"],
     log:

@@ -17,7 +17,7 @@ from sstbias.box import raw_box  # noqa: E402
 from sstbias.config import validate_config  # noqa: E402
 from sstbias.errors import ConfigError  # noqa: E402
 from sstbias.experiments import catalog  # noqa: E402
-from sstbias.experiments.paths import result_paths  # noqa: E402
+from sstbias.experiments.paths import LEAD_FOLDER, result_paths  # noqa: E402
 from sstbias.period import period_days, period_months  # noqa: E402
 from sstbias.provenance import (
     data_settings,
@@ -42,8 +42,14 @@ except ConfigError as err:
     raise ConfigError(str(err)) from None
 
 ROOT = Path(config["results_root"]) / config["dataset"]
+# Forecast leads (sstbias.data.leads): [0] is the experiment without leads; with others every file made from the
+# forecast, from its daily forecast to its tables, lies below lead_{lead}/ (each lead an experiment of its own).
+LEADS = config["forecast"]["leads"]
+BY_LEAD = LEADS != [0]
 # Every file the rules read or write, by name (sstbias.experiments.paths).
-PATHS = result_paths(ROOT)
+PATHS = result_paths(ROOT, BY_LEAD)
+# The settings-file stages of a lead's jobs start with this (formatted with the job's lead wildcard).
+LEAD_STAGE = "lead_{lead}_" if BY_LEAD else ""
 SOURCE = config["source"]
 DAYS = [f"{day:%Y-%m-%d}" for day in period_days(config["period"])]
 MONTHS = period_months(config["period"])
@@ -71,12 +77,33 @@ GRID_LEARNING_RATES = config["grids"]["learning_rates"] if GRID_MODEL else []
 GRID_ITERATIONS = sorted(config["grids"]["iterations"]) if GRID_MODEL else []
 
 
-def log(rule, name="log"):
-    return str(ROOT / "logs" / rule / f"{name}.log")
+def job_root(shared):
+    """The folder of a rule's logs and benchmarks: its lead's, unless the rule is ``shared`` by every lead."""
+    return ROOT if shared or not BY_LEAD else ROOT / LEAD_FOLDER
 
 
-def bench(rule, name="bench"):
-    return str(ROOT / "benchmarks" / rule / f"{name}.tsv")
+def log(rule, name="log", shared=False):
+    return str(job_root(shared) / "logs" / rule / f"{name}.log")
+
+
+def bench(rule, name="bench", shared=False):
+    return str(job_root(shared) / "benchmarks" / rule / f"{name}.tsv")
+
+
+def every_lead(paths):
+    """A target's files for every lead (unchanged without leads)."""
+    return expand(paths, lead=LEADS) if BY_LEAD else paths
+
+
+def lead_values(wildcards):
+    """The job's lead as keyword values for a path template (none without leads)."""
+    return {"lead": wildcards.lead} if BY_LEAD else {}
+
+
+def fill(key, wildcards, **values):
+    """PATHS[key] formatted with ``values`` and the job's lead (input functions: Snakemake does not fill the
+    wildcards of the paths they return)."""
+    return PATHS[key].format(**values, **lead_values(wildcards))
 
 
 def experiment():
@@ -88,8 +115,8 @@ def experiment():
 
 
 def monthly(key):
-    """The per-month files of PATHS[key] over the period."""
-    return expand(PATHS[key], month=MONTHS)
+    """The per-month files of PATHS[key] over the period (a lead's files keep the lead wildcard)."""
+    return expand(PATHS[key], month=MONTHS, allow_missing=True)
 
 
 def runs(model):
@@ -133,6 +160,7 @@ wildcard_constraints:
     product="|".join(PRODUCTS),
     model="|".join(SELECTED_MODELS),
     run=RUN_PATTERNS.any,
+    lead=r"\d+",
 
 
 include: "inputs/raw.smk"

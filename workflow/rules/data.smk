@@ -13,11 +13,11 @@ rule data_settings:
     output:
         PATHS["settings"],
     log:
-        log("data_settings", "{stage}"),
-    params:
-        settings=lambda wildcards: DATA_SETTINGS[wildcards.stage],
+        log("data_settings", "{stage}", shared=True),
     conda:
         "../../envs/data.yaml"
+    params:
+        settings=lambda wildcards: DATA_SETTINGS[wildcards.stage],
     # A script, not a run: block: Snakemake runs a run: job in a new Snakemake process that parses the whole
     # workflow again (~4 s each, 25 of them on the default config); this script imports two light modules.
     script:
@@ -33,9 +33,9 @@ rule synthesize:
         oisst=PATHS["raw_oisst"],
         diagnostics=PATHS["twin_diagnostics"],
     log:
-        log("synthesize", "{month}"),
+        log("synthesize", "{month}", shared=True),
     benchmark:
-        bench("synthesize", "{month}")
+        bench("synthesize", "{month}", shared=True)
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -56,7 +56,7 @@ rule daily_forecast:
     """
     input:
         raw=raw_forecast_files,
-        settings=settings_file("forecast_daily_{month}"),
+        settings=settings_file(f"{LEAD_STAGE}forecast_daily_{{month}}"),
     output:
         PATHS["forecast_daily"],
     log:

@@ -14,7 +14,7 @@ include: "inputs/docs.smk"
 rule docs:
     """docs/results.md: every benchmark's Markdown tables, verbatim, with the commit that produced them."""
     log:
-        log("docs"),
+        log("docs", shared=True),
     localrule: True
     conda:
         "../../envs/data.yaml"

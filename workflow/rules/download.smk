@@ -16,9 +16,9 @@ rule download_hycom:
     output:
         PATHS["raw_hycom_day"],
     log:
-        log("download_hycom", "{day}"),
+        log("download_hycom", "{day}", shared=True),
     benchmark:
-        bench("download_hycom", "{day}")
+        bench("download_hycom", "{day}", shared=True)
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -37,9 +37,9 @@ checkpoint download_oisst_erddap:
     output:
         PATHS["raw_oisst_erddap"],
     log:
-        log("download_oisst_erddap", "{month}"),
+        log("download_oisst_erddap", "{month}", shared=True),
     benchmark:
-        bench("download_oisst_erddap", "{month}")
+        bench("download_oisst_erddap", "{month}", shared=True)
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -58,9 +58,9 @@ rule download_oisst_ncei:
     output:
         PATHS["raw_oisst_ncei"],
     log:
-        log("download_oisst_ncei", "{day}"),
+        log("download_oisst_ncei", "{day}", shared=True),
     benchmark:
-        bench("download_oisst_ncei", "{day}")
+        bench("download_oisst_ncei", "{day}", shared=True)
     conda:
         "../../envs/data.yaml"
     threads: 1

@@ -30,8 +30,8 @@ rule evaluate:
 rule tables:
     """Table 1 with bootstrap intervals and tests, RMSE per month, skill scores (CSV and Markdown)."""
     input:
-        metrics=expand(PATHS["metrics"], run=evaluated_runs()),
-        daily=expand(PATHS["daily_errors"], run=evaluated_runs()),
+        metrics=expand(PATHS["metrics"], run=evaluated_runs(), allow_missing=True),
+        daily=expand(PATHS["daily_errors"], run=evaluated_runs(), allow_missing=True),
     output:
         metrics_csv=PATHS["metrics_csv"],
         metrics_md=report(

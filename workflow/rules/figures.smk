@@ -1,7 +1,9 @@
 rule prediction_figures:
     """Maps of the test-period error per model (the paper's Fig. 6) and corrected-vs-observed scatter."""
     input:
-        predictions=expand(PATHS["prediction"], run=first_runs(SELECTED_MODELS)),
+        predictions=expand(
+            PATHS["prediction"], run=first_runs(SELECTED_MODELS), allow_missing=True
+        ),
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
     output:
@@ -32,7 +34,11 @@ rule prediction_figures:
 rule error_series_figure:
     """Domain-mean error of every model through the test period."""
     input:
-        expand(PATHS["daily_errors"], run=first_runs(evaluated_models())),
+        expand(
+            PATHS["daily_errors"],
+            run=first_runs(evaluated_models()),
+            allow_missing=True,
+        ),
     output:
         report(
             PATHS["fig_error_series"],
@@ -58,7 +64,9 @@ rule error_series_figure:
 rule training_figure:
     """Training loss and validation RMSE of the deep models."""
     input:
-        expand(PATHS["deep_log"], run=first_runs(SELECTED_DEEP_MODELS)),
+        expand(
+            PATHS["deep_log"], run=first_runs(SELECTED_DEEP_MODELS), allow_missing=True
+        ),
     output:
         report(
             PATHS["fig_training"],

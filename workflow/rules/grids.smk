@@ -9,7 +9,7 @@ include: "inputs/grids.smk"
 rule grids:
     """The grid model's learning-rate and iteration tables and figures (not part of rule all)."""
     input:
-        grid_targets(),
+        every_lead(grid_targets()),
 
 
 use rule train_deep as train_iteration_grid with:

@@ -1,9 +1,11 @@
 rule align:
     """Common days of forecast and observation, with the ocean mask."""
     input:
-        forecast=expand(PATHS["regridded"], product="forecast"),
-        observation=expand(PATHS["regridded"], product="observation"),
-        settings=SETTINGS_FILES["analysis"],
+        forecast=expand(PATHS["regridded"], product="forecast", allow_missing=True),
+        observation=expand(
+            PATHS["regridded"], product="observation", allow_missing=True
+        ),
+        settings=settings_file(f"{LEAD_STAGE}analysis"),
     output:
         PATHS["aligned"],
     log:

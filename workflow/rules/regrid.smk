@@ -5,7 +5,7 @@ rule regrid:
     """Bilinear interpolation of a daily product onto the analysis grid."""
     input:
         files=regrid_inputs,
-        settings=SETTINGS_FILES["analysis"],
+        settings=settings_file(f"{LEAD_STAGE}analysis"),
     output:
         **regrid_outputs(),
     log:

@@ -2,6 +2,11 @@
 
 A run (``{run}``, :mod:`sstbias.experiments.runs`) is one fit of a model: its model folder (a deep model's files:
 :class:`sstbias.deep.folder.ModelFolder`), prediction and metrics.
+
+With forecast leads (``forecast.leads`` other than ``[0]``, :mod:`sstbias.data.leads`) every file made from the
+forecast lies below ``lead_{lead}/`` (wildcard ``lead``: the lead in days), from its daily forecast to its tables:
+each lead is an experiment of its own on the same valid days. The raw files, the settings files and the tables
+across leads stay at the top.
 """
 
 from __future__ import annotations
@@ -11,11 +16,22 @@ from pathlib import Path
 
 from sstbias.deep.folder import ModelFolder
 
+SHARED = ("raw_", "twin_diagnostics", "settings", "by_lead_")  # names (or their starts) of files of every lead
+LEAD_FOLDER = "lead_{lead}"
 
-def result_paths(root: str | os.PathLike) -> dict[str, str]:
-    """Every file the workflow's rules read or write below ``root``, by name; wildcards in braces."""
+
+def result_paths(root: str | os.PathLike, by_lead: bool = False) -> dict[str, str]:
+    """Every file the workflow's rules read or write below ``root``, by name; wildcards in braces. ``by_lead``:
+    the files made from the forecast below ``root/lead_{lead}/``."""
     root = Path(root)
+    paths = _paths(root)
+    if by_lead:
+        lead_paths = _paths(root / LEAD_FOLDER)
+        paths.update({name: lead_paths[name] for name in paths if not name.startswith(SHARED)})
+    return paths
 
+
+def _paths(root: Path) -> dict[str, str]:
     def out(*parts: str) -> str:
         return str(root.joinpath(*parts))
 
@@ -24,6 +40,7 @@ def result_paths(root: str | os.PathLike) -> dict[str, str]:
         "raw_hycom": out("raw", "hycom", "{month}.nc"),
         "raw_oisst": out("raw", "oisst", "{month}.nc"),
         "raw_hycom_day": out("raw", "hycom", "days", "{day}.nc"),
+        "raw_hycom_runs": out("raw", "hycom", "runs", "{month}"),
         "raw_oisst_erddap": out("raw", "oisst", "erddap", "{month}.nc"),
         "raw_oisst_ncei": out("raw", "oisst", "ncei", "{day}.nc"),
         "twin_diagnostics": out("raw", "twin_diagnostics", "{month}.nc"),
@@ -66,4 +83,7 @@ def result_paths(root: str | os.PathLike) -> dict[str, str]:
         "budget_csv": out("tables", "budget_{model}.csv"),
         "budget_md": out("tables", "budget_{model}.md"),
         "budget_figure": out("figures", "budget.png"),
+        "by_lead_csv": out("tables", "by_lead.csv"),
+        "by_lead_md": out("tables", "by_lead.md"),
+        "by_lead_figure": out("figures", "rmse_by_lead.png"),
     }

@@ -6,19 +6,19 @@ ABLATION_SEEDS = config["ablation"]["seeds"]
 ABLATION_MODELS = config["ablation"].get("models", SELECTED_DEEP_MODELS)
 
 
-def ablation_runs():
+def ablation_runs(wildcards):
     """Every deep model and training step with the metrics and training logs of its seeds (ordinary runs
-    ``ablation/<model>/<step>/seed_<n>``)."""
+    ``ablation/<model>/<step>/seed_<n>``) of the job's lead."""
     return [
         {
             "model": model,
             "step": step,
             "metrics": [
-                PATHS["metrics"].format(run=Run(model, seed, "ablation", step).name)
+                fill("metrics", wildcards, run=Run(model, seed, "ablation", step).name)
                 for seed in ABLATION_SEEDS
             ],
             "logs": [
-                PATHS["deep_log"].format(run=Run(model, seed, "ablation", step).name)
+                fill("deep_log", wildcards, run=Run(model, seed, "ablation", step).name)
                 for seed in ABLATION_SEEDS
             ],
         }
@@ -27,11 +27,13 @@ def ablation_runs():
     ]
 
 
-def ablation_climatology_metrics():
-    """The metrics of the climatology fitted under each protocol step, by step."""
+def ablation_climatology_metrics(wildcards):
+    """The metrics of the climatology fitted under each protocol step, by step, of the job's lead."""
     return {
-        step: PATHS["metrics"].format(
-            run=Run(ABLATION_BASELINE, None, "ablation", step).name
+        step: fill(
+            "metrics",
+            wildcards,
+            run=Run(ABLATION_BASELINE, None, "ablation", step).name,
         )
         for step in ablation.protocol_steps()
     }

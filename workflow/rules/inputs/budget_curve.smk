@@ -8,7 +8,7 @@ BUDGET = budget_curve.budget_settings(config)
 def budget_metrics(wildcards):
     """The metrics of every point and seed of the model's curve, point-major (what budget_table expects)."""
     return [
-        PATHS["metrics"].format(run=Run(wildcards.model, seed, "budget_it", it).name)
+        fill("metrics", wildcards, run=Run(wildcards.model, seed, "budget_it", it).name)
         for it in BUDGET.iterations
         for seed in BUDGET.seeds
     ]
@@ -17,7 +17,7 @@ def budget_metrics(wildcards):
 def budget_logs(wildcards):
     """The training log of each seed's budget training of the model."""
     return [
-        PATHS["deep_log"].format(run=Run(wildcards.model, seed, "budget").name)
+        fill("deep_log", wildcards, run=Run(wildcards.model, seed, "budget").name)
         for seed in BUDGET.seeds
     ]
 
@@ -38,6 +38,6 @@ def budget_references(wildcards):
         "floor": [catalog.FLOOR] if SOURCE == "twin" else [],
     }
     return {
-        name: [PATHS["metrics"].format(run=run) for run in names]
+        name: [fill("metrics", wildcards, run=run) for run in names]
         for name, names in found.items()
     }

@@ -7,7 +7,11 @@ def point_inputs(weights):
 
     def inputs(wildcards):
         run = run_of(wildcards)
-        training = {"run": run.training.name, "it": f"{run.value:06d}"}
+        training = {
+            "run": run.training.name,
+            "it": f"{run.value:06d}",
+            **lead_values(wildcards),
+        }
         return {
             "weights": expand(PATHS[weights], **training)[0],
             "description": expand(PATHS["deep_config"], **training)[0],
@@ -26,6 +30,7 @@ def grid_targets():
                 [PATHS["grid_table_csv"], PATHS["grid_table_md"], PATHS["grid_figure"]],
                 grid=grid,
                 model=GRID_MODEL,
+                allow_missing=True,
             )
     return targets
 
@@ -40,7 +45,9 @@ def grid_runs(grid):
 
 def grid_metrics(wildcards):
     """The metrics of every point and seed of a grid, point-major (what grid_summary expects)."""
-    return expand(PATHS["metrics"], run=grid_runs(wildcards.grid))
+    return expand(
+        PATHS["metrics"], run=grid_runs(wildcards.grid), **lead_values(wildcards)
+    )
 
 
 def grid_values(wildcards):

@@ -12,4 +12,4 @@ def all_targets():
         PATHS["fig_error_series"],
     ]
     targets += [PATHS["fig_training"]] if SELECTED_DEEP_MODELS else []
-    return targets
+    return every_lead(targets)
