@@ -40,12 +40,14 @@ def run_name(analysis: pd.Timestamp, tau: int) -> str:
     return f"hycom_glby_930_{analysis:%Y%m%d%H}_t{tau:03d}_ts3z.nc"
 
 
-def write_step(folder: Path, analysis: pd.Timestamp, tau: int, values: np.ndarray | None = None, name=None) -> Path:
+def write_step(
+    folder: Path, analysis: pd.Timestamp, tau: int, values: np.ndarray | None = None, name=None, lon=LON
+) -> Path:
     """One step file in the hindcast layout of the genuine file (netCDF-3, 3 depths, -180..180, a ``tau``)."""
     path = folder / (name or run_name(analysis, tau))
     values = field(analysis, tau) if values is None else values
     valid = pd.DatetimeIndex([analysis + pd.Timedelta(hours=tau)])
-    write_hycom(path, valid, LAT, LON, values[None], "NETCDF3_64BIT_OFFSET", (0.0, 2.0, 4.0), analysis_time=analysis)
+    write_hycom(path, valid, LAT, lon, values[None], "NETCDF3_64BIT_OFFSET", (0.0, 2.0, 4.0), analysis_time=analysis)
     return path
 
 
@@ -260,3 +262,17 @@ def test_two_files_of_one_step(runs, tmp_path, caplog):
         InputDataError, match=r"conflicting values for the repeated time step 2021-02-02 06:00:00 .* and .*other"
     ):
         read_lead_forecast([*lead1, other], 1, BOX)
+
+
+def test_runs_on_other_grids_and_no_run_in_the_window(runs, tmp_path):
+    run = pd.Timestamp("2021-02-01 12:00")
+    lead1 = [runs / run_name(run - pd.Timedelta(days=1), tau) for tau in lead_taus(1)]
+    shifted = [write_step(tmp_path, run, tau, lon=LON + 0.02) for tau in lead_taus(1)]
+    with pytest.raises(
+        InputDataError, match=r"_2021020112_t012_ts3z\.nc.*: on another lon grid than .*_2021013112_t012"
+    ):
+        read_lead_forecast([*lead1, *shifted], 1, BOX)
+    with pytest.raises(
+        InputDataError, match=r"^HYCOM: lead 1: none of the 8 files .* lies in 2021-03-01 00:00:00 \.\. "
+    ):
+        read_lead_forecast(lead1, 1, BOX, window=TimeWindow.days("2021-03-01", "2021-03-31"))

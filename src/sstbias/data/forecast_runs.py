@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -60,9 +61,10 @@ def read_lead_forecast(
             first, last = window.start.ceil("D").date(), (window.end - pd.Timedelta(1, "ns")).floor("D").date()
         runs = files.lead_runs(lead, method, hour, first, last)
         if not runs:
+            named = f" ({paths[0]}, ...)" if paths else ""
             raise InputDataError(
-                f"HYCOM: lead {lead}: none of the {len(paths)} files ({paths[0]}, ...) is a step of a run whose "
-                f"lead-{lead} day lies in {window}"
+                f"HYCOM: lead {lead}: none of the {len(paths)} files{named} is a step of a run whose lead-{lead} day "
+                f"lies in {window}"
             )
         daily = _join_runs(
             [_read_run_day(analysis, run_paths, lead, box, method, hour, halo) for analysis, run_paths in runs.items()]
@@ -71,7 +73,7 @@ def read_lead_forecast(
 
 
 def _read_run_day(
-    analysis: datetime, paths: list, lead: int, box: Box, method: str, hour: int, halo: float
+    analysis: datetime, paths: list[Path], lead: int, box: Box, method: str, hour: int, halo: float
 ) -> xr.DataArray:
     """Lead ``lead``'s day (1, lat, lon) of the run analysed at ``analysis`` from its step files ``paths``."""
     steps = read_hycom(paths, box=box, halo=halo)
