@@ -156,8 +156,11 @@ def test_lead_zero_is_the_hindcast_path(runs, tmp_path):
         if forecast_step(path)[1] <= 21:
             shutil.copy(path, hindcast / path.name)
     month = TimeWindow.days("2021-02-01", "2021-02-04")
-    from_hindcast = read_daily_forecast(
-        hycom_files_for_month(expand_patterns([str(hindcast)], "local.hycom"), "2021-02"), BOX, "mean", 12, window=month
+    hindcast_files = hycom_files_for_month(expand_patterns([str(hindcast)], "local.hycom"), "2021-02")
+    from_hindcast = read_daily_forecast(hindcast_files, BOX, "mean", 12, window=month)
+    # a folder of hindcast files: lead 0 takes exactly the files the hindcast path takes
+    assert (
+        RunFiles.index(expand_patterns([str(hindcast)], "local.hycom")).files_for_month("2021-02", 0) == hindcast_files
     )
     files = RunFiles.index(expand_patterns([str(runs)], "local.hycom"))
     lead0 = read_lead_forecast(files.files_for_month("2021-02", 0), 0, BOX, window=month)
