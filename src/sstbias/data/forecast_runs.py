@@ -150,7 +150,7 @@ def run_coverage(
         raise InputDataError("forecast run: no files")
     analysis = max(files.runs)
     lead0 = best_series_steps(analysis.date(), method, hour)
-    allowed = {(analysis - timedelta(days=1), tau) for step_run, tau in lead0 if step_run != analysis}
+    allowed = {(run, tau) for run, tau in lead0 if run != analysis}  # the previous run's
     for other, steps in files.runs.items():
         for tau, step_files in steps.items():
             if other != analysis and (other, tau) not in allowed:
