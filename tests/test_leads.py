@@ -4,7 +4,16 @@ from datetime import date, datetime
 
 import pytest
 
-from sstbias.data.leads import RUN_HOURS, analysis_time, check_leads, lead_of, lead_taus, max_lead
+from sstbias.data.leads import (
+    BEST_SERIES_TAUS,
+    RUN_HOURS,
+    analysis_time,
+    best_series_steps,
+    check_leads,
+    lead_of,
+    lead_taus,
+    max_lead,
+)
 
 
 def test_lead_days_are_the_valid_days_steps():
@@ -46,3 +55,12 @@ def test_bad_leads_name_the_key(leads, message):
 
 def test_leads_come_back_sorted():
     assert check_leads([7, 0, 3], "forecast.leads") == [0, 3, 7]
+
+
+def test_lead_zero_is_the_best_time_series():
+    steps = best_series_steps(date(2021, 10, 17))
+    previous, own = datetime(2021, 10, 16, 12), datetime(2021, 10, 17, 12)
+    assert steps == tuple((previous, tau) for tau in (12, 15, 18, 21)) + tuple((own, tau) for tau in (0, 3, 6, 9))
+    assert {tau for _, tau in steps} == set(BEST_SERIES_TAUS)
+    assert best_series_steps(date(2021, 10, 17), "sample", 12) == ((own, 0),)
+    assert best_series_steps(date(2021, 10, 17), "sample", 3) == ((previous, 15),)

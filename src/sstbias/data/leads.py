@@ -21,6 +21,7 @@ ANALYSIS_HOUR = 12  # UTC hour of every GOFS 3.1 forecast run's analysis
 STEP_HOURS = 3  # hours between a run's output steps
 RUN_HOURS = 180  # the last step of a run (tau, hours after the analysis)
 DAY_HOURS = tuple(range(0, 24, STEP_HOURS))  # the UTC hours of a day's steps
+BEST_SERIES_TAUS = tuple(range(0, 24, STEP_HOURS))  # the taus of each run the best time series (lead 0) takes
 
 
 def lead_taus(lead: int, method: str = "mean", hour: int = 12) -> tuple[int, ...]:
@@ -30,6 +31,18 @@ def lead_taus(lead: int, method: str = "mean", hour: int = 12) -> tuple[int, ...
         raise ValueError(f"lead {lead}: a forecast run's leads start at 1 (lead 0 is the best time series)")
     hours = DAY_HOURS if method == "mean" else (hour,)
     return tuple(24 * lead - ANALYSIS_HOUR + h for h in hours)
+
+
+def best_series_steps(day: date, method: str = "mean", hour: int = 12) -> tuple[tuple[datetime, int], ...]:
+    """The (analysis time, tau) of the steps that make lead 0 of UTC day ``day``: the best time series, whose
+    steps before :data:`ANALYSIS_HOUR` UTC come from the previous day's run (taus 12 .. 21) and the others from
+    the day's own run (taus 0 .. 9); for the daily reduction ``method`` (``mean``: all 8 hours, ``sample``:
+    ``hour``)."""
+    steps = []
+    for h in DAY_HOURS if method == "mean" else (hour,):
+        analysis = datetime.combine(day, time(ANALYSIS_HOUR)) - timedelta(days=int(h < ANALYSIS_HOUR))
+        steps.append((analysis, (datetime.combine(day, time(h)) - analysis) // timedelta(hours=1)))
+    return tuple(steps)
 
 
 def max_lead(method: str = "mean", hour: int = 12, run_hours: int = RUN_HOURS) -> int:
