@@ -154,3 +154,15 @@ def test_run_url_follows_the_fmrc_runs_template():
         ["11.5"],
         ["13.46"],
     )
+
+
+def test_the_stage_downloads_the_taus_of_a_run_into_a_folder(loopback, tmp_path):
+    from sstbias.stages.download import download_hycom_run
+
+    remote = {"retries": 0, "backoff_s": 0.0, "backoff_max_s": 0.0, "contact": "tests@example.org"}
+    remote["hycom"] = {"base_url": f"{loopback.url}/thredds/ncss", "timeout_s": 5.0}
+    request = {"box": {"lat_min": 11.5, "lat_max": 13.46, "lon_min": 109.5, "lon_max": 111.46}}
+    request |= {"dataset": "GLBy0.08", "experiment": "expt_93.0"}
+    paths = download_hycom_run("2021011012", lead_taus(2), tmp_path / "2021011012", request, remote)
+    assert [p.name for p in paths] == [f"hycom_glby_930_2021011012_t{tau:03d}_ts3z.nc" for tau in lead_taus(2)]
+    assert all(p.exists() for p in paths) and len(loopback.requests) == 8
