@@ -48,6 +48,8 @@ def test_plan_lists_each_run_once_with_the_taus_of_its_leads():
     assert plan[2].taus == tuple(sorted(one | three)) and min(plan[2].taus) == 12 and max(plan[2].taus) == 81
     assert plan[0].file_names()[0] == "hycom_glby_930_2021010712_t060_ts3z.nc"
     assert plan_runs(FIRST, LAST, [0]) == []
+    with pytest.raises(ValueError, match=r"^forecast.leads: lead\(s\) \[8\] outside 0 .. 7"):
+        plan_runs(FIRST, LAST, [1, 8])
     sampled = plan_runs(FIRST, FIRST, [2], method="sample", hour=12)
     assert sampled == [RunSteps(datetime(2021, 1, 8, 12), lead_taus(2, "sample", 12))]
 

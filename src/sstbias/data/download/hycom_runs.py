@@ -27,7 +27,7 @@ from sstbias.box import Box
 from sstbias.data.download.http import HttpSettings, download
 from sstbias.data.download.hycom import VARIABLE, east_west_360
 from sstbias.data.download.payload import inspect_payload
-from sstbias.data.leads import ANALYSIS_HOUR, analysis_time, lead_taus
+from sstbias.data.leads import ANALYSIS_HOUR, analysis_time, check_leads, lead_taus
 from sstbias.errors import DownloadError, InputDataError
 
 log = logging.getLogger("sstbias.data.download")
@@ -65,10 +65,12 @@ def plan_runs(first: date, last: date, leads: Sequence[int], method: str = "mean
 
     Lead L of valid day D comes from the run analysed on D - L at 12 UTC, taus ``lead_taus(L, method, hour)``;
     a run serving several (day, lead) pairs is listed once with the union of their taus. Empty when ``leads``
-    holds lead 0 only.
+    holds lead 0 only; ValueError (from :func:`~sstbias.data.leads.check_leads`) for leads a run cannot give.
     """
     taus: dict[datetime, set[int]] = {}
-    for lead in sorted({lead for lead in leads if lead >= 1}):
+    for lead in check_leads(leads, "forecast.leads", method, hour):
+        if lead == 0:
+            continue
         for offset in range((last - first).days + 1):
             analysis = analysis_time(first + timedelta(days=offset), lead)
             taus.setdefault(analysis, set()).update(lead_taus(lead, method, hour))
