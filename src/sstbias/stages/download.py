@@ -7,8 +7,12 @@ a rule param, so a new mirror or a longer timeout does not make finished downloa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
 from sstbias.box import Box
-from sstbias.data.download import hycom, oisst
+from sstbias.data.download import hycom, hycom_runs, oisst
 from sstbias.data.download.http import HttpSettings
 from sstbias.data.download.oisst import parse_day
 from sstbias.netcdf import PathLike
@@ -19,6 +23,18 @@ def download_hycom_day(day: str, out: PathLike, request: dict, remote: dict) -> 
     server = remote["hycom"] | {key: request[key] for key in ("dataset", "experiment", "collection")}
     settings = HttpSettings.from_config(remote, "hycom")
     hycom.download_day(parse_day(day), out, server, Box.from_config(request["box"]), settings)
+
+
+def download_hycom_run(run: str, taus: Sequence[int], folder: PathLike, request: dict, remote: dict) -> list[Path]:
+    """Steps ``taus`` (hours) of the forecast run analysed at ``run`` (``YYYYMMDDHH``, UTC) over
+    ``request['box']`` from the FMRC's per-run NCSS dataset, one file per tau in ``folder`` named
+    ``hycom_glby_930_YYYYMMDDHH_tXXX_ts3z.nc``; steps already there are kept. ``request`` holds the box, dataset
+    and experiment; ``remote['hycom']`` the server address (and optionally ``runs_collection``, ``run_dataset``).
+    """
+    server = remote["hycom"] | {key: request[key] for key in ("dataset", "experiment")}
+    steps = hycom_runs.RunSteps(datetime.strptime(run, "%Y%m%d%H"), tuple(sorted(taus)))
+    settings = HttpSettings.from_config(remote, "hycom")
+    return hycom_runs.download_run(steps, folder, server, Box.from_config(request["box"]), settings)
 
 
 def download_oisst_month(out: PathLike, request: dict, remote: dict) -> None:

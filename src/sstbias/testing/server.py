@@ -6,8 +6,11 @@ writing the answer in the genuine layout (:mod:`sstbias.twin.formats`, :mod:`sst
 answers as HYCOM netCDF-4 (or netCDF-3 for ``accept=netcdf``), griddap answers as ERDDAP netCDF-3, NCEI files as
 global daily netCDF-4.
 
-Endpoints under ``http://127.0.0.1:<port>``: ``/thredds/ncss/<dataset path>?...``, ``/erddap/griddap/<id>.nc?...``
-and ``/ncei/<YYYYMM>/oisst-avhrr-v02r01.<YYYYMMDD>[_preliminary].nc``. ``erddap_gaps`` are days the griddap
+Endpoints under ``http://127.0.0.1:<port>``: ``/thredds/ncss/<dataset path>?...`` (the best time series),
+``/thredds/ncss/<dataset>/<experiment>/FMRC/runs/GLBy0.08_930_FMRC_RUN_<YYYY-MM-DD>T12:00:00Z?...`` (one forecast
+run, synthetic: :func:`forecast_run_field`), ``/erddap/griddap/<id>.nc?...`` and
+``/ncei/<YYYYMM>/oisst-avhrr-v02r01.<YYYYMMDD>[_preliminary].nc``. ``forecast_runs`` are the runs the FMRC keeps
+(others answer 404, as runs older than its window do). ``erddap_gaps`` are days the griddap
 aggregation lacks; ``preliminary_days`` exist at NCEI under the ``_preliminary`` name only. ``faults`` inject
 server trouble (an error status, a delay, an HTML page, a cut body) into matching requests; every request is
 recorded in ``requests`` and the most simultaneous requests per service in ``peak_concurrency``.
@@ -24,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -34,6 +37,7 @@ import pandas as pd
 import xarray as xr
 
 from sstbias.data.io import read_hycom, read_oisst
+from sstbias.data.leads import ANALYSIS_HOUR, RUN_HOURS
 from sstbias.period import period_months
 from sstbias.testing.formats import write_erddap_oisst
 from sstbias.twin.formats import write_hycom, write_oisst
@@ -45,6 +49,7 @@ _GRIDDAP = re.compile(
     r"^sst\[\((?P<t0>[^)]+)\):1:\((?P<t1>[^)]+)\)\]\[\((?P<z>[^)]+)\)\]"
     r"\[\((?P<lat0>[^)]+)\):1:\((?P<lat1>[^)]+)\)\]\[\((?P<lon0>[^)]+)\):1:\((?P<lon1>[^)]+)\)\]$"
 )
+_FMRC_RUN = re.compile(r"/FMRC/runs/[^/]*_FMRC_RUN_(?P<run>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$")
 _NCEI = re.compile(r"^/ncei/(?P<month>\d{6})/oisst-avhrr-v02r01\.(?P<day>\d{8})(?P<preliminary>_preliminary)?\.nc$")
 _OISST_GLOBAL = (np.round(-89.875 + 0.25 * np.arange(720), 3), np.round(0.125 + 0.25 * np.arange(1440), 3))
 _HTML_ERROR = (
@@ -80,6 +85,7 @@ class Archive:
     oisst: xr.DataArray
     erddap_gaps: set[date] = field(default_factory=set)
     preliminary_days: set[date] = field(default_factory=set)
+    forecast_runs: set[datetime] | None = None  # analysis times (UTC, naive) the FMRC keeps; None: every 12 UTC run
 
     @classmethod
     def from_files(cls, hycom_files: list[Path], oisst_files: list[Path], **days: set[date]) -> Archive:
@@ -173,7 +179,8 @@ class LoopbackServer:
 
     def _answer(self, path: str, query: str) -> tuple[int, str, bytes]:
         if path.startswith("/thredds/ncss/"):
-            return self._ncss(parse_qs(query))
+            run = _FMRC_RUN.search(unquote(path))
+            return self._ncss(parse_qs(query), pd.Timestamp(run["run"]).tz_localize(None) if run else None)
         if path.startswith("/erddap/griddap/") and path.endswith(".nc"):
             return self._griddap(unquote(query))
         match = _NCEI.match(path)
@@ -181,7 +188,10 @@ class LoopbackServer:
             return self._ncei(pd.Timestamp(match["day"]), bool(match["preliminary"]))
         return 404, "text/plain", f"Not found: {path}".encode()
 
-    def _ncss(self, query: dict[str, list[str]]) -> tuple[int, str, bytes]:
+    def _ncss(self, query: dict[str, list[str]], run: pd.Timestamp | None = None) -> tuple[int, str, bytes]:
+        """An NCSS answer from the best time series, or from the forecast run analysed at ``run``."""
+        if run is not None and not self._keeps(run):
+            return 404, "text/html", _HTML_ERROR.format(status=404, reason="Not Found", padding="").encode()
         try:
             var = query["var"][0]
             north, south, west, east = (float(query[key][0]) for key in ("north", "south", "west", "east"))
@@ -192,7 +202,11 @@ class LoopbackServer:
         if var != "water_temp":
             return 400, "text/plain", f"Variable(s) [{var}] not contained in dataset".encode()
         da = self.archive.hycom
+        if run is not None:
+            start, end = max(start, run), min(end, run + pd.Timedelta(hours=RUN_HOURS))
         da = da.sel(time=slice(start, end))
+        if run is not None:
+            da = forecast_run_field(da, run)
         if da.sizes["time"] == 0:
             return 400, "text/plain", b"No data available in the requested time range"
         da = _box_360(da, south, north, west, east)
@@ -219,6 +233,12 @@ class LoopbackServer:
         body = _written(lambda p: write_erddap_oisst(p, stamps, da["lat"].values, da["lon"].values, da.values))
         return 200, "application/x-netcdf", body
 
+    def _keeps(self, run: pd.Timestamp) -> bool:
+        """Whether the FMRC holds the run analysed at ``run``."""
+        if run.hour != ANALYSIS_HOUR or run.minute or run.second:
+            return False
+        return self.archive.forecast_runs is None or run.to_pydatetime() in self.archive.forecast_runs
+
     def _ncei(self, day: pd.Timestamp, preliminary: bool) -> tuple[int, str, bytes]:
         days = pd.DatetimeIndex(self.archive.oisst["time"].values).floor("D")
         if day not in days or preliminary != (day.date() in self.archive.preliminary_days):
@@ -233,6 +253,20 @@ class LoopbackServer:
         fields["ice"] = np.full_like(sst, np.nan)
         body = _written(lambda p: write_oisst(p, pd.DatetimeIndex([day]), lat, lon360, fields))
         return 200, "application/x-netcdf", body
+
+
+FORECAST_DRIFT_C_PER_DAY = 0.05  # the synthetic runs' drift away from the best time series (degC per day of tau)
+
+
+def forecast_run_field(best: xr.DataArray, analysis: pd.Timestamp) -> xr.DataArray:
+    """The synthetic forecast run analysed at ``analysis`` at the valid times of ``best`` (time, lat, lon; degC):
+    the best time series plus :data:`FORECAST_DRIFT_C_PER_DAY` per day after the analysis, so steps of different
+    runs valid at one time differ and a test can tell which run and tau an answer came from. Not a model of
+    forecast error (that is the twin's, docs/twin.md).
+    """
+    tau_days = (pd.DatetimeIndex(best["time"].values) - analysis) / pd.Timedelta(days=1)
+    drift = xr.DataArray(FORECAST_DRIFT_C_PER_DAY * np.asarray(tau_days), dims="time", coords={"time": best["time"]})
+    return best + drift
 
 
 def _erddap_error(code: int, message: str) -> bytes:
