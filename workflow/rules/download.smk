@@ -7,6 +7,7 @@ include: "inputs/download.smk"
 
 localrules:
     download_hycom,
+    download_hycom_run,
     download_oisst_erddap,
     download_oisst_ncei,
 
@@ -30,6 +31,31 @@ rule download_hycom:
         request=hycom_request(),
     script:
         "../scripts/download_hycom.py"
+
+
+rule download_hycom_run:
+    """The steps of one lead day of one HYCOM forecast run over the raw box (forecast.leads beyond 0), one file
+    per step, from the FMRC's per-run NetCDF Subset Service (docs/real_data.md)."""
+    output:
+        directory(PATHS["raw_hycom_run_lead"]),
+    log:
+        log("download_hycom_run", "{run}_lead_{lead}", shared=True),
+    benchmark:
+        bench("download_hycom_run", "{run}_lead_{lead}", shared=True)
+    wildcard_constraints:
+        run=r"\d{10}",
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        hycom_connections=1,
+        mem_mb=300,
+        runtime=60,
+    params:
+        request=hycom_request(),
+        taus=run_lead_taus,
+    script:
+        "../scripts/download_hycom_run.py"
 
 
 checkpoint download_oisst_erddap:

@@ -61,3 +61,28 @@ rule tables:
         uncertainty=config["uncertainty"],
     script:
         "../scripts/tables.py"
+
+
+rule by_lead_table:
+    """Scores against lead (forecast.leads beyond 0): every lead's Table 1 rows side by side."""
+    input:
+        metrics=expand(PATHS["metrics_csv"], lead=LEADS),
+    output:
+        csv=PATHS["by_lead_csv"],
+        md=report(PATHS["by_lead_md"], category="Tables"),
+        provenance=provenance(PATHS["by_lead_md"]),
+    log:
+        log("by_lead_table", shared=True),
+    benchmark:
+        bench("by_lead_table", shared=True)
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        leads=LEADS,
+        confidence=config["uncertainty"]["confidence"],
+    script:
+        "../scripts/by_lead_table.py"

@@ -87,3 +87,23 @@ rule training_figure:
         models=SELECTED_DEEP_MODELS,
     script:
         "../scripts/training_figure.py"
+
+
+rule by_lead_figure:
+    """figures/rmse_by_lead.png: test RMSE against lead, each model with its interval (forecast.leads beyond 0)."""
+    input:
+        PATHS["by_lead_csv"],
+    output:
+        report(PATHS["by_lead_figure"], category="Figures"),
+    log:
+        log("by_lead_figure", shared=True),
+    benchmark:
+        bench("by_lead_figure", shared=True)
+    conda:
+        "../../envs/figures.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    script:
+        "../scripts/by_lead_figure.py"

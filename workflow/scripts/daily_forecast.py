@@ -15,4 +15,5 @@ with job_logging(snakemake.log[0]):  # noqa: F821
         daily["method"],
         daily["hour"],
         settings=read_settings_file(sm.input.settings),
+        lead=int(sm.wildcards.get("lead", 0)),
     )

@@ -172,6 +172,24 @@ def budget_curves(tables: Sequence[pd.DataFrame], references: Mapping[str, float
     _save(fig, path)
 
 
+def rmse_by_lead(table: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Test RMSE (degC) against lead (days) with its bootstrap interval: one line per model of ``table`` (the rows
+    of :func:`sstbias.evaluation.by_lead.by_lead_table`), the raw forecast dotted and the floor dash-dotted."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for model, group in table.groupby("model", sort=False):
+        group = group.sort_values("lead")
+        errors = [group["rmse"] - group["rmse_ci_low"], group["rmse_ci_high"] - group["rmse"]]
+        style = {"raw": ":", "floor": "-."}.get(model, "-")
+        ax.errorbar(group["lead"], group["rmse"], yerr=errors, marker="o", markersize=3, capsize=3, linestyle=style,
+                    label=_title(model))  # fmt: skip
+    ax.set_xlabel("lead (days after the run's analysis day)")
+    ax.set_ylabel("test RMSE (°C)")
+    ax.set_xticks(sorted(table["lead"].unique()))
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    _save(fig, path)
+
+
 def budget_figure(
     tables: Sequence[str | os.PathLike],
     references: Mapping[str, Sequence[str | os.PathLike]],

@@ -41,6 +41,7 @@ def _paths(root: Path) -> dict[str, str]:
         "raw_oisst": out("raw", "oisst", "{month}.nc"),
         "raw_hycom_day": out("raw", "hycom", "days", "{day}.nc"),
         "raw_hycom_runs": out("raw", "hycom", "runs", "{month}"),
+        "raw_hycom_run_lead": out("raw", "hycom", "runs", "{run}", "lead_{lead}"),
         "raw_oisst_erddap": out("raw", "oisst", "erddap", "{month}.nc"),
         "raw_oisst_ncei": out("raw", "oisst", "ncei", "{day}.nc"),
         "twin_diagnostics": out("raw", "twin_diagnostics", "{month}.nc"),

@@ -7,15 +7,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 from sstbias import twin
 from sstbias.data.daily import read_daily_forecast
+from sstbias.data.forecast_runs import read_lead_forecast
 from sstbias.data.io import TimeWindow
 from sstbias.grid import Box
 from sstbias.netcdf import FIELD, PathLike, write_dataset
 from sstbias.provenance import recorded_settings
 
 log = logging.getLogger("sstbias.stages")
+
+
+def step_files(raw: Sequence[PathLike]) -> list[str]:
+    """``raw`` with each folder replaced by the ``*.nc`` files in it, sorted."""
+    files = []
+    for path in map(Path, raw):
+        files += sorted(str(f) for f in path.glob("*.nc")) if path.is_dir() else [str(path)]
+    return files
 
 
 def synthesize(
@@ -35,14 +45,21 @@ def daily_forecast(
     method: str,
     hour: int,
     settings: dict | None = None,
+    lead: int = 0,
 ) -> None:
     """Read raw HYCOM files over the box on ``days`` (first .. last, "YYYY-MM-DD") and write their daily
     reduction (time, lat, lon) in degC, recording ``settings`` (what made it, :mod:`sstbias.provenance`).
 
-    ``raw`` is one twin month file, a month of downloaded days or user files (their other times are left out).
+    ``raw`` is one twin month file, a month of downloaded days or user files (their other times are left out);
+    for a ``lead`` (days) >= 1, the step files of forecast runs (or folders of them), of which the lead-day of each
+    run whose day is in ``days`` is taken (:func:`sstbias.data.forecast_runs.read_lead_forecast`).
     """
     window = TimeWindow.days(days["first"], days["last"])
-    daily = read_daily_forecast(list(raw), Box.from_config(box), method, hour, window=window)
+    if lead == 0:
+        daily = read_daily_forecast(list(raw), Box.from_config(box), method, hour, window=window)
+    else:
+        raw = step_files(raw)
+        daily = read_lead_forecast(raw, lead, Box.from_config(box), method, hour, window=window)
     log.info("%d files: %d days (%s)", len(raw), daily.sizes["time"], daily.attrs["cell_methods"])
     sources = raw[0] if len(raw) == 1 else f"{len(raw)} files ({raw[0]} ...)"
     ds = daily.to_dataset(name=FIELD)

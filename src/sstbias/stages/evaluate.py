@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import xarray as xr
 
 from sstbias.data.split import load_split
+from sstbias.evaluation.by_lead import by_lead_markdown, by_lead_table, read_lead_tables
 from sstbias.evaluation.scoring import paper_tables, score_run
 from sstbias.evaluation.tables import read_records, write_table
 from sstbias.netcdf import PREDICTION, PathLike, atomic_write, open_field
@@ -57,3 +58,10 @@ def tables(
     write_table(result.monthly, outputs["monthly_csv"], outputs["monthly_md"], result.monthly_markdown)
     write_table(result.skill, outputs["skill_csv"], outputs["skill_md"], result.skill_markdown)
     log.info("\n%s", result.metrics_markdown)
+
+
+def by_lead(metric_tables: Mapping[int, PathLike], csv: PathLike, md: PathLike, confidence: float) -> None:
+    """tables/by_lead.csv and .md from each lead's tables/metrics.csv (lead in days -> path)."""
+    table = by_lead_table(read_lead_tables(metric_tables))
+    write_table(table, csv, md, by_lead_markdown(table, confidence))
+    log.info("%d models x %d leads", table["model"].nunique(), table["lead"].nunique())

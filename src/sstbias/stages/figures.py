@@ -51,3 +51,8 @@ def budget_figure(tables: Sequence[PathLike], references: Mapping[str, Sequence[
     """The budget curve (rule budget_figure, budget_curve.smk): figures/budget.png from the models' budget tables
     (CSV) and the references' metrics files."""
     figures.budget_figure(tables, references, png)
+
+
+def rmse_by_lead(table: PathLike, png: PathLike) -> None:
+    """figures/rmse_by_lead.png from tables/by_lead.csv."""
+    figures.rmse_by_lead(pd.read_csv(table), png)

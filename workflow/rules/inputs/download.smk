@@ -27,3 +27,9 @@ def erddap_request(wildcards):
         "erddap_dataset": erddap_dataset,
         "days": period_month_days(wildcards.month),
     }
+
+
+def run_lead_taus(wildcards):
+    """The taus (hours) of the job's lead day of a forecast run (sstbias.data.leads)."""
+    reduction = config["daily_reduction"]
+    return list(lead_taus(int(wildcards.lead), reduction["method"], reduction["hour"]))

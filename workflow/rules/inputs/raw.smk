@@ -4,7 +4,10 @@ data.smk, regrid.smk and the target raw_data. Included by common.smk, so any rul
 
 from snakemake.exceptions import IncompleteCheckpointException
 
+from datetime import date
+
 from sstbias.data import local_files
+from sstbias.data.leads import analysis_time, lead_taus
 from sstbias.data.download.oisst import chunk_days
 from sstbias.period import month_days
 
@@ -16,6 +19,11 @@ def period_month_days(month):
 
 if SOURCE == "local":
     LOCAL_HYCOM = local_files.expand_patterns(config["local"]["hycom"], "local.hycom")
+    if (
+        BY_LEAD
+    ):  # the user's files by forecast run and tau (their names), checked to hold runs
+        LOCAL_RUNS = local_files.RunFiles.index(LOCAL_HYCOM)
+        LOCAL_RUNS.check_leads(LEADS)
     LOCAL_OISST = local_files.oisst_files_for_days(
         local_files.expand_patterns(config["local"]["oisst"], "local.oisst"),
         period_days(config["period"])[0].date(),
@@ -23,8 +31,22 @@ if SOURCE == "local":
     )
 
 
-def month_forecast_files(month):
-    """The raw HYCOM files of a month: the twin's month file, the downloaded days or the user's files."""
+def month_forecast_files(month, lead=0):
+    """The raw HYCOM files of lead ``lead`` (days) of a month: the twin's month file (or its forecast runs), the
+    downloaded days (or runs) or the user's files."""
+    reduction = config["daily_reduction"]
+    if lead and SOURCE == "remote":
+        runs = [
+            f"{analysis_time(date.fromisoformat(day), lead):%Y%m%d%H}"
+            for day in period_month_days(month)
+        ]
+        return expand(PATHS["raw_hycom_run_lead"], run=runs, lead=lead)
+    if lead and SOURCE == "local":
+        return LOCAL_RUNS.files_for_month(
+            month, lead, reduction["method"], reduction["hour"]
+        )
+    if lead:
+        return twin_run_folders(month, lead)
     if SOURCE == "remote":
         return expand(PATHS["raw_hycom_day"], day=period_month_days(month))
     if SOURCE == "local":
@@ -33,8 +55,8 @@ def month_forecast_files(month):
 
 
 def raw_forecast_files(wildcards):
-    """The raw HYCOM files of the job's month."""
-    return month_forecast_files(wildcards.month)
+    """The raw HYCOM files of the job's month and lead."""
+    return month_forecast_files(wildcards.month, int(wildcards.get("lead", 0)))
 
 
 def erddap_month_files(month):
@@ -62,6 +84,11 @@ def raw_observation_files():
 
 
 def raw_files(wildcards):
-    """Every raw file of the period, both products (the target rule raw_data)."""
-    forecast = [path for month in MONTHS for path in month_forecast_files(month)]
+    """Every raw file of the period, both products and every lead (the target rule raw_data)."""
+    forecast = [
+        path
+        for month in MONTHS
+        for lead in LEADS
+        for path in month_forecast_files(month, lead)
+    ]
     return forecast + raw_observation_files()

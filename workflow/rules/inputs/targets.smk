@@ -12,4 +12,5 @@ def all_targets():
         PATHS["fig_error_series"],
     ]
     targets += [PATHS["fig_training"]] if SELECTED_DEEP_MODELS else []
-    return every_lead(targets)
+    by_lead = [PATHS[key] for key in ("by_lead_csv", "by_lead_md", "by_lead_figure")]
+    return every_lead(targets) + (by_lead if BY_LEAD else [])
