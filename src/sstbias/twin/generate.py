@@ -152,13 +152,20 @@ class TwinOcean:
         """
         t = days_since_epoch(days) + 0.5
         smooth = self._true_state(t, lat, lon, self.p.observed_eddies)
+        return smooth, self.unpredictable(days, lat, lon)
+
+    def unpredictable(self, days: pd.DatetimeIndex, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """The observation's unpredictable part on ``days`` (T, H, W) degC: unresolved variability + noise."""
+        t = days_since_epoch(days) + 0.5
         noise = np.stack(
             [
-                np.random.default_rng([self.seed, 3, int(day)]).normal(0.0, self.p.observation_noise, smooth.shape[1:])
+                np.random.default_rng([self.seed, 3, int(day)]).normal(
+                    0.0, self.p.observation_noise, (lat.size, lon.size)
+                )
                 for day in np.floor(t)
             ]
         )
-        return smooth, self.unresolved(t, lat, lon) + noise
+        return self.unresolved(t, lat, lon) + noise
 
 
 def synthesize_month(
@@ -226,12 +233,16 @@ def synthesize_month(
     write_dataset(diagnostics, diagnostics_path, history=f"sstbias twin diagnostics {month}")
 
 
+def to_analysis_grid(source_lat: np.ndarray, source_lon: np.ndarray, values: np.ndarray, grid: AnalysisGrid):
+    """(T, H, W) fields on ``source_lat`` x ``source_lon`` bilinearly interpolated to ``grid``: (T, h, w)."""
+    points = np.stack(np.meshgrid(grid.lat, grid.lon, indexing="ij"), axis=-1)
+    return np.stack([RegularGridInterpolator((source_lat, source_lon), v, method="linear")(points) for v in values])
+
+
 def _diagnostics(ocean: TwinOcean, days: pd.DatetimeIndex, grid: AnalysisGrid, unpredictable: tuple) -> xr.Dataset:
     """Truth and the unpredictable part bilinearly interpolated from the OISST grid, as the workflow regrids."""
     t_days = days_since_epoch(days)
-    source_lat, source_lon, values = unpredictable
-    points = np.stack(np.meshgrid(grid.lat, grid.lon, indexing="ij"), axis=-1)
-    on_grid = np.stack([RegularGridInterpolator((source_lat, source_lon), v, method="linear")(points) for v in values])
+    on_grid = to_analysis_grid(*unpredictable, grid)
     coords = {"time": days, "lat": lat_coord(grid.lat), "lon": lon_coord(grid.lon)}
     dims = ("time", "lat", "lon")
     truth = ocean.truth(t_days + 0.5, grid.lat, grid.lon) + ocean.unresolved(t_days + 0.5, grid.lat, grid.lon)
