@@ -43,7 +43,7 @@ HOURS_PER_DAY = 24
 class RunErrors:
     """The errors of a forecast run that grow with forecast length (docs/twin.md, calibrated there)."""
 
-    eddy_drift: float = 0.05  # deg/day: growth of each eddy's position error
+    eddy_drift: float = 0.08  # deg/day: growth of each eddy's position error
     bias_drift: BiasShape = field(
         default_factory=lambda: BiasShape(mean=0.10, seasonal=0.04, north_south=0.08, east_west=0.10)
     )
