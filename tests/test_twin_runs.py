@@ -20,10 +20,10 @@ from sstbias.twin.calibration import LEAD_GROWTH_TARGETS, lead_statistics
 from sstbias.twin.fields import days_since_epoch
 from sstbias.twin.run_files import (
     forecast_runs,
-    lead_diagnostics,
     run_analyses,
     run_file_name,
     run_taus,
+    write_lead_diagnostics,
     write_run,
     write_runs,
 )
@@ -161,9 +161,10 @@ def test_a_storm_formed_after_the_analysis_can_be_missing(config):
     assert difference.min() < -0.3  # that storm's wake, absent from the run
 
 
-def test_lead_floors(small, month):
+def test_lead_floors(small, month, tmp_path):
     """Lead 0's unpredictable part is the diagnostics' bit for bit; longer leads add the storms' unknowable part."""
-    diagnostics = lead_diagnostics("2021-12", small, [0, 3, 7])
+    write_lead_diagnostics("2021-12", small, [0, 3, 7], tmp_path / "floors.nc")
+    diagnostics = xr.load_dataset(tmp_path / "floors.nc")
     field = diagnostics["unpredictable_error"]
     assert field.dims == ("lead", "time", "lat", "lon") and field.shape == (3, 6, 13, 13)
     assert list(diagnostics["lead"].values) == [0, 3, 7]

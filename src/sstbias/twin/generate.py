@@ -117,7 +117,7 @@ class TwinOcean:
         """True SST (T, H, W) degC."""
         return self._true_state(t, lat, lon, EddyView())
 
-    def _model_state(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    def model_state(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         """The forecast model's SST (T, H, W) degC without the state-dependent error and the diurnal cycle."""
         t3 = t[:, None, None]
         state = self._state(t - self.p.lag_days, lat, lon, self.p.forecast_eddies, self.p.forecast_upwelling)
@@ -135,11 +135,11 @@ class TwinOcean:
         t3 = t[:, None, None]
         error = self.p.state_error
         if error.gain == 0.0:
-            state = self._model_state(t, lat, lon)
+            state = self.model_state(t, lat, lon)
         else:
             lagged = np.round(np.concatenate([t - k for k in range(error.days + 1)]), 9)
             times, index = np.unique(lagged, return_inverse=True)
-            states = self._model_state(times, lat, lon)[index].reshape(error.days + 1, t.size, lat.size, lon.size)
+            states = self.model_state(times, lat, lon)[index].reshape(error.days + 1, t.size, lat.size, lon.size)
             state = states[0]
             warming = state - states[1:].mean(axis=0)
             state = state + error.gain * warming

@@ -49,7 +49,12 @@ def run_analyses(days: pd.DatetimeIndex, leads: Sequence[int]) -> pd.DatetimeInd
     return pd.DatetimeIndex(sorted(times))
 
 
-def forecast_runs(config: dict, analyses: pd.DatetimeIndex, parameters=None, errors=None) -> ForecastRuns:
+def forecast_runs(
+    config: dict,
+    analyses: pd.DatetimeIndex,
+    parameters: TwinParameters | None = None,
+    errors: RunErrors | None = None,
+) -> ForecastRuns:
     """The config's run generator on the native HYCOM grid, for runs analysed at ``analyses``."""
     lat, lon, _ = forecast_grid(config)
     last_valid = analyses[-1] + pd.Timedelta(hours=RUN_HOURS)
@@ -94,9 +99,17 @@ def write_runs(
     return paths
 
 
-def write_run(config: dict, analysis: pd.Timestamp, folder: str | os.PathLike, **options) -> list[Path]:
-    """:func:`write_runs` of one run (``options``: leads, parameters, errors, settings)."""
-    return write_runs(config, [analysis], folder, **options)
+def write_run(
+    config: dict,
+    analysis: pd.Timestamp,
+    folder: str | os.PathLike,
+    leads: Sequence[int] | None = None,
+    parameters: TwinParameters | None = None,
+    errors: RunErrors | None = None,
+    settings: dict | None = None,
+) -> list[Path]:
+    """:func:`write_runs` of the one run analysed at ``analysis``."""
+    return write_runs(config, [analysis], folder, leads, parameters, errors, settings)
 
 
 def write_run_step(
@@ -120,7 +133,11 @@ def write_run_step(
 
 
 def lead_diagnostics(
-    month: str, config: dict, leads: Sequence[int], parameters: TwinParameters | None = None, errors=None
+    month: str,
+    config: dict,
+    leads: Sequence[int],
+    parameters: TwinParameters | None = None,
+    errors: RunErrors | None = None,
 ) -> xr.Dataset:
     """``unpredictable_error(lead, time, lat, lon)`` float32 degC of ``month``'s valid days (in the config's
     period) on the analysis grid, for each of ``leads``: each lead's floor is observation - this (lead 0: the
@@ -163,6 +180,14 @@ def lead_diagnostics(
     )
 
 
-def write_lead_diagnostics(month: str, config: dict, leads: Sequence[int], path: str | os.PathLike, **options) -> None:
-    """:func:`lead_diagnostics` written to ``path`` atomically (``options``: parameters, errors)."""
-    write_dataset(lead_diagnostics(month, config, leads, **options), path, history=f"sstbias twin lead floors {month}")
+def write_lead_diagnostics(
+    month: str,
+    config: dict,
+    leads: Sequence[int],
+    path: str | os.PathLike,
+    parameters: TwinParameters | None = None,
+    errors: RunErrors | None = None,
+) -> None:
+    """:func:`lead_diagnostics` written to ``path`` atomically."""
+    diagnostics = lead_diagnostics(month, config, leads, parameters, errors)
+    write_dataset(diagnostics, path, history=f"sstbias twin lead floors {month}")

@@ -131,12 +131,12 @@ class ForecastRuns:
         return out + diurnal_cycle(t[:, None, None], self.lon[None, None, :], self.ocean.p.diurnal_amplitude)
 
     def _fill_past(self, base: int, hours: list[int], rounded: bool) -> None:
-        """Cache the best-time-series model state at ``base`` + ``hours`` (hours since 2000-01-01), on the times
-        (rounded to 1e-9 days with the over-response) that :meth:`TwinOcean.forecast` evaluates; drop older ones."""
+        """Cache the best-time-series model state at ``base`` + ``hours`` (hours since 2000-01-01), evaluated on the
+        times :meth:`TwinOcean.forecast` uses (rounded to 1e-9 days with the over-response); drop older ones."""
         missing = sorted({base + h for h in hours} - set(self._past))
         if missing:
             t = np.asarray(missing) / HOURS_PER_DAY
-            values = self.ocean._model_state(np.round(t, 9) if rounded else t, self.lat, self.lon)
+            values = self.ocean.model_state(np.round(t, 9) if rounded else t, self.lat, self.lon)
             self._past.update(zip(missing, values, strict=True))
         oldest = base + min(hours, default=0)
         for key in [key for key in self._past if key < oldest]:
@@ -299,8 +299,9 @@ def lead_unpredictable(
 
 
 def forecast_grid(config: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The native HYCOM grid of the config's raw box: (lat (H,), lon (W,) in -180..180, land mask (H, W))."""
+    """The native HYCOM grid of the config's raw box, as :func:`sstbias.twin.synthesize_month` writes it:
+    (lat (H,) degrees north, lon (W,) degrees east, land mask (H, W) bool)."""
     raw_box = Box.from_config(config["box"]).expanded(config.get("raw_margin_deg", 0.5))
     lat = axis(raw_box.lat_min, raw_box.lat_max, HYCOM_DLAT)
     lon = axis(raw_box.lon_min, raw_box.lon_max, HYCOM_DLON)
-    return lat, lon, is_land(lat, lon, TwinParameters().island)
+    return lat, lon, is_land(lat, lon, scenario_parameters(config["twin"]).island)
