@@ -94,6 +94,17 @@ def test_a_run_starts_from_the_best_time_series(small, month, tmp_path):
     assert differences == sorted(differences)
 
 
+@pytest.mark.parametrize("scenario", ["realistic", "bias_dominated"])
+def test_tau_0_is_the_best_time_series_in_both_scenarios(small, scenario):
+    """Before packing, tau 0 equals TwinOcean.forecast at the analysis time exactly (with and without the
+    over-response, whose history the run takes from the best time series)."""
+    config = copy.deepcopy(small)
+    config["twin"]["scenario"] = scenario
+    runs = forecast_runs(config, pd.DatetimeIndex([ANALYSIS]))
+    best = runs.ocean.forecast(days_since_epoch([ANALYSIS]), runs.lat, runs.lon)
+    assert np.array_equal(runs.steps(ANALYSIS, [0]), best)
+
+
 def test_runs_are_deterministic_and_seeded(small, tmp_path):
     taus = lead_taus(5)
     first = forecast_runs(small, pd.DatetimeIndex([ANALYSIS])).steps(ANALYSIS, taus)
