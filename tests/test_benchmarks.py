@@ -42,6 +42,7 @@ CASES = {
         "pool auto: ",
     ),
     "twin.py": (lambda tmp: [], "target: a month of realistic"),
+    "twin.py --runs": (lambda tmp: ["--runs"], "month of runs / month of synthesis"),
     "download.py": (lambda tmp: [], "One download against the payload size"),
     "correct.py": (lambda tmp: [], "start-up (process start -> ready)"),
     "correct.py --model": (lambda tmp: ["--model", str(smoke_model(tmp / "model"))], "start-up (process start"),

@@ -130,11 +130,20 @@ class EddyView:
     smoothing: float = 0.0
 
 
-def eddy_field(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, eddies: Eddies, view: EddyView) -> np.ndarray:
+def eddy_field(
+    t: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    eddies: Eddies,
+    view: EddyView,
+    shift: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """Sum of the eddies alive at times ``t`` (T,), on the grid ``lat`` (H,) x ``lon`` (W,): (T, H, W) degC.
 
     An eddy's amplitude rises and decays as sin(pi * age / lifetime). Smoothing by a Gaussian of scale s widens
     an eddy of radius R to sqrt(R^2 + s^2) and scales its amplitude by R^2 / (R^2 + s^2) (2-D convolution).
+    ``shift`` (latitude, longitude offsets, each (n_eddies, T) degrees) moves each eddy further at each time
+    (a forecast run's drift error, :mod:`sstbias.twin.runs`).
     """
     out = np.zeros((t.size, lat.size, lon.size))
     cos_lat = np.cos(np.deg2rad(lat))[:, None]
@@ -148,6 +157,9 @@ def eddy_field(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, eddies: Eddies, 
         for k in np.flatnonzero(alive):
             centre_lat = eddies.lat0[i] + eddies.drift_lat[i] * age[k] + view.dlat
             centre_lon = eddies.lon0[i] + eddies.drift_lon[i] * age[k] + view.dlon
+            if shift is not None:
+                centre_lat = centre_lat + shift[0][i, k]
+                centre_lon = centre_lon + shift[1][i, k]
             distance2 = (lat[:, None] - centre_lat) ** 2 + ((lon[None, :] - centre_lon) * cos_lat) ** 2
             envelope = np.sin(np.pi * age[k] / eddies.lifetime[i])
             out[k] += amplitude * envelope * np.exp(-distance2 / (2 * radius2))

@@ -117,7 +117,7 @@ class TwinOcean:
         """True SST (T, H, W) degC."""
         return self._true_state(t, lat, lon, EddyView())
 
-    def _model_state(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    def model_state(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         """The forecast model's SST (T, H, W) degC without the state-dependent error and the diurnal cycle."""
         t3 = t[:, None, None]
         state = self._state(t - self.p.lag_days, lat, lon, self.p.forecast_eddies, self.p.forecast_upwelling)
@@ -135,11 +135,11 @@ class TwinOcean:
         t3 = t[:, None, None]
         error = self.p.state_error
         if error.gain == 0.0:
-            state = self._model_state(t, lat, lon)
+            state = self.model_state(t, lat, lon)
         else:
             lagged = np.round(np.concatenate([t - k for k in range(error.days + 1)]), 9)
             times, index = np.unique(lagged, return_inverse=True)
-            states = self._model_state(times, lat, lon)[index].reshape(error.days + 1, t.size, lat.size, lon.size)
+            states = self.model_state(times, lat, lon)[index].reshape(error.days + 1, t.size, lat.size, lon.size)
             state = states[0]
             warming = state - states[1:].mean(axis=0)
             state = state + error.gain * warming
@@ -152,13 +152,20 @@ class TwinOcean:
         """
         t = days_since_epoch(days) + 0.5
         smooth = self._true_state(t, lat, lon, self.p.observed_eddies)
+        return smooth, self.unpredictable(days, lat, lon)
+
+    def unpredictable(self, days: pd.DatetimeIndex, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """The observation's unpredictable part on ``days`` (T, H, W) degC: unresolved variability + noise."""
+        t = days_since_epoch(days) + 0.5
         noise = np.stack(
             [
-                np.random.default_rng([self.seed, 3, int(day)]).normal(0.0, self.p.observation_noise, smooth.shape[1:])
+                np.random.default_rng([self.seed, 3, int(day)]).normal(
+                    0.0, self.p.observation_noise, (lat.size, lon.size)
+                )
                 for day in np.floor(t)
             ]
         )
-        return smooth, self.unresolved(t, lat, lon) + noise
+        return self.unresolved(t, lat, lon) + noise
 
 
 def synthesize_month(
@@ -226,12 +233,16 @@ def synthesize_month(
     write_dataset(diagnostics, diagnostics_path, history=f"sstbias twin diagnostics {month}")
 
 
+def to_analysis_grid(source_lat: np.ndarray, source_lon: np.ndarray, values: np.ndarray, grid: AnalysisGrid):
+    """(T, H, W) fields on ``source_lat`` x ``source_lon`` bilinearly interpolated to ``grid``: (T, h, w)."""
+    points = np.stack(np.meshgrid(grid.lat, grid.lon, indexing="ij"), axis=-1)
+    return np.stack([RegularGridInterpolator((source_lat, source_lon), v, method="linear")(points) for v in values])
+
+
 def _diagnostics(ocean: TwinOcean, days: pd.DatetimeIndex, grid: AnalysisGrid, unpredictable: tuple) -> xr.Dataset:
     """Truth and the unpredictable part bilinearly interpolated from the OISST grid, as the workflow regrids."""
     t_days = days_since_epoch(days)
-    source_lat, source_lon, values = unpredictable
-    points = np.stack(np.meshgrid(grid.lat, grid.lon, indexing="ij"), axis=-1)
-    on_grid = np.stack([RegularGridInterpolator((source_lat, source_lon), v, method="linear")(points) for v in values])
+    on_grid = to_analysis_grid(*unpredictable, grid)
     coords = {"time": days, "lat": lat_coord(grid.lat), "lon": lon_coord(grid.lon)}
     dims = ("time", "lat", "lon")
     truth = ocean.truth(t_days + 0.5, grid.lat, grid.lon) + ocean.unresolved(t_days + 0.5, grid.lat, grid.lon)
