@@ -94,11 +94,6 @@ def check_forecast_leads(config: dict) -> None:
         )
     except ValueError as err:
         raise ConfigError(str(err)) from None
-    if config["forecast"]["leads"] != [0]:
-        raise ConfigError(
-            "forecast.leads: leads beyond 0 need forecast runs, which this version does not read or make yet (issue "
-            "22); use [0]"
-        )
 
 
 def check_validation_gap(name: str, settings: dict, split: dict) -> None:

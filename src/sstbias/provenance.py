@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from sstbias.atomic import atomic_write
@@ -118,13 +119,29 @@ def twin_month_settings(config: dict, month: str) -> dict:
     }
 
 
-def data_settings(config: dict, engine: str, months: list[str]) -> dict[str, dict]:
+def twin_run_settings(config: dict) -> dict:
+    """The config entries that shape the twin's forecast runs (the months they are analysed in name the files)."""
+    return {
+        "source": "twin",
+        "box": config["box"],
+        "grid": {"resolution": config["grid"]["resolution"]},
+        "raw_margin_deg": config["raw_margin_deg"],
+        "twin": config["twin"],
+        "daily_reduction": config["daily_reduction"],
+        "leads": [lead for lead in config["forecast"]["leads"] if lead],
+    }
+
+
+def data_settings(
+    config: dict, engine: str, months: list[str], run_months: Sequence[str] = ()
+) -> dict[str, dict]:
     """The settings of each data stage under the (validated) ``config``, by settings-file name.
 
     ``raw_<month>`` (twin only) and ``forecast_daily_<month>`` for each of ``months``, and ``analysis`` (the
     regridded products and the aligned dataset). ``engine`` is the resolved regridding engine. With forecast
     leads (``forecast.leads`` other than ``[0]``) each lead L has its own ``lead_<L>_forecast_daily_<month>`` and
-    ``lead_<L>_analysis``, which record the lead.
+    ``lead_<L>_analysis``, which record the lead, and the twin's forecast runs analysed in each of ``run_months``
+    their ``raw_runs_<month>``.
     """
     source = config["source"]
     identity = {
@@ -142,6 +159,8 @@ def data_settings(config: dict, engine: str, months: list[str]) -> dict[str, dic
     if source == "twin":
         for month in months:
             stages[f"raw_{month}"] = identity(month)
+    for month in run_months:
+        stages[f"raw_runs_{month}"] = twin_run_settings(config)
     whole = {"source": source, **({"twin": config["twin"]} if source == "twin" else {})}
     if source != "twin":
         whole[source] = config[source]

@@ -11,7 +11,7 @@ rule floor_prediction:
     input:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
-        diagnostics=twin_diagnostics(),
+        diagnostics=twin_diagnostics,
     output:
         expand(PATHS["prediction"], run=catalog.FLOOR, allow_missing=True),
     log:
@@ -33,7 +33,7 @@ rule static_oracle_prediction:
     input:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
-        diagnostics=twin_diagnostics(),
+        diagnostics=twin_diagnostics,
     output:
         expand(PATHS["prediction"], run=catalog.STATIC_ORACLE, allow_missing=True),
     log:
@@ -55,7 +55,7 @@ rule error_budget:
     input:
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
-        diagnostics=twin_diagnostics(),
+        diagnostics=twin_diagnostics,
     output:
         csv=PATHS["error_budget_csv"],
         md=report(

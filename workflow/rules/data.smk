@@ -48,6 +48,55 @@ rule synthesize:
         "../scripts/synthesize.py"
 
 
+rule synthesize_runs:
+    """The twin's forecast runs analysed in a month (forecast.leads beyond 0): one file per run and step of the
+    configured leads, in HYCOM's forecast layout."""
+    input:
+        settings=settings_file("raw_runs_{month}"),
+    output:
+        directory(PATHS["raw_hycom_runs"]),
+    log:
+        log("synthesize_runs", "{month}", shared=True),
+    benchmark:
+        bench("synthesize_runs", "{month}", shared=True)
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    params:
+        config=lambda wildcards: twin_run_settings(config),
+        leads=[lead for lead in LEADS if lead],
+        analyses=run_analyses,
+    script:
+        "../scripts/synthesize_runs.py"
+
+
+rule twin_lead_diagnostics:
+    """The twin's unpredictable error of a lead in a month (forecast.leads beyond 0): what no corrector of that
+    lead can know, the lead's floor."""
+    input:
+        settings=settings_file("raw_{month}"),
+    output:
+        PATHS["twin_lead_diagnostics"],
+    log:
+        log("twin_lead_diagnostics", "lead_{lead}_{month}", shared=True),
+    benchmark:
+        bench("twin_lead_diagnostics", "lead_{lead}_{month}", shared=True)
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    params:
+        config=lambda wildcards: twin_month_settings(config, wildcards.month)
+        | {"daily_reduction": config["daily_reduction"]},
+    script:
+        "../scripts/twin_lead_diagnostics.py"
+
+
 rule daily_forecast:
     """Reduce a month of the 3-hourly forecast to one field per UTC day on the native grid.
 

@@ -45,6 +45,7 @@ def _paths(root: Path) -> dict[str, str]:
         "raw_oisst_erddap": out("raw", "oisst", "erddap", "{month}.nc"),
         "raw_oisst_ncei": out("raw", "oisst", "ncei", "{day}.nc"),
         "twin_diagnostics": out("raw", "twin_diagnostics", "{month}.nc"),
+        "twin_lead_diagnostics": out("raw", "twin_diagnostics", "lead_{lead}", "{month}.nc"),
         "settings": out("interim", "settings", "{stage}.json"),
         "forecast_daily": out("interim", "forecast_daily", "{month}.nc"),
         "regridded": out("interim", "regridded", "{product}.nc"),

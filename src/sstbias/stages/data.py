@@ -9,13 +9,17 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from sstbias import twin
 from sstbias.data.daily import read_daily_forecast
 from sstbias.data.forecast_runs import read_lead_forecast
 from sstbias.data.io import TimeWindow
+from sstbias.data.leads import ANALYSIS_HOUR
 from sstbias.grid import Box
 from sstbias.netcdf import FIELD, PathLike, write_dataset
 from sstbias.provenance import recorded_settings
+from sstbias.twin.run_files import lead_diagnostics, write_runs
 
 log = logging.getLogger("sstbias.stages")
 
@@ -35,6 +39,24 @@ def synthesize(
     made them, :mod:`sstbias.provenance`) are recorded in each file."""
     twin.synthesize_month(month, config, hycom, oisst, diagnostics, settings=settings)
     log.info("twin month %s written", month)
+
+
+def synthesize_runs(
+    config: dict, leads: Sequence[int], analyses: Sequence[str], folder: PathLike, settings: dict | None = None
+) -> None:
+    """Write the twin's forecast runs analysed at ``analyses`` ("YYYY-MM-DD", 12 UTC) into ``folder``: one file per
+    run and step of ``leads`` (:func:`sstbias.twin.run_files.write_runs`), each recording ``settings``."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    times = [pd.Timestamp(day) + pd.Timedelta(hours=ANALYSIS_HOUR) for day in analyses]
+    paths = write_runs(config, times, folder, leads, settings=settings)
+    log.info("%d runs, %d step files in %s", len(times), len(paths), folder)
+
+
+def twin_lead_diagnostics(month: str, config: dict, lead: int, out: PathLike) -> None:
+    """Write the twin's unpredictable error of lead ``lead`` (days) on ``month``'s days ((time, lat, lon) degC:
+    that lead's floor is observation - this, :func:`sstbias.twin.run_files.lead_diagnostics`)."""
+    diagnostics = lead_diagnostics(month, config, [lead]).isel(lead=0)
+    write_dataset(diagnostics, out, history=f"sstbias twin unpredictable error of lead {lead}, {month}")
 
 
 def daily_forecast(

@@ -17,6 +17,7 @@ from sstbias.netcdf import FIELD, PathLike, open_field, write_dataset
 from sstbias.provenance import recorded_settings
 
 log = logging.getLogger("sstbias.stages")
+LEAD_COORDS = ("lead", "forecast_period", "forecast_reference_time")  # sstbias.data.forecast_runs
 
 
 def regrid_product(
@@ -41,7 +42,9 @@ def regrid_product(
         field = read_oisst(list(inputs), box=grid.box, window=TimeWindow.days(period["start"], period["end"]))
     else:
         raise ValueError(f"unknown product {product!r}")
-    regridded = regrid_bilinear(field, grid, engine=engine, weights_path=weights)
+    lead = {name: field[name] for name in LEAD_COORDS if name in field.coords}  # a lead's, not interpolated
+    regridded = regrid_bilinear(field.drop_vars(list(lead)), grid, engine=engine, weights_path=weights)
+    regridded = regridded.assign_coords(lead)
     log.info("%s: %s -> %s with %s", product, dict(field.sizes), dict(regridded.sizes), engine)
     ds = regridded.to_dataset(name=FIELD)
     ds.attrs.update(recorded_settings(settings))

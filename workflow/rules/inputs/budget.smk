@@ -10,6 +10,10 @@ def budget_targets():
     )
 
 
-def twin_diagnostics():
-    """The twin's per-month diagnostics over the period: the unpredictable error of each day."""
-    return monthly("twin_diagnostics")
+def twin_diagnostics(wildcards):
+    """The twin's per-month diagnostics over the period: the unpredictable error of each day (of the job's lead:
+    the part of the error no corrector of that lead can know)."""
+    lead = int(wildcards.get("lead", 0))
+    if lead:
+        return expand(PATHS["twin_lead_diagnostics"], month=MONTHS, lead=lead)
+    return expand(PATHS["twin_diagnostics"], month=MONTHS)

@@ -16,3 +16,14 @@ def month_window(wildcards):
     """First and last day of the period in the month: the days the month's daily forecast holds."""
     days = period_month_days(wildcards.month)
     return {"first": days[0], "last": days[-1]}
+
+
+def run_analyses(wildcards):
+    """The days ("YYYY-MM-DD") of the job's month whose 12 UTC runs give a configured lead of a day in the period."""
+    days = {
+        f"{analysis_time(day.date(), lead):%Y-%m-%d}"
+        for day in period_days(config["period"])
+        for lead in LEADS
+        if lead
+    }
+    return sorted(day for day in days if day.startswith(wildcards.month))

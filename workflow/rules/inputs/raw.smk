@@ -7,7 +7,7 @@ from snakemake.exceptions import IncompleteCheckpointException
 from datetime import date
 
 from sstbias.data import local_files
-from sstbias.data.leads import analysis_time, lead_taus
+from sstbias.data.leads import analysis_time
 from sstbias.data.download.oisst import chunk_days
 from sstbias.period import month_days
 
@@ -52,6 +52,16 @@ def month_forecast_files(month, lead=0):
     if SOURCE == "local":
         return local_files.hycom_files_for_month(LOCAL_HYCOM, month)
     return expand(PATHS["raw_hycom"], month=month)
+
+
+def twin_run_folders(month, lead):
+    """The folders of the twin's forecast runs whose lead-``lead`` days fall in ``month``: those of the months
+    the runs are analysed in."""
+    analysed = {
+        f"{analysis_time(date.fromisoformat(day), lead):%Y-%m}"
+        for day in period_month_days(month)
+    }
+    return expand(PATHS["raw_hycom_runs"], month=sorted(analysed))
 
 
 def raw_forecast_files(wildcards):
