@@ -254,3 +254,30 @@ def test_multiyear_config_tracks_the_default():
     remote = validated(multiyear | {"source": "remote"})
     check_config(remote)
     assert remote["remote"]["hycom"]["experiment"] == "expt_93.0"
+
+
+def test_leads_config_tracks_the_default():
+    """config/leads.yaml is the default with six leads (its dataset, the deep models' budgets and the iteration grid
+    within them aside): a change of the default's other settings must be copied there."""
+    default = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    leads = yaml.safe_load((REPO / "config" / "leads.yaml").read_text())
+    assert leads.pop("forecast") == {"leads": [0, 1, 2, 3, 5, 7]}
+    assert set(leads) == set(default)
+    assert max(leads["grids"].pop("iterations")) <= leads["models"]["convgru"]["iterations"]
+    default["grids"].pop("iterations")
+    for name in ("convgru", "convlstm_at", "convgru_sa"):
+        assert leads["models"][name].pop("iterations") < default["models"][name].pop("iterations")
+    own = {"dataset"}
+    assert {k: v for k, v in leads.items() if k not in own} == {k: v for k, v in default.items() if k not in own}
+    check_config(validated(yaml.safe_load((REPO / "config" / "leads.yaml").read_text())))
+
+
+@pytest.mark.parametrize(
+    ("leads", "message"),
+    [([0, 8], r"^forecast\.leads: lead\(s\) \[8\] outside 0 \.\. 7"), ([2, 2], r"^forecast\.leads: ")],
+)
+def test_bad_leads_fail_before_any_job(leads, message):
+    config = validated(yaml.safe_load((REPO / "config" / "config.yaml").read_text()))
+    config["forecast"] = {"leads": leads}
+    with pytest.raises(ConfigError, match=message):
+        check_config(config)

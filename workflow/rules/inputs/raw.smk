@@ -19,11 +19,24 @@ def period_month_days(month):
 
 if SOURCE == "local":
     LOCAL_HYCOM = local_files.expand_patterns(config["local"]["hycom"], "local.hycom")
-    if (
-        BY_LEAD
-    ):  # the user's files by forecast run and tau (their names), checked to hold runs
-        LOCAL_RUNS = local_files.RunFiles.index(LOCAL_HYCOM)
-        LOCAL_RUNS.check_leads(LEADS)
+    # With leads, the user's files of each month and lead, from their names: a bad run is one line, before any job.
+    if BY_LEAD:
+        try:
+            LOCAL_RUNS = local_files.RunFiles.index(LOCAL_HYCOM)
+            LOCAL_RUNS.check_leads(LEADS)
+            LOCAL_LEAD_FILES = {
+                (month, lead): LOCAL_RUNS.files_for_month(
+                    month,
+                    lead,
+                    config["daily_reduction"]["method"],
+                    config["daily_reduction"]["hour"],
+                )
+                for month in MONTHS
+                for lead in LEADS
+                if lead
+            }
+        except ConfigError as err:
+            raise ConfigError(str(err)) from None
     LOCAL_OISST = local_files.oisst_files_for_days(
         local_files.expand_patterns(config["local"]["oisst"], "local.oisst"),
         period_days(config["period"])[0].date(),
@@ -34,7 +47,6 @@ if SOURCE == "local":
 def month_forecast_files(month, lead=0):
     """The raw HYCOM files of lead ``lead`` (days) of a month: the twin's month file (or its forecast runs), the
     downloaded days (or runs) or the user's files."""
-    reduction = config["daily_reduction"]
     if lead and SOURCE == "remote":
         runs = [
             f"{analysis_time(date.fromisoformat(day), lead):%Y%m%d%H}"
@@ -42,9 +54,7 @@ def month_forecast_files(month, lead=0):
         ]
         return expand(PATHS["raw_hycom_run_lead"], run=runs, lead=lead)
     if lead and SOURCE == "local":
-        return LOCAL_RUNS.files_for_month(
-            month, lead, reduction["method"], reduction["hour"]
-        )
+        return LOCAL_LEAD_FILES[month, lead]
     if lead:
         return twin_run_folders(month, lead)
     if SOURCE == "remote":
