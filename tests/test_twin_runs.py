@@ -24,7 +24,6 @@ from sstbias.twin.run_files import (
     run_file_name,
     run_taus,
     write_lead_diagnostics,
-    write_run,
     write_runs,
 )
 from sstbias.twin.runs import forecast_grid, run_wake_field
@@ -75,7 +74,7 @@ def test_lead_0_output_is_the_base_commits_bit_for_bit(month):
 def test_a_run_starts_from_the_best_time_series(small, month, tmp_path):
     """Tau 0 is the best time series' step bit for bit; taus 3..21 stay close to it (RMS over the ocean) and drift
     apart with tau."""
-    paths = write_run(small, ANALYSIS, tmp_path, leads=None)
+    paths = write_runs(small, [ANALYSIS], tmp_path, leads=None)
     assert [p.name for p in paths[:2]] == [
         "hycom_glby_930_2021120312_t000_ts3z.nc",
         "hycom_glby_930_2021120312_t003_ts3z.nc",

@@ -132,9 +132,7 @@ def twin_run_settings(config: dict) -> dict:
     }
 
 
-def data_settings(
-    config: dict, engine: str, months: list[str], run_months: Sequence[str] = ()
-) -> dict[str, dict]:
+def data_settings(config: dict, engine: str, months: list[str], run_months: Sequence[str] = ()) -> dict[str, dict]:
     """The settings of each data stage under the (validated) ``config``, by settings-file name.
 
     ``raw_<month>`` (twin only) and ``forecast_daily_<month>`` for each of ``months``, and ``analysis`` (the

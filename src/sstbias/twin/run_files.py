@@ -99,19 +99,6 @@ def write_runs(
     return paths
 
 
-def write_run(
-    config: dict,
-    analysis: pd.Timestamp,
-    folder: str | os.PathLike,
-    leads: Sequence[int] | None = None,
-    parameters: TwinParameters | None = None,
-    errors: RunErrors | None = None,
-    settings: dict | None = None,
-) -> list[Path]:
-    """:func:`write_runs` of the one run analysed at ``analysis``."""
-    return write_runs(config, [analysis], folder, leads, parameters, errors, settings)
-
-
 def write_run_step(
     path: Path,
     analysis: pd.Timestamp,

@@ -40,13 +40,11 @@ def east_west_360(box: Box) -> tuple[float, float]:
     return west, east
 
 
-def ncss_url(server: dict, day: date, box: Box) -> str:
-    """The NCSS query of ``day``'s 3-hourly surface ``water_temp`` over ``box`` (netCDF-4 answer).
-
-    ``server`` holds base_url, dataset, experiment and collection (config ``remote.hycom``).
-    """
+def ncss_query(box: Box, time_start: str, time_end: str) -> str:
+    """The NCSS query string of surface ``water_temp`` over ``box`` from ``time_start`` to ``time_end`` (ISO 8601
+    UTC, e.g. ``2021-01-01T00:00:00Z``), every step, netCDF-4: the one query of the days and of the runs."""
     west, east = east_west_360(box)
-    query = urlencode(
+    return urlencode(
         [
             ("var", VARIABLE),
             ("north", f"{box.lat_max:g}"),
@@ -55,13 +53,21 @@ def ncss_url(server: dict, day: date, box: Box) -> str:
             ("south", f"{box.lat_min:g}"),
             ("disableProjSubset", "on"),
             ("horizStride", "1"),
-            ("time_start", f"{day.isoformat()}T00:00:00Z"),
-            ("time_end", f"{day.isoformat()}T{24 - STEP_HOURS:02d}:00:00Z"),
+            ("time_start", time_start),
+            ("time_end", time_end),
             ("timeStride", "1"),
             ("vertCoord", "0"),
             ("accept", "netcdf4"),
         ]
     )
+
+
+def ncss_url(server: dict, day: date, box: Box) -> str:
+    """The NCSS query of ``day``'s 3-hourly surface ``water_temp`` over ``box`` (netCDF-4 answer).
+
+    ``server`` holds base_url, dataset, experiment and collection (config ``remote.hycom``).
+    """
+    query = ncss_query(box, f"{day.isoformat()}T00:00:00Z", f"{day.isoformat()}T{24 - STEP_HOURS:02d}:00:00Z")
     path = "/".join(str(server[key]).strip("/") for key in ("dataset", "experiment", "collection"))
     return f"{server['base_url'].rstrip('/')}/{path}?{query}"
 

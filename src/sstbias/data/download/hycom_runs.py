@@ -21,11 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from sstbias.box import Box
 from sstbias.data.download.http import HttpSettings, download
-from sstbias.data.download.hycom import VARIABLE, east_west_360
+from sstbias.data.download.hycom import VARIABLE, ncss_query
 from sstbias.data.download.payload import inspect_payload
 from sstbias.data.leads import ANALYSIS_HOUR, analysis_time, check_leads, lead_taus
 from sstbias.errors import DownloadError, InputDataError
@@ -85,24 +85,8 @@ def run_url(server: dict, analysis: datetime, tau: int, box: Box) -> str:
     ``runs_collection`` (default :data:`RUNS_COLLECTION`) and ``run_dataset`` (a template with ``{analysis}``,
     default :data:`RUN_DATASET`).
     """
-    west, east = east_west_360(box)
     valid = f"{analysis + timedelta(hours=tau):%Y-%m-%dT%H:%M:%SZ}"
-    query = urlencode(
-        [
-            ("var", VARIABLE),
-            ("north", f"{box.lat_max:g}"),
-            ("west", f"{west:g}"),
-            ("east", f"{east:g}"),
-            ("south", f"{box.lat_min:g}"),
-            ("disableProjSubset", "on"),
-            ("horizStride", "1"),
-            ("time_start", valid),
-            ("time_end", valid),
-            ("timeStride", "1"),
-            ("vertCoord", "0"),
-            ("accept", "netcdf4"),
-        ]
-    )
+    query = ncss_query(box, valid, valid)
     folder = "/".join(
         str(part).strip("/")
         for part in (server["dataset"], server["experiment"], server.get("runs_collection", RUNS_COLLECTION))
