@@ -279,3 +279,24 @@ def test_runs_on_other_grids_and_no_run_in_the_window(runs, tmp_path):
         InputDataError, match=r"^HYCOM: lead 1: none of the 8 files .* lies in 2021-03-01 00:00:00 \.\. "
     ):
         read_lead_forecast(lead1, 1, BOX, window=TimeWindow.days("2021-03-01", "2021-03-31"))
+
+
+def test_a_lead_models_preparation_reads_its_lead_from_runs(runs):
+    """A model trained on lead 2 records it (sstbias correct then reads lead 2 from run files); a model without
+    a lead records nothing new, so its folder is as before."""
+    from sstbias.data.forecast import ForecastPreparation
+
+    paths = sorted(runs.glob("*.nc"))
+    expected = read_lead_forecast(paths, 2, BOX)
+    settings = {
+        "box": {"lat_min": BOX.lat_min, "lat_max": BOX.lat_max, "lon_min": BOX.lon_min, "lon_max": BOX.lon_max},
+        "daily_reduction": {"method": "mean", "hour": 12},
+        "grid": {"resolution": 0.08, "regrid_engine": "xarray-regrid"},
+    }
+    plain = ForecastPreparation.from_workflow(settings, expected)
+    assert "lead" not in plain.to_dict() and plain.lead == 0
+    lead2 = ForecastPreparation.from_dict(ForecastPreparation.from_workflow(settings | {"lead": 2}, expected).to_dict())
+    assert lead2.lead == 2
+    daily = lead2.read_daily(paths)
+    np.testing.assert_array_equal(daily.values, expected.values)
+    assert int(daily["lead"]) == 2 and "forecast_reference_time" in daily.coords

@@ -33,7 +33,7 @@ rule train_deep:
     params:
         model=run_model,
         settings=run_settings,
-        preparation=forecast_preparation(),
+        preparation=forecast_preparation,
     script:
         "../scripts/train_deep.py"
 

@@ -17,6 +17,7 @@ import numpy as np
 import xarray as xr
 
 from sstbias.data.daily import read_daily_forecast
+from sstbias.data.forecast_runs import read_lead_forecast
 from sstbias.data.io.hycom import HYCOM_HALO_DEG
 from sstbias.errors import InputDataError
 from sstbias.grid import AnalysisGrid, Box
@@ -37,7 +38,8 @@ class ForecastPreparation:
     ``box`` and ``halo_deg``: the region read (degrees); ``daily_method``/``daily_hour``: the daily reduction;
     ``resolution`` (degrees) and ``regrid_engine`` (a resolved engine name): the bilinear regridding onto the
     analysis grid over ``box``; ``native_lat``/``native_lon``: the forecast's own grid points over the box and halo
-    during training (degrees_north ascending, degrees_east ascending in [-180, 180)).
+    during training (degrees_north ascending, degrees_east ascending in [-180, 180)); ``lead``: the forecast lead
+    (days, :mod:`sstbias.data.leads`) the model corrects, 0 the best time series (the nowcast).
     """
 
     box: Box
@@ -48,6 +50,7 @@ class ForecastPreparation:
     native_lat: tuple[float, ...]
     native_lon: tuple[float, ...]
     halo_deg: float = HYCOM_HALO_DEG
+    lead: int = 0
 
     @classmethod
     def from_workflow(cls, settings: dict, native_field: xr.DataArray) -> ForecastPreparation:
@@ -64,6 +67,7 @@ class ForecastPreparation:
             regrid_engine=settings["grid"]["regrid_engine"],
             native_lat=tuple(float(v) for v in native_field["lat"].values),
             native_lon=tuple(float(v) for v in native_field["lon"].values),
+            lead=int(settings.get("lead", 0)),
         )
 
     @property
@@ -80,7 +84,7 @@ class ForecastPreparation:
             "daily_reduction": {"method": self.daily_method, "hour": self.daily_hour},
             "regrid": {"method": "bilinear", "engine": self.regrid_engine, "resolution": self.resolution},
             "native_grid": {"lat": list(self.native_lat), "lon": list(self.native_lon)},
-        }
+        } | ({"lead": self.lead} if self.lead else {})  # without leads, the description as before
 
     @classmethod
     def from_dict(cls, entry: dict) -> ForecastPreparation:
@@ -94,6 +98,7 @@ class ForecastPreparation:
             native_lat=tuple(entry["native_grid"]["lat"]),
             native_lon=tuple(entry["native_grid"]["lon"]),
             halo_deg=float(entry["halo_deg"]),
+            lead=int(entry.get("lead", 0)),
         )
 
     def describe_reduction(self) -> str:
@@ -103,8 +108,13 @@ class ForecastPreparation:
         return f"the step at {self.daily_hour:02d}:00 UTC of each day"
 
     def read_daily(self, paths: Sequence[str | os.PathLike]) -> xr.DataArray:
-        """Daily forecast on the native grid (time, lat, lon) degC; InputDataError on another grid than trained."""
-        daily = read_daily_forecast(paths, self.box, self.daily_method, self.daily_hour, self.halo_deg)
+        """Daily forecast of the model's lead on the native grid (time, lat, lon) degC (a lead >= 1 from forecast
+        runs' step files, :func:`sstbias.data.forecast_runs.read_lead_forecast`); InputDataError on another grid
+        than trained."""
+        if self.lead:
+            daily = read_lead_forecast(paths, self.lead, self.box, self.daily_method, self.daily_hour, self.halo_deg)
+        else:
+            daily = read_daily_forecast(paths, self.box, self.daily_method, self.daily_hour, self.halo_deg)
         self.check_native_grid(daily)
         return daily
 

@@ -51,8 +51,12 @@ def regrid_bilinear(
     """``da`` (time, lat, lon) on a regular source grid, bilinearly interpolated to ``grid`` as float32.
 
     ``weights_path`` caches the xESMF weights (created if absent, reused otherwise); ignored by xarray-regrid.
+    Coordinates on no spatial axis (a forecast lead's ``lead``, ``forecast_period``, ``forecast_reference_time``)
+    are carried over, not interpolated.
     """
     _check_coverage(da, grid)
+    carried = {name: da[name] for name in da.coords if name != "time" and not {"lat", "lon"} & set(da[name].dims)}
+    da = da.drop_vars(list(carried))
     engine = resolve_engine(engine)
     land = da.isnull()
     filled = da.fillna(0.0).astype("float64")
@@ -63,7 +67,7 @@ def regrid_bilinear(
     result = values.where(land_weight <= _NAN_WEIGHT_TOLERANCE).astype("float32")
     result = result.assign_coords(lat=grid.template()["lat"], lon=grid.template()["lon"])
     result.attrs = dict(da.attrs)
-    return result.transpose("time", "lat", "lon")
+    return result.assign_coords(carried).transpose("time", "lat", "lon")
 
 
 def linear_in_fixed_order(field: xr.DataArray, grid: AnalysisGrid) -> xr.DataArray:

@@ -17,7 +17,6 @@ from sstbias.netcdf import FIELD, PathLike, open_field, write_dataset
 from sstbias.provenance import recorded_settings
 
 log = logging.getLogger("sstbias.stages")
-LEAD_COORDS = ("lead", "forecast_period", "forecast_reference_time")  # sstbias.data.forecast_runs
 
 
 def regrid_product(
@@ -42,9 +41,7 @@ def regrid_product(
         field = read_oisst(list(inputs), box=grid.box, window=TimeWindow.days(period["start"], period["end"]))
     else:
         raise ValueError(f"unknown product {product!r}")
-    lead = {name: field[name] for name in LEAD_COORDS if name in field.coords}  # a lead's, not interpolated
-    regridded = regrid_bilinear(field.drop_vars(list(lead)), grid, engine=engine, weights_path=weights)
-    regridded = regridded.assign_coords(lead)
+    regridded = regrid_bilinear(field, grid, engine=engine, weights_path=weights)
     log.info("%s: %s -> %s with %s", product, dict(field.sizes), dict(regridded.sizes), engine)
     ds = regridded.to_dataset(name=FIELD)
     ds.attrs.update(recorded_settings(settings))

@@ -1,8 +1,10 @@
 """Params of deep.smk: how the forecast reaches the models, and the native grid a trained model records."""
 
 
-def forecast_preparation():
-    """How the forecast reaches the models: recorded in every trained deep model folder (for `sstbias correct`)."""
+def forecast_preparation(wildcards):
+    """How the forecast reaches the models: recorded in every trained deep model folder (for `sstbias correct`),
+    with the lead the job's model corrects when it is not 0."""
+    lead = int(wildcards.get("lead", 0))
     return {
         "box": config["box"],
         "daily_reduction": config["daily_reduction"],
@@ -10,7 +12,7 @@ def forecast_preparation():
             "resolution": config["grid"]["resolution"],
             "regrid_engine": REGRID_ENGINE,
         },
-    }
+    } | ({"lead": lead} if lead else {})
 
 
 def native_forecast():
