@@ -276,3 +276,26 @@ def test_paper_config_plans_the_whole_dag_offline(workdir):
     assert "rule daily_forecast:" not in output
     assert planned["predict_iteration_grid"] == 18
     assert planned["train_deep"] == 9 + 15 and planned["train_baseline"] == 9
+
+
+def test_forecast_runs_download_through_the_rules(loopback, workdir):
+    """With leads [0, 1], lead 1 comes from the runs' per-step downloads (one job per run and lead day) and is the
+    run's forecast of the day, not the best time series: the loopback runs drift 0.05 degC per day of tau from it."""
+    config = remote_config(loopback, "remote_leads", "2021-01-02", "2021-01-20") | {"forecast": {"leads": [0, 1]}}
+    (workdir / "remote_leads.yaml").write_text(yaml.safe_dump(config))
+    root = Path(config["results_root"], config["dataset"])
+    targets = [str(root / f"lead_{lead}" / ALIGNED) for lead in (0, 1)]
+    command = [sys.executable, "-m", "snakemake", *targets, "--configfile", "remote_leads.yaml", "--cores", "2"]
+    run = subprocess.run(
+        command, cwd=workdir, env={**os.environ, "PYTHONPATH": ""}, capture_output=True, text=True, timeout=600
+    )
+    assert run.returncode == 0, run.stderr[-4000:]
+    runs = sorted(p.name for p in (workdir / root / "raw" / "hycom" / "runs").iterdir())
+    assert runs == [f"202101{day:02d}12" for day in range(1, 20)]  # lead 1 of Jan 2 .. 20: the runs of Jan 1 .. 19
+    steps = [r["target"] for r in loopback.served("ncss") if "FMRC_RUN" in r["target"]]
+    assert len(steps) == 19 * 8 and len(set(steps)) == len(steps)  # 8 steps per run and lead day, each once
+    lead0, lead1 = (xr.load_dataset(workdir / target) for target in targets)
+    np.testing.assert_array_equal(lead0["observation"].values, lead1["observation"].values)
+    drift = (lead1["forecast"] - lead0["forecast"]).values[:, lead0["ocean_mask"].values == 1]
+    mean_tau_days = np.mean([12 + 3 * k for k in range(8)]) / 24
+    np.testing.assert_allclose(drift, 0.05 * mean_tau_days, atol=2e-3)

@@ -1,6 +1,8 @@
 """Params of download.smk: the connection limits and what defines each download (the raw files of the period,
 which the downloads make, are in raw.smk)."""
 
+from sstbias.data.leads import lead_taus
+
 # Downloads (source: remote): the polite limits of simultaneous connections per server, unless the user gives
 # them with --resources.
 for resource, limit in (
