@@ -69,7 +69,9 @@ rule by_lead_table:
         metrics=expand(PATHS["metrics_csv"], lead=LEADS),
     output:
         csv=PATHS["by_lead_csv"],
-        md=report(PATHS["by_lead_md"], category="Tables"),
+        md=report(
+            PATHS["by_lead_md"], caption="../report/by_lead.rst", category="Tables"
+        ),
         provenance=provenance(PATHS["by_lead_md"]),
     log:
         log("by_lead_table", shared=True),

@@ -94,7 +94,11 @@ rule by_lead_figure:
     input:
         PATHS["by_lead_csv"],
     output:
-        report(PATHS["by_lead_figure"], category="Figures"),
+        report(
+            PATHS["by_lead_figure"],
+            caption="../report/rmse_by_lead.rst",
+            category="Figures",
+        ),
     log:
         log("by_lead_figure", shared=True),
     benchmark:
