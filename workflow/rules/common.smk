@@ -18,7 +18,7 @@ from sstbias.config import validate_config  # noqa: E402
 from sstbias.errors import ConfigError  # noqa: E402
 from sstbias.experiments import catalog  # noqa: E402
 from sstbias.experiments.paths import LEAD_FOLDER, result_paths  # noqa: E402
-from sstbias.data.leads import analysis_time  # noqa: E402
+from sstbias.data.leads import run_analyses  # noqa: E402
 from sstbias.period import period_days, period_months  # noqa: E402
 from sstbias.provenance import (
     data_settings,
@@ -69,20 +69,14 @@ PRODUCTS = ["forecast", "observation"]
 # they changed (another clone sharing results_root), so what they made is remade; in a fresh results folder the
 # rule data_settings writes them (a failed dry run creates nothing). Only the main Snakemake process refreshes
 # them; the job processes parse this file too, concurrently, and must not write what running jobs read.
-# The months in which the twin's forecast runs of the configured leads are analysed (lead L of the period's first
-# day needs the run of L days before it).
-RUN_MONTHS = (
-    sorted(
-        {
-            f"{analysis_time(day.date(), lead):%Y-%m}"
-            for day in period_days(config["period"])
-            for lead in LEADS
-            if lead
-        }
-    )
+# The twin's forecast runs of the configured leads (lead L of the period's first day needs the run of L days before
+# it) and the months they are analysed in.
+RUN_ANALYSES = (
+    run_analyses((day.date() for day in period_days(config["period"])), LEADS)
     if SOURCE == "twin"
     else []
 )
+RUN_MONTHS = sorted({f"{analysis:%Y-%m}" for analysis in RUN_ANALYSES})
 DATA_SETTINGS = data_settings(config, REGRID_ENGINE, MONTHS, RUN_MONTHS)
 SETTINGS_FILES = {name: PATHS["settings"].format(stage=name) for name in DATA_SETTINGS}
 if workflow.is_main_process:

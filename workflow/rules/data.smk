@@ -68,7 +68,7 @@ rule synthesize_runs:
     params:
         config=lambda wildcards: twin_run_settings(config),
         leads=[lead for lead in LEADS if lead],
-        analyses=run_analyses,
+        analyses=month_run_analyses,
     script:
         "../scripts/synthesize_runs.py"
 

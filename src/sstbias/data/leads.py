@@ -14,7 +14,7 @@ exactly L days after the analysis, so the CF ``forecast_period`` of lead L is L 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
 ANALYSIS_HOUR = 12  # UTC hour of every GOFS 3.1 forecast run's analysis
@@ -56,6 +56,13 @@ def max_lead(method: str = "mean", hour: int = 12, run_hours: int = RUN_HOURS) -
 def analysis_time(valid_day: date, lead: int) -> datetime:
     """The analysis time (UTC, naive) of the run whose lead ``lead`` is ``valid_day``: day - lead at 12 UTC."""
     return datetime.combine(valid_day - timedelta(days=lead), time(ANALYSIS_HOUR))
+
+
+def run_analyses(days: Iterable[date], leads: Iterable[int]) -> list[datetime]:
+    """The analysis times (UTC, naive, sorted) of the runs whose lead-L days are ``days``, for each L >= 1 of
+    ``leads`` (lead 0, the best time series, needs no run)."""
+    leads = [lead for lead in leads if lead]
+    return sorted({analysis_time(day, lead) for day in days for lead in leads})
 
 
 def lead_of(analysis: datetime, tau: int) -> tuple[date, int]:

@@ -241,19 +241,11 @@ class RunFiles:
         return kept
 
     def files_for_month(self, month: str, lead: int, method: str = "mean", hour: int = 12) -> list[str]:
-        """The files lead ``lead`` of ``month`` ("YYYY-MM") reads: for lead 0 the best time series' files valid in
-        the month and those named otherwise, sorted (on sorted paths, what :func:`hycom_files_for_month` takes); for
+        """The files lead ``lead`` of ``month`` ("YYYY-MM") reads: for lead 0 :func:`hycom_files_for_month` of the
+        best time series' files (a run's later steps would repeat valid times with other values); for
         a lead L >= 1 the lead-L day's steps of every run whose lead-L day lies in the month. ConfigError as
         :meth:`lead_runs`."""
         if lead == 0:
-            last = max(BEST_SERIES_TAUS)
-            named = [
-                path
-                for analysis, steps in self.runs.items()
-                for tau, files in steps.items()
-                if tau <= last and f"{analysis + timedelta(hours=tau):%Y-%m}" == month
-                for path in files
-            ]
-            return [str(path) for path in sorted(named + list(self.others))]
+            return hycom_files_for_month(self.best_series(), month)
         runs = self.lead_runs(lead, method, hour, *month_bounds(month))
         return [str(path) for files in runs.values() for path in files]

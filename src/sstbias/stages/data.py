@@ -19,7 +19,7 @@ from sstbias.data.leads import ANALYSIS_HOUR
 from sstbias.grid import Box
 from sstbias.netcdf import FIELD, PathLike, write_dataset
 from sstbias.provenance import recorded_settings
-from sstbias.twin.run_files import lead_diagnostics, write_runs
+from sstbias.twin.run_files import write_lead_diagnostics, write_runs
 
 log = logging.getLogger("sstbias.stages")
 
@@ -46,17 +46,15 @@ def synthesize_runs(
 ) -> None:
     """Write the twin's forecast runs analysed at ``analyses`` ("YYYY-MM-DD", 12 UTC) into ``folder``: one file per
     run and step of ``leads`` (:func:`sstbias.twin.run_files.write_runs`), each recording ``settings``."""
-    Path(folder).mkdir(parents=True, exist_ok=True)
     times = [pd.Timestamp(day) + pd.Timedelta(hours=ANALYSIS_HOUR) for day in analyses]
     paths = write_runs(config, times, folder, leads, settings=settings)
     log.info("%d runs, %d step files in %s", len(times), len(paths), folder)
 
 
 def twin_lead_diagnostics(month: str, config: dict, lead: int, out: PathLike) -> None:
-    """Write the twin's unpredictable error of lead ``lead`` (days) on ``month``'s days ((time, lat, lon) degC:
-    that lead's floor is observation - this, :func:`sstbias.twin.run_files.lead_diagnostics`)."""
-    diagnostics = lead_diagnostics(month, config, [lead]).isel(lead=0)
-    write_dataset(diagnostics, out, history=f"sstbias twin unpredictable error of lead {lead}, {month}")
+    """Write the twin's unpredictable error of lead ``lead`` (days) on ``month``'s days ((lead, time, lat, lon)
+    degC, one lead: that lead's floor is observation - this, :func:`sstbias.twin.run_files.lead_diagnostics`)."""
+    write_lead_diagnostics(month, config, [lead], out)
 
 
 def daily_forecast(

@@ -48,7 +48,7 @@ def read_test_days(
     ((time, lat, lon) degC); InputDataError if the diagnostics lack a test day or are not on the analysis grid."""
     test_days = load_split(split_path)["test"]
     data = xr.load_dataset(aligned).sel(time=test_days)
-    unpredictable = xr.concat([open_field(path, "unpredictable_error") for path in diagnostics], dim="time")
+    unpredictable = xr.concat([_unpredictable(path) for path in diagnostics], dim="time")
     unpredictable = unpredictable.assign_coords(time=pd.DatetimeIndex(unpredictable["time"].values).floor("D"))
     missing = test_days.difference(pd.DatetimeIndex(unpredictable["time"].values))
     if len(missing):
@@ -57,6 +57,13 @@ def read_test_days(
     if unpredictable.shape != data["observation"].shape:
         raise InputDataError(f"twin diagnostics are not on the analysis grid: {dict(unpredictable.sizes)}")
     return data, unpredictable
+
+
+def _unpredictable(path: PathLike) -> xr.DataArray:
+    """A diagnostics file's unpredictable error (time, lat, lon) degC: a month's, or one lead's
+    (:func:`sstbias.twin.run_files.write_lead_diagnostics` of a single lead)."""
+    field = open_field(path, "unpredictable_error")
+    return field.squeeze("lead", drop=True) if "lead" in field.dims else field
 
 
 def floor_field(data: xr.Dataset, unpredictable: xr.DataArray) -> xr.DataArray:

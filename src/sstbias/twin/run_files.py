@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sstbias.data.leads import ANALYSIS_HOUR, RUN_HOURS, STEP_HOURS, analysis_time, lead_taus
+from sstbias.data.leads import ANALYSIS_HOUR, RUN_HOURS, STEP_HOURS, lead_taus
+from sstbias.data.leads import run_analyses as lead_run_analyses
 from sstbias.grid import AnalysisGrid, Box, lat_coord, lon_coord
 from sstbias.netcdf import atomic_write, write_dataset
 from sstbias.period import month_days
@@ -44,9 +45,9 @@ def run_taus(config: dict, leads: Sequence[int] | None = None) -> list[int]:
 
 
 def run_analyses(days: pd.DatetimeIndex, leads: Sequence[int]) -> pd.DatetimeIndex:
-    """The analysis times (12 UTC) of the runs whose leads ``leads`` (>= 1; 0 is skipped) fall on ``days``."""
-    times = {pd.Timestamp(analysis_time(day.date(), lead)) for day in days for lead in leads if lead}
-    return pd.DatetimeIndex(sorted(times))
+    """The analysis times (12 UTC) of the runs whose leads ``leads`` (>= 1; 0 is skipped) fall on ``days``
+    (:func:`sstbias.data.leads.run_analyses` as a DatetimeIndex)."""
+    return pd.DatetimeIndex(lead_run_analyses((day.date() for day in days), leads))
 
 
 def forecast_runs(

@@ -18,12 +18,7 @@ def month_window(wildcards):
     return {"first": days[0], "last": days[-1]}
 
 
-def run_analyses(wildcards):
+def month_run_analyses(wildcards):
     """The days ("YYYY-MM-DD") of the job's month whose 12 UTC runs give a configured lead of a day in the period."""
-    days = {
-        f"{analysis_time(day.date(), lead):%Y-%m-%d}"
-        for day in period_days(config["period"])
-        for lead in LEADS
-        if lead
-    }
-    return sorted(day for day in days if day.startswith(wildcards.month))
+    days = [f"{analysis:%Y-%m-%d}" for analysis in RUN_ANALYSES]
+    return [day for day in days if day.startswith(wildcards.month)]

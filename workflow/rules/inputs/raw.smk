@@ -33,7 +33,6 @@ if SOURCE == "local":
                 )
                 for month in MONTHS
                 for lead in LEADS
-                if lead
             }
         except ConfigError as err:
             raise ConfigError(str(err)) from None
@@ -53,7 +52,7 @@ def month_forecast_files(month, lead=0):
             for day in period_month_days(month)
         ]
         return expand(PATHS["raw_hycom_run_lead"], run=runs, lead=lead)
-    if lead and SOURCE == "local":
+    if BY_LEAD and SOURCE == "local":  # lead 0 too: the best time series' steps of the runs
         return LOCAL_LEAD_FILES[month, lead]
     if lead:
         return twin_run_folders(month, lead)
