@@ -17,6 +17,7 @@ def fake_checkout(root: Path) -> Path:
     (root / "config").mkdir(parents=True)
     (root / "config" / "config.yaml").write_text("dataset: twin\nresults_root: results\n")
     (root / "config" / "multiyear.yaml").write_text("dataset: multiyear\nresults_root: results\n")
+    (root / "config" / "leads.yaml").write_text("dataset: twin_leads\nresults_root: results\n")
     return root
 
 
@@ -58,6 +59,23 @@ def test_tables_are_copied_verbatim_with_their_commit_and_missing_runs_listed(tm
         assert f"not run yet: `{command}`" in block
     assert "not run yet: `snakemake --cores all`" not in block
     assert "`results/twin_bias_dominated/tables/`" in block and "`results/multiyear/tables/`" in block
+
+
+def test_lead_tables_follow_the_tables_across_leads_in_lead_order(tmp_path):
+    root = fake_checkout(tmp_path)
+    folder = root / "results" / "twin_leads"
+    write_tables(folder / "tables", {"by_lead.md": "| lead |\n|---|\n| 0 |\n"}, "aaa1111", "by_lead_table")
+    for lead in (0, 2, 10):
+        write_tables(folder / f"lead_{lead}" / "tables", {"metrics.md": f"| lead {lead} |\n|---|\n"}, f"c{lead}")
+    write_tables(folder / "lead_2" / "tables", {"monthly_rmse.md": "| monthly |\n|---|\n"}, "c2")  # not listed
+
+    section = results_doc.render_results(root).split("### Forecast lead times")[1]
+
+    assert "not run yet" not in section and "| monthly |" not in section
+    assert "`by_lead.md`, commit: `aaa1111` (rule `by_lead_table`)" in section
+    assert "`lead_2/tables/metrics.md`, commit: `c2` (rule `tables`)" in section
+    order = [section.index(f"| lead {lead} |") for lead in (0, 2, 10)]
+    assert section.index("| 0 |") < order[0] and order == sorted(order)
 
 
 def test_render_into_replaces_only_the_marked_block(tmp_path):

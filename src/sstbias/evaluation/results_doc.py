@@ -83,6 +83,7 @@ class Benchmark:
     command: str
     tables: tuple[str, ...]  # glob patterns below tables/ that this command writes
     overrides: tuple[tuple[str, str], ...] = ()  # config keys the command's --config changes
+    lead_tables: tuple[str, ...] = ()  # glob patterns below each lead_<L>/tables/ (forecast.leads beyond 0)
 
 
 TWIN_TABLES = ("metrics.md", "monthly_rmse.md", "skill.md", "error_budget.md")
@@ -128,6 +129,13 @@ BENCHMARKS = (
         ("ablation.md",),
         BIAS,
     ),
+    Benchmark(
+        "Forecast lead times: the realistic twin's forecast runs, 2021",
+        "config/leads.yaml",
+        "snakemake --configfile config/leads.yaml --cores all",
+        ("by_lead.md",),
+        lead_tables=("metrics.md", "error_budget.md"),
+    ),
 )
 
 
@@ -161,13 +169,22 @@ def render_benchmark(root: Path, benchmark: Benchmark) -> str:
     shown = folder.relative_to(root).as_posix()
     lines = [f"### {benchmark.title}", "", f"`{shown}/tables/`, made by `{benchmark.command}`.", ""]
     tables = sorted({path for pattern in benchmark.tables for path in tables_dir.glob(pattern)})
-    if not tables:
+    by_lead = [lead_dir / "tables" for lead_dir in sorted(folder.glob("lead_*"), key=_lead_number)]
+    lead_tables = [path for lead in by_lead for pattern in benchmark.lead_tables for path in sorted(lead.glob(pattern))]
+    if not tables and not lead_tables:
         lines += [f"not run yet: `{benchmark.command}`", ""]
         return "\n".join(lines)
-    records = provenance_of(tables_dir)
-    for table in tables:
-        lines += [f"`{table.name}`, {_commit_line(records.get(table.name))}:", "", table.read_text().rstrip("\n"), ""]
+    for table in tables + lead_tables:
+        name = table.relative_to(tables_dir if table.parent == tables_dir else folder).as_posix()
+        record = provenance_of(table.parent).get(table.name)
+        lines += [f"`{name}`, {_commit_line(record)}:", "", table.read_text().rstrip("\n"), ""]
     return "\n".join(lines)
+
+
+def _lead_number(lead_dir: Path) -> int:
+    """The lead L of a ``lead_<L>`` folder (folders sort by lead, not by name: lead_10 after lead_7)."""
+    suffix = lead_dir.name.removeprefix("lead_")
+    return int(suffix) if suffix.isdigit() else -1
 
 
 def render_results(root: str | os.PathLike, benchmarks: Sequence[Benchmark] = BENCHMARKS) -> str:
