@@ -10,6 +10,7 @@ writes them as one hindcast file, which the tests cut into step files of the run
 import shutil
 from pathlib import Path
 
+import netCDF4
 import numpy as np
 import pandas as pd
 import pytest
@@ -146,6 +147,9 @@ def test_cli_corrects_every_lead_of_the_runs_as_the_workflow_predicts(run, tmp_p
     assert corrected["forecast_period"].attrs["standard_name"] == "forecast_period"
     assert corrected["forecast_reference_time"].attrs["standard_name"] == "forecast_reference_time"
     np.testing.assert_array_equal(corrected["forecast_period"].values, np.array(LEADS, "timedelta64[D]"))
+    with netCDF4.Dataset(out) as raw:  # CF: a 2-D time is an auxiliary coordinate: no axis; bare bounds
+        assert raw["sst_corrected"].getncattr("coordinates") == "forecast_period time"
+        assert "axis" not in raw["time"].ncattrs() and raw["time_bnds"].ncattrs() == []
     attrs = corrected.attrs
     assert attrs["leads"] == "0, 2" and attrs["model"] == MODEL
     assert attrs["model_directory"] == "; ".join(f"lead {lead}: {run['models'][lead].resolve()}" for lead in LEADS)
