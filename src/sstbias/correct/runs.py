@@ -103,11 +103,15 @@ class RunCorrector:
     def _lead(
         self, lead: int, files: RunFiles, runs: list[datetime]
     ) -> tuple[xr.Dataset | None, dict[datetime, str | None]]:
-        """The lead-``lead`` inputs of every run of ``files`` that has that lead (None when no run has it), and for
-        each of ``runs`` why its lead cannot be corrected (None when it can)."""
+        """The lead-``lead`` inputs of ``runs``' input windows: the lead-L days the files have among them (None when
+        they have none), and for each of ``runs`` why its lead cannot be corrected (None when it can)."""
         corrector = self.models[lead]
+        window = corrector.trained.window
+        needed = {day for a in runs for day in window_days(pd.Timestamp(valid_day(a, lead)), window)}
         complete, why = [], {}
         for analysis in files.runs:
+            if pd.Timestamp(valid_day(analysis, lead)) not in needed:
+                continue  # no window of the runs to correct reads it
             steps, gap = files.lead_files(analysis, lead, self.method, self.hour)
             complete += steps
             why[analysis] = gap
@@ -117,12 +121,12 @@ class RunCorrector:
         source = f" (from the runs analysed {lead} days before)" if lead else " (the best time series)"
         for analysis in runs:
             day = pd.Timestamp(valid_day(analysis, lead))
-            absent = [earlier for earlier in window_days(day, corrector.trained.window) if earlier not in have]
+            absent = [earlier for earlier in window_days(day, window) if earlier not in have]
             if why[analysis] or not absent:
                 reasons[analysis] = why[analysis]
                 continue
             reasons[analysis] = (
-                f"{_run_name(analysis)}: lead {lead} (day {day.date()}): its {corrector.trained.window}-day input "
+                f"{_run_name(analysis)}: lead {lead} (day {day.date()}): its {window}-day input "
                 f"window needs the lead-{lead} forecasts of {listed(pd.DatetimeIndex(absent))}{source}, absent or "
                 "incomplete in the files"
             )
