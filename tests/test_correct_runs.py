@@ -216,7 +216,7 @@ def test_folders_that_do_not_make_one_run_correction(run, tmp_path, capsys):
     out = tmp_path / "out.nc"
     lead2 = str(run["models"][2])
     arguments = ["correct", "--forecast", str(run["steps"]), "--out", str(out)]
-    assert main([*arguments, "--model", lead2, "--model", lead2]) == 1
+    assert main([*arguments, "--model", str(run["models"][0]), lead2, "--model", lead2]) == 1
     assert f"--model {lead2} and {lead2}: both correct lead 2; give one folder per lead" in capsys.readouterr().err
     assert main([*arguments, "--model", str(run["models"][0]), str(run["other"])]) == 1
     assert f"and {run['other']}: different network;" in capsys.readouterr().err

@@ -47,11 +47,18 @@ def _run_name(analysis: datetime) -> str:
 def check_lead_models(correctors: Sequence[ForecastCorrector]) -> None:
     """ModelDirectoryError naming the folders unless ``correctors`` are one network trained per lead on one box,
     analysis grid, native forecast grid and daily reduction: two folders of one lead, or folders that differ."""
+    by_lead: dict[int, ForecastCorrector] = {}
+    for corrector in correctors:
+        lead = corrector.preparation.lead
+        if lead in by_lead:
+            raise ModelDirectoryError(
+                f"--model {by_lead[lead].trained.folder} and {corrector.trained.folder}: both correct lead {lead}; "
+                "give one folder per lead"
+            )
+        by_lead[lead] = corrector
     first = correctors[0]
     for other in correctors[1:]:
         pair = f"--model {first.trained.folder} and {other.trained.folder}"
-        if other.preparation.lead == first.preparation.lead:
-            raise ModelDirectoryError(f"{pair}: both correct lead {first.preparation.lead}; give one folder per lead")
         differences = [
             what
             for what, mine, theirs in (
@@ -63,7 +70,7 @@ def check_lead_models(correctors: Sequence[ForecastCorrector]) -> None:
                     "native forecast grid",
                     (first.preparation.native_lat, first.preparation.native_lon),
                     (other.preparation.native_lat, other.preparation.native_lon),
-                ),  # fmt: skip
+                ),
                 ("daily reduction", first.preparation.describe_reduction(), other.preparation.describe_reduction()),
                 ("regridding engine", first.preparation.regrid_engine, other.preparation.regrid_engine),
             )
