@@ -30,6 +30,13 @@ DAYS_HELP = (
     "whose window is complete, i.e. all but the first window-1 days of consecutive files"
 )
 
+RUNS_HELP = (
+    "forecast runs to correct (with one or several --model folders, from run step files named "
+    "..._YYYYMMDD12_tXXX_...nc): their analysis days, written as --days; every lead of each run is corrected by the "
+    "model of that lead (leads it cannot correct are NaN, named in a warning). Default with several --model "
+    "folders: every run of the files for which some lead's whole input window is in the files"
+)
+
 
 def _days(text: str):
     from sstbias.correct import parse_days
@@ -73,8 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     correct.add_argument(
         "--model",
         required=True,
+        nargs="+",
+        action="extend",
         metavar="DIR",
-        help="trained model folder (holds model_config.json and best.pt), e.g. results/twin/models/convgru_sa/seed_0",
+        help="trained model folder (holds model_config.json and best.pt), e.g. results/twin/models/convgru_sa/seed_0; "
+        "several folders (one flag or repeated), one per lead of one network (results/<dataset>/lead_<L>/models/"
+        "<model>/seed_<n>), correct every lead of forecast runs in one output (see --runs)",
     )
     correct.add_argument(
         "--forecast",
@@ -97,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace an existing --out file even if sstbias correct did not write it",
     )
     correct.add_argument("--days", type=_days, metavar="DAYS", help=DAYS_HELP)
+    correct.add_argument("--runs", type=_days, metavar="DAYS", help=RUNS_HELP)
     correct.add_argument(
         "--device", default="auto", help="torch device: auto (CUDA, then MPS, then CPU; default), cpu, cuda[:N], mps"
     )
@@ -122,12 +134,15 @@ def _add_verbosity(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_correct(args: argparse.Namespace, argv: Sequence[str]) -> None:
-    from sstbias.correct import correct_files
+    from sstbias.correct import correct_files, correct_runs
 
     command = "sstbias " + " ".join(shlex.quote(arg) for arg in argv)
-    correct_files(
-        args.model, args.forecast, args.out, args.days, args.device, args.threads, command, overwrite=args.overwrite
-    )
+    if len(args.model) == 1 and args.runs is None:
+        correct_files(
+            args.model[0], args.forecast, args.out, args.days, args.device, args.threads, command, args.overwrite
+        )
+        return
+    correct_runs(args.model, args.forecast, args.out, args.runs, args.device, args.threads, command, args.overwrite)
 
 
 def _run_describe(args: argparse.Namespace) -> None:
@@ -170,7 +185,10 @@ def _run_describe(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sstbias`` command with ``argv`` (default: the process arguments); returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "correct" and args.days is not None and (len(args.model) > 1 or args.runs is not None):
+        parser.error("--days picks the days of one model folder; forecast runs (several --model, --runs) take --runs")
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.captureWarnings(True)

@@ -72,7 +72,9 @@ def write_dataset(ds: xr.Dataset, path: PathLike, history: str | None = None) ->
             "dtype": "float64",
             "_FillValue": None,  # CF: a coordinate variable has no missing values
         }
-        ds["time"].attrs.update({"standard_name": "time", "long_name": "time (UTC)", "axis": "T"})
+        ds["time"].attrs.update({"standard_name": "time", "long_name": "time (UTC)"})
+        if ds["time"].dims == ("time",):  # CF: axis only on a coordinate variable (not a time per run and lead)
+            ds["time"].attrs["axis"] = "T"
     return atomic_write(path, lambda tmp: ds.to_netcdf(tmp, format="NETCDF4", engine="netcdf4", encoding=encoding))
 
 

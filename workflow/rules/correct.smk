@@ -27,3 +27,32 @@ rule correct:
         model=run_model,
     script:
         "../scripts/correct.py"
+
+
+rule correct_leads:
+    """Corrected SST of every lead of new forecast runs (step files) with the models of one run, one per lead
+    (`sstbias correct` with one --model per lead)."""
+    input:
+        forecast=correction_forecasts,
+        best=expand(PATHS["deep_best"], lead=LEADS, allow_missing=True),
+        description=expand(PATHS["deep_config"], lead=LEADS, allow_missing=True),
+    output:
+        PATHS["by_lead_corrected"],
+    log:
+        log("correct_leads", "{run}_{name}", shared=True),
+    benchmark:
+        bench("correct_leads", "{run}_{name}", shared=True)
+    wildcard_constraints:
+        run=RUN_PATTERNS.corrected,
+        name=r"[^/]+",
+    conda:
+        "../../envs/correct.yaml"
+    threads: 2
+    resources:
+        mem_mb=3000,
+        runtime=15,
+        gpu=0,
+    params:
+        model=run_model,
+    script:
+        "../scripts/correct_leads.py"

@@ -1,8 +1,10 @@
 """Operational correction: a trained deep model applied to new raw HYCOM forecast files (``sstbias correct``).
 
 Modules: :mod:`~sstbias.correct.files` (which files), :mod:`~sstbias.correct.days` (which days),
-:mod:`~sstbias.correct.corrector` (the model applied to them), :mod:`~sstbias.correct.output` (where and how the
-result is written); :func:`correct_files` composes them.
+:mod:`~sstbias.correct.corrector` (the model applied to them), :mod:`~sstbias.correct.runs` (one model per lead
+applied to forecast runs), :mod:`~sstbias.correct.output` (where and how the result is written);
+:func:`correct_files` (one model, its days) and :func:`correct_runs` (a model per lead, every lead of forecast runs)
+compose them.
 
 The files go through the workflow's own functions with the settings the model recorded (box, daily reduction,
 bilinear regridding onto the model's analysis grid, training normalisation, ocean mask), so the corrected SST of
@@ -30,6 +32,7 @@ from sstbias.correct.corrector import OUTSIDE_TRAINING_C, ForecastCorrector
 from sstbias.correct.days import parse_days
 from sstbias.correct.files import find_forecast_files
 from sstbias.correct.output import check_output_path, is_corrected_output, write_corrected
+from sstbias.correct.runs import RunCorrector
 from sstbias.errors import InputDataError
 
 log = logging.getLogger("sstbias.correct")
@@ -37,8 +40,10 @@ log = logging.getLogger("sstbias.correct")
 __all__ = [
     "OUTSIDE_TRAINING_C",
     "ForecastCorrector",
+    "RunCorrector",
     "check_output_path",
     "correct_files",
+    "correct_runs",
     "find_forecast_files",
     "is_corrected_output",
     "parse_days",
@@ -63,10 +68,49 @@ def correct_files(
     """
     check_output_path(out, model_dir, overwrite)
     corrector = ForecastCorrector(model_dir, device=device, threads=threads)
-    paths = find_forecast_files(forecasts)
-    if any(path.resolve() == Path(out).resolve() for path in paths):
-        raise InputDataError(f"{out}: the output would overwrite one of the forecast files")
+    paths = _forecast_paths(forecasts, out)
     corrected = corrector.correct(paths, days)
     write_corrected(corrected, out, corrector.provenance(paths), command)
     log.info("%s: %d corrected days written", out, corrected.sizes["time"])
     return corrected
+
+
+def correct_runs(
+    model_dirs: Sequence[str | os.PathLike],
+    forecasts: Sequence[str | os.PathLike],
+    out: str | os.PathLike,
+    runs: pd.DatetimeIndex | None = None,
+    device: str = "auto",
+    threads: int | None = None,
+    command: str = "sstbias correct",
+    overwrite: bool = False,
+) -> xr.DataArray:
+    """Correct every lead of the forecast runs in the step files (or folders, or glob patterns) ``forecasts`` with
+    ``model_dirs``, one model folder per lead of one network (:class:`RunCorrector`); ``runs``: the analysis days of
+    the runs to correct (default: every run with a correctable lead).
+
+    Writes ``out`` only when everything succeeded; returns the corrected SST (forecast_reference_time, lead, lat,
+    lon) degC, NaN where a run's lead could not be corrected (named in a warning). ``out`` is checked first against
+    every model folder (:func:`check_output_path`).
+    """
+    for model_dir in model_dirs:
+        check_output_path(out, model_dir, overwrite)
+    corrector = RunCorrector(model_dirs, device=device, threads=threads)
+    paths = _forecast_paths(forecasts, out)
+    corrected = corrector.correct(paths, runs)
+    write_corrected(corrected, out, corrector.provenance(paths), command)
+    log.info(
+        "%s: %d forecast runs, leads %s, written",
+        out,
+        corrected.sizes["forecast_reference_time"],
+        ", ".join(map(str, corrector.leads)),
+    )
+    return corrected
+
+
+def _forecast_paths(forecasts: Sequence[str | os.PathLike], out: str | os.PathLike) -> list[Path]:
+    """The forecast files of ``forecasts`` (:func:`find_forecast_files`); InputDataError if ``out`` is one."""
+    paths = find_forecast_files(forecasts)
+    if any(path.resolve() == Path(out).resolve() for path in paths):
+        raise InputDataError(f"{out}: the output would overwrite one of the forecast files")
+    return paths

@@ -195,18 +195,24 @@ class ForecastCorrector:
 
     def correct(self, paths: Sequence[str | os.PathLike], days: pd.DatetimeIndex | None = None) -> xr.DataArray:
         """Corrected SST (time, lat, lon) float32 degC of ``days`` (default: every day with a complete window)."""
-        from sstbias.deep.api import predict_days
-
         inputs = self.inputs(paths)
         available = pd.DatetimeIndex(inputs["time"].values)
         chosen = self.corrected_days(available, days)
-        self._check_ocean_values(inputs["forecast"], chosen)
-        self._warn_outside_training(inputs["forecast"], chosen)
-        seen = chosen.intersection(self.trained.fitted_days())
+        log.info("correcting %d days (%s) from %d forecast days", len(chosen), span(chosen), len(available))
+        return self.predict(inputs, chosen)
+
+    def predict(self, inputs: xr.Dataset, days: pd.DatetimeIndex) -> xr.DataArray:
+        """Corrected SST (time, lat, lon) float32 degC of ``days`` from :meth:`inputs`, whose every day's window is
+        in them; InputDataError when a window day lacks a value on an ocean cell, warnings for days far outside
+        the training range or inside the training period."""
+        from sstbias.deep.api import predict_days
+
+        self._check_ocean_values(inputs["forecast"], days)
+        self._warn_outside_training(inputs["forecast"], days)
+        seen = days.intersection(self.trained.fitted_days())
         if len(seen):
             log.warning("%d corrected days lie in the model's training period: %s", len(seen), listed(seen))
-        log.info("correcting %d days (%s) from %d forecast days", len(chosen), span(chosen), len(available))
-        corrected = predict_days(self.network, self.trained, inputs, chosen, self.device)
+        corrected = predict_days(self.network, self.trained, inputs, days, self.device)
         check_corrected(corrected, f"model folder {self.trained.folder}", self.trained.ocean_mask.values == 1)
         corrected.attrs["cell_methods"] = "time: mean"
         corrected.attrs["comment"] = (

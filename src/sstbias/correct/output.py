@@ -16,11 +16,15 @@ from sstbias.netcdf import PREDICTION, write_dataset
 
 
 def write_corrected(corrected: xr.DataArray, out: str | os.PathLike, provenance: dict, command: str) -> Path:
-    """Write ``corrected`` as CF netCDF4 (variable ``sst_corrected``, compressed) to ``out`` atomically."""
+    """Write ``corrected`` as CF netCDF4 (variable ``sst_corrected``, compressed) to ``out`` atomically: its
+    ``time`` (the valid UTC days: along time, or per forecast run and lead) with bounds ``time_bnds`` (each day
+    [00:00, 24:00)) and the ``provenance`` as global attributes."""
     ds = corrected.astype("float32").to_dataset(name=PREDICTION)
-    days = ds["time"].values
-    ds["time_bnds"] = (("time", "nv"), np.stack([days, days + np.timedelta64(1, "D")], axis=1))
+    days = ds["time"].values  # (time,), or (forecast_reference_time, lead) for forecast runs
+    ds["time_bnds"] = ((*ds["time"].dims, "nv"), np.stack([days, days + np.timedelta64(1, "D")], axis=-1))
     ds["time_bnds"].encoding.update(dtype="float64", _FillValue=None)  # as time (whose units it takes)
+    if days.ndim > 1:  # CF: the bounds of an auxiliary time take no coordinates attribute (xarray would add one)
+        ds["time_bnds"].encoding["coordinates"] = None
     ds["time"].attrs["bounds"] = "time_bnds"  # each value is the mean over the UTC day [00:00, 24:00)
     ds.attrs.update(provenance)
     ds.attrs["date_created"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -24,9 +24,20 @@ from sstbias.data.daily import read_daily_forecast, reduce_daily
 from sstbias.data.io import TimeWindow, read_hycom
 from sstbias.data.io.hycom import HYCOM_HALO_DEG
 from sstbias.data.leads import analysis_time, best_series_steps, lead_taus
-from sstbias.data.local_files import RUN_NAME, RunFiles, lead_gap
+from sstbias.data.local_files import RUN_NAME, RunFiles
 from sstbias.errors import InputDataError
 from sstbias.grid import Box
+
+# The CF attributes of the lead coordinates (days; the valid day's centre after the analysis; the analysis time).
+LEAD_ATTRS = {"long_name": "forecast lead: days from the analysis day to the valid day", "units": "days"}
+FORECAST_PERIOD_ATTRS = {
+    "standard_name": "forecast_period",
+    "long_name": "valid day's centre (12 UTC) after the analysis",
+}
+REFERENCE_TIME_ATTRS = {
+    "standard_name": "forecast_reference_time",
+    "long_name": "analysis time of the forecast run (UTC)",
+}
 
 
 def read_lead_forecast(
@@ -107,17 +118,9 @@ def _with_lead(daily: xr.DataArray, lead: int) -> xr.DataArray:
     days = pd.DatetimeIndex(daily["time"].values)
     reference = pd.DatetimeIndex([analysis_time(day.date(), lead) for day in days]).as_unit("ns")
     return daily.assign_coords(
-        lead=((), lead, {"long_name": "forecast lead: days from the analysis day to the valid day", "units": "days"}),
-        forecast_period=(
-            (),
-            np.timedelta64(lead, "D").astype("timedelta64[ns]"),
-            {"standard_name": "forecast_period", "long_name": "valid day's centre (12 UTC) after the analysis"},
-        ),
-        forecast_reference_time=(
-            "time",
-            reference,
-            {"standard_name": "forecast_reference_time", "long_name": "analysis time of the forecast run (UTC)"},
-        ),
+        lead=((), lead, LEAD_ATTRS),
+        forecast_period=((), np.timedelta64(lead, "D").astype("timedelta64[ns]"), FORECAST_PERIOD_ATTRS),
+        forecast_reference_time=("time", reference, REFERENCE_TIME_ATTRS),
     )
 
 
@@ -160,20 +163,11 @@ def run_coverage(
                 )
     given, missing = {}, {}
     for lead in leads:
-        if lead == 0:
-            absent = [(run, tau) for run, tau in lead0 if tau not in files.runs.get(run, {})]
-            if absent:
-                missing[0] = f"run {analysis:%Y-%m-%d %H} UTC: lead 0 (the best time series of {analysis.date()}) " + (
-                    "lacks " + ", ".join(f"tau {tau} h of run {run:%Y-%m-%d %H} UTC" for run, tau in absent)
-                )
-                continue
-            given[0] = tuple(str(path) for run, tau in lead0 for path in files.runs[run][tau])
-            continue
-        gap = lead_gap(analysis, files.runs[analysis], lead, method, hour)
+        steps, gap = files.lead_files(analysis, lead, method, hour)
         if gap:
             missing[lead] = gap
-            continue
-        given[lead] = tuple(str(path) for tau in lead_taus(lead, method, hour) for path in files.runs[analysis][tau])
+        else:
+            given[lead] = tuple(map(str, steps))
     return RunCoverage(analysis, given, missing)
 
 

@@ -58,6 +58,11 @@ def analysis_time(valid_day: date, lead: int) -> datetime:
     return datetime.combine(valid_day - timedelta(days=lead), time(ANALYSIS_HOUR))
 
 
+def valid_day(analysis: datetime, lead: int) -> date:
+    """The valid UTC day of lead ``lead`` (days) of the run analysed at ``analysis``: its analysis day + lead."""
+    return analysis.date() + timedelta(days=lead)
+
+
 def run_analyses(days: Iterable[date], leads: Iterable[int]) -> list[datetime]:
     """The analysis times (UTC, naive, sorted) of the runs whose lead-L days are ``days``, for each L >= 1 of
     ``leads`` (lead 0, the best time series, needs no run)."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sstbias.data.leads import ANALYSIS_HOUR, BEST_SERIES_TAUS, lead_taus
+from sstbias.data.leads import ANALYSIS_HOUR, BEST_SERIES_TAUS, best_series_steps, lead_taus, valid_day
 from sstbias.errors import ConfigError, SstbiasError
 
 log = logging.getLogger("sstbias.data.local_files")
@@ -123,7 +123,7 @@ def lead_gap(analysis: datetime, taus: Collection[int], lead: int, method: str =
     if not missing:
         return None
     run = f"run {analysis:%Y-%m-%d %H} UTC"
-    day = (analysis + timedelta(days=lead)).date()
+    day = valid_day(analysis, lead)
     if not taus or max(taus) < min(needed):
         last = f"its last tau is {max(taus)} h" if taus else "it has no step"
         return f"{run}: lead {lead} (taus {needed[0]} .. {needed[-1]} h, day {day}) is beyond the run's length ({last})"
@@ -231,7 +231,7 @@ class RunFiles:
             )
         kept = {}
         for analysis, steps in self.runs.items():
-            day = (analysis + timedelta(days=lead)).date()
+            day = valid_day(analysis, lead)
             if (first is not None and day < first) or (last is not None and day > last):
                 continue
             gap = lead_gap(analysis, steps, lead, method, hour)
@@ -239,6 +239,27 @@ class RunFiles:
                 raise self.error(f"{self.key}: {gap}")
             kept[analysis] = [path for tau in lead_taus(lead, method, hour) for path in steps[tau]]
         return kept
+
+    def lead_files(
+        self, analysis: datetime, lead: int, method: str = "mean", hour: int = 12
+    ) -> tuple[list[Path], str | None]:
+        """The step files of lead ``lead`` (days) of the run analysed at ``analysis``, in step order, and None; or
+        no file and why the files cannot give that lead (:func:`lead_gap`; for lead 0, the best time series of the
+        analysis day, the steps it lacks: those before 12 UTC are the previous run's taus 12 .. 21 h). For the daily
+        reduction ``method``/``hour``."""
+        run = f"run {analysis:%Y-%m-%d %H} UTC"
+        if lead == 0:
+            steps = best_series_steps(analysis.date(), method, hour)
+            absent = [(other, tau) for other, tau in steps if tau not in self.runs.get(other, {})]
+            if absent:
+                lacks = ", ".join(f"tau {tau} h of run {other:%Y-%m-%d %H} UTC" for other, tau in absent)
+                return [], f"{run}: lead 0 (the best time series of {analysis.date()}) lacks {lacks}"
+            return [path for other, tau in steps for path in self.runs[other][tau]], None
+        taus = self.runs.get(analysis, {})
+        gap = lead_gap(analysis, taus, lead, method, hour)
+        if gap:
+            return [], gap
+        return [path for tau in lead_taus(lead, method, hour) for path in taus[tau]], None
 
     def files_for_month(self, month: str, lead: int, method: str = "mean", hour: int = 12) -> list[str]:
         """The files lead ``lead`` of ``month`` ("YYYY-MM") reads: for lead 0 :func:`hycom_files_for_month` of the

@@ -5,8 +5,8 @@ A run (``{run}``, :mod:`sstbias.experiments.runs`) is one fit of a model: its mo
 
 With forecast leads (``forecast.leads`` other than ``[0]``, :mod:`sstbias.data.leads`) every file made from the
 forecast lies below ``lead_{lead}/`` (wildcard ``lead``: the lead in days), from its daily forecast to its tables:
-each lead is an experiment of its own on the same valid days. The raw files, the settings files and the tables
-across leads stay at the top.
+each lead is an experiment of its own on the same valid days. The raw files, the settings files, the tables
+across leads and the correction of forecast runs by every lead's model (``corrected_by_lead/``) stay at the top.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def _paths(root: Path) -> dict[str, str]:
         "fig_error_series": out("figures", "error_series.png"),
         "fig_training": out("figures", "training_curves.png"),
         "corrected": out("corrected", "{run}", "{name}.nc"),
+        "by_lead_corrected": out("corrected_by_lead", "{run}", "{name}.nc"),
         "ablation_csv": out("tables", "ablation.csv"),
         "ablation_md": out("tables", "ablation.md"),
         "budget_csv": out("tables", "budget_{model}.csv"),
