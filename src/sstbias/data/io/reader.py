@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sstbias.data.io.longitude import to_pm180, wrap_longitude
+from sstbias.data.io.longitude import ascending, to_pm180, wrap_longitude
 from sstbias.data.io.validate import open_variable
 from sstbias.errors import InputDataError
 from sstbias.grid import Box, lat_coord, lon_coord
@@ -130,7 +130,7 @@ def _read_file(
     da = da.rename({dim: name for dim, name in _horizontal_dims(da, path).items() if dim != name})
     if da.ndim != 3:
         raise InputDataError(f"{path}: {spec.variable} has unexpected dimensions {da.dims}")
-    da = to_pm180(da.transpose("time", "lat", "lon")).sortby("lat")
+    da = ascending(to_pm180(da.transpose("time", "lat", "lon")), "lat")
     values = _mask_invalid_range(ds[spec.variable], da, path)
     values = _to_celsius(values, ds[spec.variable].attrs.get("units", ""), path)
     times = pd.DatetimeIndex(da["time"].values)

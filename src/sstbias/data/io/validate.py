@@ -74,7 +74,8 @@ def open_variable(
     """
     path = check_netcdf_file(path)
     try:
-        with xr.open_dataset(path, engine="netcdf4", decode_times=False, mask_and_scale=False) as raw:
+        # cache=False: the selection is loaded once below, so xarray's in-memory cache would only cost time
+        with xr.open_dataset(path, engine="netcdf4", decode_times=False, mask_and_scale=False, cache=False) as raw:
             if variable not in raw:
                 raise InputDataError(f"{path}: no variable {variable!r} (has {sorted(raw.data_vars)})")
             selected = raw[[variable]]
