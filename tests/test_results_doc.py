@@ -78,6 +78,26 @@ def test_lead_tables_follow_the_tables_across_leads_in_lead_order(tmp_path):
     assert section.index("| 0 |") < order[0] and order == sorted(order)
 
 
+def test_tables_made_elsewhere_are_kept_until_this_machine_has_them(tmp_path):
+    root = fake_checkout(tmp_path)
+    write_tables(root / "results" / "multiyear" / "tables", {"metrics.md": METRICS}, "0123abc")
+    doc = root / "results.md"
+    doc.write_text(f"head\n{results_doc.START}\n{results_doc.END}\n")
+    results_doc.main(["--document", str(doc), "--root", str(root)])
+    other = fake_checkout(tmp_path / "other")  # another machine: only the default run's tables
+    write_tables(other / "results" / "twin" / "tables", {"metrics.md": "| twin |\n|---|\n"}, "4567def")
+
+    results_doc.main(["--document", str(doc), "--root", str(other)])
+
+    text = doc.read_text()
+    multiyear = text.split("### Multi-year benchmark")[1].split("###")[0]
+    assert "`metrics.md`, commit: `0123abc`" in multiyear and "| Uncorrected forecast | 0.52 |" in multiyear
+    assert "| twin |" in text.split("### Default run")[1].split("###")[0]
+    assert "not run yet: `snakemake budget --cores all`" in text  # never run anywhere: still listed
+    results_doc.main(["--document", str(doc), "--root", str(other)])
+    assert doc.read_text() == text  # idempotent
+
+
 def test_render_into_replaces_only_the_marked_block(tmp_path):
     doc = tmp_path / "results.md"
     doc.write_text(f"# Results\nintro\n{results_doc.START}\nold\n{results_doc.END}\nafter\n")

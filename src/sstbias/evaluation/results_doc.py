@@ -5,7 +5,8 @@ Every rule that writes Markdown tables (``tables``, ``error_budget``, ``grid_sum
 (:func:`write_provenance`): the rule, the tables it wrote, and ``git describe --always --dirty`` of the workflow's
 checkout at the time (``unknown`` outside git). :func:`render_results` turns the results folders of the
 :data:`BENCHMARKS` into one Markdown block, each table under the commit its provenance file records and the command
-that produces it; a folder or target that was not run is listed as ``not run yet: <command>``. :func:`render_into`
+that produces it; a folder or target that was not run is listed as ``not run yet: <command>``, unless the
+document already holds its tables (made on another machine), which are then kept as they are. :func:`render_into`
 puts that block between :data:`START` and :data:`END` of a document, leaving the rest as it is:
 
     python -m sstbias.evaluation.results_doc [--document docs/results.md] [--root .]
@@ -187,10 +188,39 @@ def _lead_number(lead_dir: Path) -> int:
     return int(suffix) if suffix.isdigit() else -1
 
 
-def render_results(root: str | os.PathLike, benchmarks: Sequence[Benchmark] = BENCHMARKS) -> str:
-    """The generated block: every benchmark's section, in order."""
+def render_results(root: str | os.PathLike, benchmarks: Sequence[Benchmark] = BENCHMARKS, previous: str = "") -> str:
+    """The generated block: every benchmark's section, in order. A benchmark whose tables are not on this machine
+    keeps its section from ``previous`` (the block as the document has it) where that section holds tables, so a
+    machine that reran some benchmarks does not erase the others' published tables."""
     root = Path(root)
-    return "\n".join(render_benchmark(root, benchmark) for benchmark in benchmarks)
+    kept = sections(previous)
+    rendered = []
+    for benchmark in benchmarks:
+        section = render_benchmark(root, benchmark)
+        old = kept.get(benchmark.title, "")
+        rendered.append(old if _not_run(section) and old and not _not_run(old) else section)
+    return "\n".join(rendered)
+
+
+def sections(block: str) -> dict[str, str]:
+    """Title -> section (from its ``### `` line to the next) of a generated ``block``."""
+    found: dict[str, str] = {}
+    for part in ("\n" + block).split("\n### ")[1:]:
+        title = part.split("\n", 1)[0]
+        found[title] = f"### {part.rstrip()}\n"
+    return found
+
+
+def _not_run(section: str) -> bool:
+    return "\nnot run yet: `" in section
+
+
+def current_block(document: str | os.PathLike) -> str:
+    """The text between :data:`START` and :data:`END` of ``document`` ("" without the markers)."""
+    text = Path(document).read_text()
+    if START not in text or END not in text:
+        return ""
+    return text.split(START, 1)[1].split(END, 1)[0].strip("\n")
 
 
 def render_into(document: str | os.PathLike, block: str) -> None:
@@ -216,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not Path(args.document).is_file():
         raise SystemExit(f"{args.document}: no such document (it needs the results markers {START} ... {END})")
     try:
-        render_into(args.document, render_results(args.root))
+        render_into(args.document, render_results(args.root, previous=current_block(args.document)))
     except ValueError as error:
         raise SystemExit(str(error)) from None
 
