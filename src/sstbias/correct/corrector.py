@@ -26,6 +26,8 @@ log = logging.getLogger("sstbias.correct")
 
 # degC by which a day's mean forecast (ocean cells) may leave the training range before a warning names the day
 OUTSIDE_TRAINING_C = 2.0
+# Regridding engines this process has already warmed up (ForecastCorrector._warm_up)
+_WARMED_ENGINES: set[str] = set()
 
 
 class ForecastCorrector:
@@ -89,11 +91,15 @@ class ForecastCorrector:
 
     def _warm_up(self) -> None:
         """Import now what reading and regridding import on first use (netCDF backends, the interpolators), by
-        regridding one zero field on the recorded native grid: part of the start-up, not of the first correction."""
+        regridding one zero field on the recorded native grid: part of the start-up, not of the first correction.
+        Once per regridding engine and process (the folders of a run's leads share it)."""
         import netCDF4  # noqa: F401
 
         from sstbias.data.regrid import regrid_bilinear
 
+        if self.preparation.regrid_engine in _WARMED_ENGINES:
+            return
+        _WARMED_ENGINES.add(self.preparation.regrid_engine)
         xr.backends.list_engines()
         preparation = self.preparation
         coords = {
