@@ -117,6 +117,12 @@ BENCHMARKS = (
         TWIN_TABLES,
     ),
     Benchmark(
+        "Multi-year benchmark with validation blocks over the three years",
+        "config/validation_blocks.yaml",
+        "snakemake --configfile config/multiyear.yaml config/validation_blocks.yaml --cores all",
+        TWIN_TABLES,
+    ),
+    Benchmark(
         "The bias_dominated twin, 2021",
         "config/config.yaml",
         f"snakemake --cores all {BIAS_COMMAND}",
