@@ -52,7 +52,8 @@ def month_forecast_files(month, lead=0):
             for day in period_month_days(month)
         ]
         return expand(PATHS["raw_hycom_run_lead"], run=runs, lead=lead)
-    if BY_LEAD and SOURCE == "local":  # lead 0 too: the best time series' steps of the runs
+    # lead 0 too: the best time series' steps of the runs
+    if BY_LEAD and SOURCE == "local":
         return LOCAL_LEAD_FILES[month, lead]
     if lead:
         return twin_run_folders(month, lead)
