@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 from snakemake.exceptions import WorkflowError
-from snakemake.utils import validate
+from snakemake.utils import update_config, validate
 
 from sstbias.config import check_config, schema_error
 from sstbias.errors import ConfigError
@@ -254,6 +254,20 @@ def test_multiyear_config_tracks_the_default():
     remote = validated(multiyear | {"source": "remote"})
     check_config(remote)
     assert remote["remote"]["hycom"]["experiment"] == "expt_93.0"
+
+
+def test_validation_blocks_overlay_on_the_multiyear_config():
+    """config/validation_blocks.yaml, given after config/multiyear.yaml, changes only the dataset and where the
+    validation days lie (Snakemake updates the first file's keys with the second's), and passes the checks."""
+    merged = yaml.safe_load((REPO / "config" / "multiyear.yaml").read_text())
+    overlay = yaml.safe_load((REPO / "config" / "validation_blocks.yaml").read_text())
+    update_config(merged, overlay)
+    config = validated(merged)
+    check_config(config)
+    assert config["dataset"] == "multiyear_blocks" and config["split"]["validation"] == "blocks"
+    multiyear = validated(yaml.safe_load((REPO / "config" / "multiyear.yaml").read_text()))
+    for key in ("train_fraction", "validation_fraction"):
+        assert config["split"][key] == multiyear["split"][key]
 
 
 def test_leads_config_tracks_the_default():
