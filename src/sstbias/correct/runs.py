@@ -30,7 +30,7 @@ from sstbias.correct.corrector import ForecastCorrector
 from sstbias.correct.days import listed, window_days
 from sstbias.data.forecast_runs import FORECAST_PERIOD_ATTRS, LEAD_ATTRS, REFERENCE_TIME_ATTRS
 from sstbias.data.leads import valid_day
-from sstbias.data.local_files import RUN_NAME, RunFiles
+from sstbias.data.local_files import RUN_NAME, RunFiles, run_label
 from sstbias.errors import InputDataError, ModelDirectoryError
 
 log = logging.getLogger("sstbias.correct")
@@ -38,10 +38,6 @@ log = logging.getLogger("sstbias.correct")
 # Provenance attributes given once per lead ("lead 1: ...; lead 2: ...") in a run correction's output.
 PER_LEAD = ("model_directory", "model_config_hash", "model_weights_sha256", "model_training_period",
             "model_validation_period", "model_trained_with_sstbias", "input_window_days")  # fmt: skip
-
-
-def _run_name(analysis: datetime) -> str:
-    return f"run {analysis:%Y-%m-%d %H} UTC"
 
 
 def check_lead_models(correctors: Sequence[ForecastCorrector]) -> None:
@@ -133,7 +129,7 @@ class RunCorrector:
                 reasons[analysis] = why[analysis]
                 continue
             reasons[analysis] = (
-                f"{_run_name(analysis)}: lead {lead} (day {day.date()}): its {window}-day input "
+                f"{run_label(analysis)}: lead {lead} (day {day.date()}): its {window}-day input "
                 f"window needs the lead-{lead} forecasts of {listed(pd.DatetimeIndex(absent))}{source}, absent or "
                 "incomplete in the files"
             )
@@ -182,7 +178,7 @@ class RunCorrector:
                 leads = [lead for lead in self.leads if reasons[lead][analysis]]
                 log.warning(
                     "%s: lead(s) %s not corrected (NaN in the output): %s",
-                    _run_name(analysis),
+                    run_label(analysis),
                     ", ".join(map(str, leads)),
                     "; ".join(missing),
                 )

@@ -114,6 +114,11 @@ def month_bounds(month: str) -> tuple[date, date]:
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
+def run_label(analysis: datetime) -> str:
+    """How messages name the forecast run analysed at ``analysis``: ``run YYYY-MM-DD HH UTC``."""
+    return f"run {analysis:%Y-%m-%d %H} UTC"
+
+
 def lead_gap(analysis: datetime, taus: Collection[int], lead: int, method: str = "mean", hour: int = 12) -> str | None:
     """Why the run analysed at ``analysis`` with step files at ``taus`` (hours) cannot give lead ``lead`` (days,
     >= 1) for the daily reduction ``method``/``hour``: the lead lies beyond its last tau, or taus of the lead day are
@@ -122,7 +127,7 @@ def lead_gap(analysis: datetime, taus: Collection[int], lead: int, method: str =
     missing = [tau for tau in needed if tau not in taus]
     if not missing:
         return None
-    run = f"run {analysis:%Y-%m-%d %H} UTC"
+    run = run_label(analysis)
     day = valid_day(analysis, lead)
     if not taus or max(taus) < min(needed):
         last = f"its last tau is {max(taus)} h" if taus else "it has no step"
@@ -230,14 +235,14 @@ class RunFiles:
                 f"{lead} needs each file's run and tau"
             )
         kept = {}
-        for analysis, steps in self.runs.items():
+        for analysis in self.runs:
             day = valid_day(analysis, lead)
             if (first is not None and day < first) or (last is not None and day > last):
                 continue
-            gap = lead_gap(analysis, steps, lead, method, hour)
+            files, gap = self.lead_files(analysis, lead, method, hour)
             if gap:
                 raise self.error(f"{self.key}: {gap}")
-            kept[analysis] = [path for tau in lead_taus(lead, method, hour) for path in steps[tau]]
+            kept[analysis] = files
         return kept
 
     def lead_files(
@@ -247,13 +252,12 @@ class RunFiles:
         no file and why the files cannot give that lead (:func:`lead_gap`; for lead 0, the best time series of the
         analysis day, the steps it lacks: those before 12 UTC are the previous run's taus 12 .. 21 h). For the daily
         reduction ``method``/``hour``."""
-        run = f"run {analysis:%Y-%m-%d %H} UTC"
         if lead == 0:
             steps = best_series_steps(analysis.date(), method, hour)
             absent = [(other, tau) for other, tau in steps if tau not in self.runs.get(other, {})]
             if absent:
-                lacks = ", ".join(f"tau {tau} h of run {other:%Y-%m-%d %H} UTC" for other, tau in absent)
-                return [], f"{run}: lead 0 (the best time series of {analysis.date()}) lacks {lacks}"
+                lacks = ", ".join(f"tau {tau} h of {run_label(other)}" for other, tau in absent)
+                return [], f"{run_label(analysis)}: lead 0 (the best time series of {analysis.date()}) lacks {lacks}"
             return [path for other, tau in steps for path in self.runs[other][tau]], None
         taus = self.runs.get(analysis, {})
         gap = lead_gap(analysis, taus, lead, method, hour)
