@@ -296,17 +296,23 @@ def previous_layout(description: dict) -> None:
         (
             previous_layout,
             f"no format_version (written before format 1), written by sstbias {sstbias.__version__}; this sstbias "
-            f"{sstbias.__version__} reads format_version 3; missing entries: format_version, input_window_days, "
+            f"{sstbias.__version__} reads format_version 3 (and 4 for a model that takes the lead as an input); "
+            "missing entries: format_version, input_window_days, "
             "validation_days, ocean_mask, forecast_preparation, config_hash",
         ),
         (
             format_1_layout,
             "format_version 1, written by sstbias",
         ),
-        (lambda d: d.update(format_version=4), "incompatible model folder: format_version 4, written by sstbias"),
+        (lambda d: d.update(format_version=5), "incompatible model folder: format_version 5, written by sstbias"),
+        (lambda d: d.update(format_version=4), "incomplete model description, missing entries: lead_input"),
+        (
+            lambda d: d.update(lead_input={"leads": [0], "scale_days": 7.0}),
+            "entry lead_input in a format 3 description",
+        ),
         (lambda d: d["settings"].update(hidden_channels=8), "modified after training"),
     ],
-    ids=["previous-layout", "before-input-channels", "newer-format", "edited"],
+    ids=["previous-layout", "before-input-channels", "newer-format", "lead-input-format", "lead-input-in-3", "edited"],
 )
 def test_incompatible_model_folder(run, tmp_path, capsys, edit, expected):
     folder = edited_model(run, tmp_path, edit)

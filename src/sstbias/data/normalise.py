@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -59,16 +60,22 @@ def _affine(values: np.ndarray, method: str) -> dict[str, float]:
 
 
 def fit_normaliser(
-    data: xr.Dataset, days: pd.DatetimeIndex, method: str = "minmax", scope: str = "shared"
+    data: xr.Dataset | Sequence[xr.Dataset], days: pd.DatetimeIndex, method: str = "minmax", scope: str = "shared"
 ) -> Normaliser:
     """Statistics of ``forecast`` and ``observation`` over ``days`` (training days only) and ocean cells.
 
     ``scope='shared'`` gives both variables the statistics of their pooled values (the model's output then
-    lives on the scale of its input); ``'per_variable'`` gives each its own.
+    lives on the scale of its input); ``'per_variable'`` gives each its own. Several datasets (the aligned data of
+    several forecast leads, for a model that takes the lead as an input) pool the values of all of them.
     """
-    subset = data.sel(time=pd.DatetimeIndex(days))
-    ocean = subset["ocean_mask"].values.astype(bool)
-    values = {name: subset[name].values[:, ocean].ravel() for name in VARIABLES}
+    datasets = [data] if isinstance(data, xr.Dataset) else list(data)
+    subsets = [each.sel(time=pd.DatetimeIndex(days)) for each in datasets]
+    values = {
+        name: np.concatenate(
+            [subset[name].values[:, subset["ocean_mask"].values.astype(bool)].ravel() for subset in subsets]
+        )
+        for name in VARIABLES
+    }
     if scope == "shared":
         pooled = _affine(np.concatenate(list(values.values())), method)
         stats = {name: pooled for name in VARIABLES}
@@ -79,4 +86,4 @@ def fit_normaliser(
     for name, s in stats.items():
         if not np.isfinite(s["scale"]) or s["scale"] <= 0:
             raise ValueError(f"normalisation: {name} is constant over the training days; cannot normalise")
-    return Normaliser(method, scope, [d.strftime("%Y-%m-%d") for d in subset.indexes["time"]], stats)
+    return Normaliser(method, scope, [d.strftime("%Y-%m-%d") for d in subsets[0].indexes["time"]], stats)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,7 @@ from sstbias.baselines.climatology import Climatology
 from sstbias.data.forecast import ForecastPreparation
 from sstbias.data.normalise import Normaliser
 from sstbias.deep.checkpoints import CorruptCheckpoint, load_checkpoint
-from sstbias.deep.data import SequenceSamples
+from sstbias.deep.data import PooledSamples, SequenceSamples
 from sstbias.deep.device import autocast_dtype, select_device
 from sstbias.deep.folder import ModelFolder, sidecar
 from sstbias.deep.model_dir import (
@@ -37,9 +38,9 @@ from sstbias.deep.model_dir import (
 )
 from sstbias.deep.networks import build_network
 from sstbias.deep.settings import DeepSettings, deep_settings
-from sstbias.deep.trainer import Trainer, TrainingDiverged, predict_windows, seed_everything
-from sstbias.errors import InputDataError, ModelDirectoryError
-from sstbias.netcdf import prediction_attrs
+from sstbias.deep.trainer import Trainer, TrainingDiverged, predict_windows, seed_everything, validation_rmse
+from sstbias.errors import ConfigError, InputDataError, ModelDirectoryError
+from sstbias.netcdf import atomic_write, prediction_attrs
 
 log = logging.getLogger("sstbias.deep")
 
@@ -56,9 +57,15 @@ FINGERPRINT_EXEMPT = {
 }
 
 
-def run_fingerprint(settings: DeepSettings, split: dict[str, pd.DatetimeIndex], normaliser: Normaliser) -> str:
+def run_fingerprint(
+    settings: DeepSettings,
+    split: dict[str, pd.DatetimeIndex],
+    normaliser: Normaliser,
+    leads: list[int] | None = None,
+) -> str:
     """sha256 of everything that makes a training run differ: the settings (defaults filled) except
-    :data:`FINGERPRINT_EXEMPT`, the training and validation days, the normaliser, the version.
+    :data:`FINGERPRINT_EXEMPT`, the training and validation days, the normaliser, the version and, for a model
+    that takes the lead as an input, its ``leads``.
 
     With ``lr_schedule: cosine`` the length shapes every step's learning rate, so ``iterations`` is fingerprinted.
     """
@@ -68,7 +75,7 @@ def run_fingerprint(settings: DeepSettings, split: dict[str, pd.DatetimeIndex], 
         "days": {name: [str(d.date()) for d in days] for name, days in split.items() if name != "test"},
         "normaliser": normaliser.stats,
         "version": sstbias.__version__,
-    }
+    } | ({"leads": leads} if leads is not None else {})  # without a lead input, the fingerprint as before
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -81,7 +88,7 @@ def zero_head(model: nn.Module) -> None:
 def train_deep_model(
     name: str,
     settings: DeepSettings | dict,
-    data: xr.Dataset,
+    data: xr.Dataset | Mapping[int, xr.Dataset],
     split: dict[str, pd.DatetimeIndex],
     normaliser: Normaliser,
     out_dir: str | os.PathLike,
@@ -91,23 +98,37 @@ def train_deep_model(
     """Train network ``name`` on ``split['train']``, selecting on ``split['validation']``; writes ``out_dir``.
 
     ``settings`` is the model's settings object, or a mapping of config values (``models.<name>`` and ``seed``)
-    whose missing keys take the defaults. ``data`` is the aligned dataset; test days are never read.
+    whose missing keys take the defaults. ``data`` is the aligned dataset; test days are never read. A mapping of
+    leads (days) to their aligned datasets (the same days, grid and mask) trains one model that takes the lead as
+    an input on the samples of every lead (:class:`~sstbias.deep.data.PooledSamples`; ``normaliser`` fitted on all
+    of them), selected on the validation days of every lead; it also writes ``validation_by_lead.csv``.
     ``preparation`` (how raw forecast files became ``data``'s forecast) is recorded in the folder so the model
     can correct new files. Returns the log rows.
     """
     if not isinstance(settings, DeepSettings):
         settings = deep_settings(name, settings)
+    leads = None if isinstance(data, xr.Dataset) else sorted(data)  # (a Dataset is a Mapping too)
+    if leads is not None and settings.uses_climatology:
+        raise ConfigError(
+            f"models.{name}: residual_over: climatology and the climatology channel fit one climatology per lead; "
+            "they cannot be used with forecast.lead_models: lead_input"
+        )
     torch.set_num_threads(threads)
     device = select_device(settings.device, f"models.{name}.device")
     autocast = autocast_dtype(settings.precision, device, f"models.{name}.precision")
     train_days = split["train"]
-    seen = data.sel(time=data.indexes["time"][data.indexes["time"] <= split["validation"].union(train_days).max()])
+    last_seen = split["validation"].union(train_days).max()
+    datasets = {lead: data[lead] for lead in leads} if leads is not None else {None: data}
+    seen = {
+        lead: each.sel(time=each.indexes["time"][each.indexes["time"] <= last_seen]) for lead, each in datasets.items()
+    }
     climatology = None
     out = Path(out_dir)
     if settings.uses_climatology:
         climatology = Climatology({}, {})  # the baseline's own defaults, fitted on the network's training days
-        climatology.fit(seen, train_days)
-    samples = SequenceSamples(seen, normaliser, settings, climatology)
+        climatology.fit(seen[None], train_days)
+    parts = {lead: SequenceSamples(each, normaliser, settings, climatology, lead) for lead, each in seen.items()}
+    samples = parts[None] if leads is None else PooledSamples(parts)
     seed_everything(settings.seed)  # before the weights are initialised: the seed decides them too
     model = build_network(name, samples.in_channels, settings)
     if settings.residual_over_climatology:
@@ -115,12 +136,20 @@ def train_deep_model(
     if climatology is None:  # a climatology left by an earlier run with other settings would mislead a reader
         ModelFolder(out).climatology.unlink(missing_ok=True)
     recorded = save_climatology(out, climatology) if climatology is not None else None
-    description = describe(name, settings, samples.in_channels, normaliser, split, data, preparation, recorded)
+    first = next(iter(datasets.values()))
+    description = describe(name, settings, samples.in_channels, normaliser, split, first, preparation, recorded, leads)
     write_description(out, description)
     val_windows = samples.positions(split["validation"], strict=False)
-    val_observed = seen["observation"].values[val_windows[:, -1]] if len(val_windows) else None
+    val_observed = None
+    if len(val_windows):  # each lead's observed validation days, in the order of the windows
+        val_observed = np.concatenate(
+            [
+                seen[lead]["observation"].values[windows[:, -1] - offset]
+                for lead, windows, offset in _by_part(samples, val_windows)
+            ]
+        )
     log.info(
-        "%s on %s (%d torch threads, %s): %d parameters, %d training and %d validation days",
+        "%s on %s (%d torch threads, %s): %d parameters, %d training and %d validation days%s",
         name,
         device,
         torch.get_num_threads(),
@@ -128,16 +157,56 @@ def train_deep_model(
         sum(p.numel() for p in model.parameters()),
         len(train_days),
         len(val_windows),
+        "" if leads is None else f" (lead input: leads {', '.join(map(str, leads))} pooled)",
     )
-    fingerprint = run_fingerprint(settings, split, normaliser)
+    fingerprint = run_fingerprint(settings, split, normaliser, leads)
     trainer = Trainer(model, samples, settings, out, device, fingerprint, autocast)
     try:
-        return trainer.fit(samples.positions(train_days, strict=False), val_windows, val_observed)
+        history = trainer.fit(samples.positions(train_days, strict=False), val_windows, val_observed)
     except TrainingDiverged as err:
         for weights in (ModelFolder(out).best, ModelFolder(out).last):  # an earlier run's would pass for this run's
             weights.unlink(missing_ok=True)
             sidecar(weights).unlink(missing_ok=True)
         raise TrainingDiverged(f"models.{name}: {err}") from None
+    if leads is not None:
+        _write_validation_by_lead(out, samples, val_windows, val_observed, device, autocast)
+    return history
+
+
+def _by_part(samples: SequenceSamples, windows: np.ndarray):
+    """(lead, windows, offset) of each lead's rows of ``windows`` (one part, lead None, for unpooled samples)."""
+    if not isinstance(samples, PooledSamples):
+        yield None, windows, 0
+        return
+    leads = samples.leads_of(windows)
+    for lead, offset in samples.offsets.items():
+        yield lead, windows[leads == lead], offset
+
+
+def _write_validation_by_lead(
+    out: Path,
+    samples: PooledSamples,
+    windows: np.ndarray,
+    observed: np.ndarray | None,
+    device: torch.device,
+    autocast: torch.dtype | None,
+) -> None:
+    """``validation_by_lead.csv``: per lead, its validation days and the validation RMSE (degC) of best.pt, the
+    weights selected on every lead's validation days (what the choice of per-lead or lead-input models reads)."""
+    network = load_network(read_model_dir(out), device)
+    leads = samples.leads_of(windows)
+    rows = []
+    for lead in samples.offsets:
+        chosen = leads == lead
+        rmse = (
+            validation_rmse(network, samples, windows[chosen], device, observed[chosen], autocast)
+            if chosen.any()
+            else float("nan")
+        )
+        rows.append({"lead": lead, "validation_days": int(chosen.sum()), "val_rmse": rmse})
+    table = pd.DataFrame(rows)
+    atomic_write(ModelFolder(out).validation_by_lead, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6f"))
+    log.info("validation RMSE of best.pt by lead: %s", ", ".join(f"{r['lead']}: {r['val_rmse']:.4f}" for r in rows))
 
 
 def load_network(trained: TrainedModel, device: torch.device, weights: str | os.PathLike | None = None) -> nn.Module:
@@ -179,19 +248,31 @@ def open_trained(folder: str | os.PathLike, device: torch.device) -> tuple[Train
 
 
 def predict_days(
-    model: nn.Module, trained: TrainedModel, inputs: xr.Dataset, days: pd.DatetimeIndex, device: torch.device
+    model: nn.Module,
+    trained: TrainedModel,
+    inputs: xr.Dataset,
+    days: pd.DatetimeIndex,
+    device: torch.device,
+    lead: int | None = None,
 ) -> xr.DataArray:
     """Corrected SST (time, lat, lon) float32 degC of ``days``, NaN off the ocean mask.
 
     ``inputs`` holds ``forecast`` (time, lat, lon) degC on the model's analysis grid, with every day of each
-    ``days``' input window, and ``ocean_mask`` (lat, lon); any ``observation`` is ignored.
+    ``days``' input window, and ``ocean_mask`` (lat, lon); any ``observation`` is ignored. ``lead`` (days): the
+    lead of ``inputs``' forecasts, required by a model that takes the lead as an input (one of its leads).
     """
     inputs = inputs.drop_vars("observation", errors="ignore")
     for axis in ("lat", "lon"):
         grid = np.asarray(trained.description[axis])
         if inputs.sizes[axis] != grid.size or not np.allclose(inputs[axis].values, grid, rtol=0, atol=1e-6):
             raise InputDataError(f"forecast {axis}: not the analysis grid of the model in {trained.folder}")
-    samples = SequenceSamples(inputs, trained.normaliser, trained.settings, trained.climatology())
+    if trained.lead_input and lead not in trained.leads:
+        raise InputDataError(
+            f"{trained.folder}: takes the lead as an input and was trained on leads "
+            f"{', '.join(map(str, trained.leads))}; lead {lead} is not one of them"
+        )
+    lead_channel = lead if trained.lead_input else None
+    samples = SequenceSamples(inputs, trained.normaliser, trained.settings, trained.climatology(), lead_channel)
     windows = samples.positions(pd.DatetimeIndex(days), strict=True)
     # A model trained under bfloat16 autocast predicts the same way where the device has it, else in float32.
     autocast = autocast_dtype("float32" if trained.settings.precision == "float32" else "auto", device)
@@ -203,12 +284,17 @@ def predict_days(
 
 
 def predict_deep_model(
-    out_dir: str | os.PathLike, data: xr.Dataset, days: pd.DatetimeIndex, weights: str | os.PathLike | None = None
+    out_dir: str | os.PathLike,
+    data: xr.Dataset,
+    days: pd.DatetimeIndex,
+    weights: str | os.PathLike | None = None,
+    lead: int | None = None,
 ) -> xr.DataArray:
     """Corrected SST (time, lat, lon) float32 degC of ``days`` from a trained folder; reads no observation.
 
-    ``weights`` selects a checkpoint of the run (e.g. ``checkpoints/iter_000400.pt``) instead of ``best.pt``.
+    ``weights`` selects a checkpoint of the run (e.g. ``checkpoints/iter_000400.pt``) instead of ``best.pt``;
+    ``lead``: the lead of ``data``'s forecasts (days), for a model that takes the lead as an input.
     """
     trained = read_model_dir(out_dir)
     device = select_device(trained.settings.device, f"{ModelFolder(trained.folder).description}: settings.device")
-    return predict_days(load_network(trained, device, weights), trained, data, days, device)
+    return predict_days(load_network(trained, device, weights), trained, data, days, device, lead)

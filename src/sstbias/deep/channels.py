@@ -11,6 +11,9 @@ Daily channels (``daily_channels``), one value or field per day of the window:
 - ``climatology``: the per-cell climatological correction of the day (the climatology baseline's mean
   observation - forecast, fitted on the network's training days), in normalised units (degC / scale).
 
+The lead channel, last, of a model that takes the forecast lead as an input (``forecast.lead_models:
+lead_input``): the lead of the window's forecasts in days / :data:`LEAD_SCALE_DAYS`, uniform over the grid.
+
 The names allowed are those of :mod:`sstbias.deep.settings`, which checks them.
 """
 
@@ -23,6 +26,9 @@ import xarray as xr
 
 CALENDAR_CHANNELS = ("doy_sin", "doy_cos")
 DAYS_PER_YEAR = 365.25
+# Days that make the lead channel 1: the last whole day of a HYCOM run (its 180 h hold leads 0 .. 7 of the daily
+# mean); a fixed scale, so a lead means the same to every lead-input model whatever leads it was trained on.
+LEAD_SCALE_DAYS = 7.0
 
 
 def static_layers(data: xr.Dataset, names: list[str]) -> torch.Tensor:
@@ -45,3 +51,8 @@ def calendar_values(days: pd.DatetimeIndex, names: list[str]) -> torch.Tensor:
     angle = 2 * np.pi * (np.asarray(pd.DatetimeIndex(days).day_of_year) - 1) / DAYS_PER_YEAR
     columns = [np.sin(angle) if name == "doy_sin" else np.cos(angle) for name in names if name in CALENDAR_CHANNELS]
     return torch.from_numpy(np.stack(columns, axis=1).astype("float32")) if columns else torch.zeros(len(days), 0)
+
+
+def lead_value(lead: int) -> float:
+    """The lead channel's value for forecasts of lead ``lead`` (days)."""
+    return lead / LEAD_SCALE_DAYS

@@ -5,7 +5,10 @@ A sample for target day d holds, for each day of d-L+1 .. d (L = ``sequence_leng
 (L, C, H, W) (:mod:`sstbias.deep.channels`), and one history channel per N of ``history_days``: the day's
 normalised forecast minus its mean over the N days before it, a memory of what happened before the window
 (e.g. a cold wake the forecast has already let recover). A window then needs the N days before its first day too
-(``input_window_days``). Land inputs of the forecast are 0 (``land: zero``, the minimum of
+(``input_window_days``). A model that takes the forecast lead as an input (``lead_models: lead_input``,
+docs/leads.md) gets one more channel, last: the lead of the window's forecasts in days / ``LEAD_SCALE_DAYS``,
+uniform over the grid; :class:`PooledSamples` holds the samples of several leads in one set. Land inputs of the
+forecast are 0 (``land: zero``, the minimum of
 the min-max range) or the day's mean over ocean cells (``land: masked``, a neutral value; the networks then also
 take their BatchNorm statistics and attention keys over ocean cells only).
 
@@ -27,7 +30,7 @@ import xarray as xr
 
 from sstbias.baselines.climatology import Climatology
 from sstbias.data.normalise import Normaliser
-from sstbias.deep.channels import calendar_values, static_layers
+from sstbias.deep.channels import calendar_values, lead_value, static_layers
 from sstbias.deep.settings import DeepSettings
 from sstbias.errors import ConfigError, InputDataError
 
@@ -55,9 +58,11 @@ class SequenceSamples:
         normaliser: Normaliser,
         settings: DeepSettings,
         climatology: Climatology | None = None,
+        lead: int | None = None,
     ):
         """``settings`` (checked by :func:`sstbias.deep.settings.deep_settings`) give the window length, the
-        channels, the target and its base, and the land handling."""
+        channels, the target and its base, and the land handling. ``lead`` (days): the lead of ``data``'s forecasts,
+        given to a model that takes the lead as an input (a channel of its own); None: no lead channel."""
         sequence_length, target, land = settings.sequence_length, settings.target, settings.land
         self.days = pd.DatetimeIndex(data["time"].values)
         if not 1 <= sequence_length <= len(self.days):
@@ -85,6 +90,8 @@ class SequenceSamples:
         self.daily = self._daily(list(settings.daily_channels), correction, forecast.shape)  # (T, D, H, W)
         self.window_days = settings.input_window_days
         self.history = self._history(list(settings.history_days))  # (T, K, H, W)
+        # (T,) the lead channel's value per day, or None (no lead channel)
+        self.lead = None if lead is None else torch.full((len(self.days),), lead_value(lead))
 
     def _history(self, spans: list[int]) -> torch.Tensor:
         """Per day and span N: the normalised forecast minus its mean over the N calendar days before (0 where
@@ -131,8 +138,8 @@ class SequenceSamples:
 
     @property
     def in_channels(self) -> int:
-        """Channels C of a sample: the forecast plus the static, daily and history channels."""
-        return 1 + self.static.shape[0] + self.daily.shape[1] + self.history.shape[1]
+        """Channels C of a sample: the forecast plus the static, daily, history and lead channels."""
+        return 1 + self.static.shape[0] + self.daily.shape[1] + self.history.shape[1] + (self.lead is not None)
 
     def positions(self, days: pd.DatetimeIndex, strict: bool) -> np.ndarray:
         """Index windows (n, L) into the dataset's days for the ``days`` whose input window exists: the L days
@@ -162,7 +169,10 @@ class SequenceSamples:
         index = torch.from_numpy(windows)
         forecast = self.forecast[index].unsqueeze(2)  # (B, L, 1, H, W)
         static = self.static.expand(*windows.shape, *self.static.shape)  # (B, L, S, H, W)
-        return torch.cat([forecast, static, self.daily[index], self.history[index]], dim=2)
+        layers = [forecast, static, self.daily[index], self.history[index]]
+        if self.lead is not None:
+            layers.append(self.lead[index][:, :, None, None, None].expand_as(forecast))  # (B, L, 1, H, W)
+        return torch.cat(layers, dim=2)
 
     def targets(self, windows: np.ndarray) -> torch.Tensor:
         """Target batch (B, 1, H, W) for the last day of each window."""
@@ -181,3 +191,45 @@ class SequenceSamples:
             values = values + self.base[torch.from_numpy(windows[:, -1])].numpy()
         corrected = self.normaliser.inverse(values, "observation")
         return np.where(self.mask.numpy()[0] == 1, corrected, np.nan)
+
+
+class PooledSamples(SequenceSamples):
+    """The samples of several leads in one set, for a model that takes the lead as an input.
+
+    ``parts`` maps each lead (days) to its :class:`SequenceSamples` (built with ``lead=`` that lead, one
+    normaliser and the same settings, grid and ocean mask): their daily arrays lie one after the other along T, and
+    :meth:`positions` gives every lead's windows, offset into them. What the trainer and the predictions use
+    (:meth:`inputs`, :meth:`targets`, :meth:`to_celsius`) then works unchanged.
+    """
+
+    def __init__(self, parts: dict[int, SequenceSamples]):
+        samples = list(parts.values())
+        first = samples[0]
+        if any(part.lead is None for part in samples):
+            raise ValueError("pooled samples need the lead channel in every part (SequenceSamples(lead=...))")
+        if any(not torch.equal(part.mask, first.mask) for part in samples):
+            raise ValueError("pooled samples need one grid and ocean mask for every lead")
+        self.parts = parts
+        starts = np.cumsum([0] + [len(part.days) for part in samples[:-1]]).tolist()
+        self.offsets = dict(zip(parts, starts, strict=True))  # lead -> index of its first day along T
+        self.days = first.days
+        self.sequence_length, self.window_days = first.sequence_length, first.window_days
+        self.target, self.normaliser = first.target, first.normaliser
+        self.mask, self.network_ocean, self.static = first.mask, first.network_ocean, first.static
+
+        def joined(name: str) -> torch.Tensor | None:
+            arrays = [getattr(part, name) for part in samples]
+            return None if arrays[0] is None else torch.cat(arrays)
+
+        self.forecast, self.observation, self.base = joined("forecast"), joined("observation"), joined("base")
+        self.daily, self.history, self.lead = joined("daily"), joined("history"), joined("lead")
+
+    def positions(self, days: pd.DatetimeIndex, strict: bool) -> np.ndarray:
+        """Index windows (n, L): every lead's windows of ``days`` (:meth:`SequenceSamples.positions`), lead by lead."""
+        windows = [part.positions(days, strict) + self.offsets[lead] for lead, part in self.parts.items()]
+        return np.concatenate(windows)
+
+    def leads_of(self, windows: np.ndarray) -> np.ndarray:
+        """The lead (days) of each index window (n, L): (n,) int."""
+        starts = np.asarray(list(self.offsets.values()))
+        return np.asarray(list(self.offsets))[np.searchsorted(starts, windows[:, -1], side="right") - 1]

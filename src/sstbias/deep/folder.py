@@ -6,6 +6,8 @@ A training writes into its folder (:mod:`sstbias.deep.trainer`, :mod:`sstbias.de
 - ``best.pt`` (best validation RMSE) and ``last.pt`` (the weights at the last iteration);
 - ``training_log.csv``: a row per validation;
 - ``climatology.nc``: the per-cell climatology, for a model that uses it;
+- ``validation_by_lead.csv``: for a model that takes the lead as an input, the validation RMSE of its best weights
+  at each lead;
 - ``checkpoints/iter_NNNNNN.pt``: the resumable state at an iteration;
 - ``weights/iter_NNNNNN.pt``: the weights at a ``checkpoint_at`` iteration, and ``weights/best_NNNNNN.pt``: those
   selected on validation up to it.
@@ -76,6 +78,11 @@ class ModelFolder:
     def climatology(self) -> Path:
         """``climatology.nc``: the climatology the model reads (for a model that uses one)."""
         return self.path / CLIMATOLOGY
+
+    @property
+    def validation_by_lead(self) -> Path:
+        """``validation_by_lead.csv``: lead, validation days, validation RMSE (degC) of best.pt (a lead-input model)."""
+        return self.path / "validation_by_lead.csv"
 
     @property
     def checkpoints(self) -> Path:

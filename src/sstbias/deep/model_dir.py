@@ -13,6 +13,9 @@ forecast files, so ``sstbias correct`` needs nothing else than the folder:
   latitude row (south to north, west to east; 1 = ocean cell the model was trained on);
 - ``forecast_preparation``: the box, daily reduction, regridding and native forecast grid
   (:class:`sstbias.data.forecast.ForecastPreparation`), or null for a model trained outside the workflow;
+- ``lead_input`` (format 4 only): ``{"leads": [...], "scale_days": ...}`` for a model that takes the forecast lead
+  as an input channel (:mod:`sstbias.deep.channels`), trained on those leads; its ``forecast_preparation`` then
+  records no lead and the folder corrects each of them. A model of one lead is written in format 3, as before;
 - ``train_days``, ``validation_days`` ([first, last]), ``sstbias_version``, ``format_version`` and
   ``config_hash``: sha256 of the rest of the file (a hand edit is detected on load).
 
@@ -36,6 +39,7 @@ import xarray as xr
 import sstbias
 from sstbias.data.forecast import ForecastPreparation
 from sstbias.data.normalise import Normaliser
+from sstbias.deep.channels import LEAD_SCALE_DAYS
 from sstbias.deep.folder import CLIMATOLOGY, DESCRIPTION, ModelFolder
 from sstbias.deep.settings import DeepSettings, deep_settings
 from sstbias.errors import ConfigError, InputDataError, ModelDirectoryError
@@ -45,7 +49,11 @@ from sstbias.netcdf import atomic_write
 # 2: input channels (position, day of year, climatology), residual_over, land handling and the climatology file.
 # 3: the climatology as netCDF (climatology.nc) instead of a pickle (climatology.joblib); history channels
 # (input_window_days beyond sequence_length), precision, implementation and the weight average in the settings.
+# 4: format 3 with the entry lead_input (a model that takes the lead as an input); every other folder is written
+# in format 3, so it stays readable by the versions before.
 FORMAT_VERSION = 3
+LEAD_INPUT_FORMAT_VERSION = 4
+READABLE_FORMATS = (FORMAT_VERSION, LEAD_INPUT_FORMAT_VERSION)
 REQUIRED_KEYS = (
     "format_version",
     "model",
@@ -94,10 +102,12 @@ def describe(
     data: xr.Dataset,
     preparation: ForecastPreparation | None,
     climatology: dict | None = None,
+    leads: list[int] | None = None,
 ) -> dict:
-    """The ``model_config.json`` content of a model trained on the aligned ``data`` with ``split``."""
+    """The ``model_config.json`` content of a model trained on the aligned ``data`` with ``split``; ``leads``:
+    the leads (days) a model that takes the lead as an input was trained on (None: no lead input)."""
     description = {
-        "format_version": FORMAT_VERSION,
+        "format_version": FORMAT_VERSION if leads is None else LEAD_INPUT_FORMAT_VERSION,
         "model": name,
         "settings": settings.to_dict(),
         "in_channels": in_channels,
@@ -112,6 +122,8 @@ def describe(
         "climatology": climatology,
         "sstbias_version": sstbias.__version__,
     }
+    if leads is not None:
+        description["lead_input"] = {"leads": [int(lead) for lead in leads], "scale_days": LEAD_SCALE_DAYS}
     description["config_hash"] = config_hash(description)
     return description
 
@@ -178,6 +190,20 @@ class TrainedModel:
         entry = self.description["forecast_preparation"]
         return ForecastPreparation.from_dict(entry) if entry is not None else None
 
+    @property
+    def leads(self) -> list[int]:
+        """The leads (days) the model corrects: those of its lead input, else its preparation's one lead (0 for a
+        model trained outside the workflow)."""
+        if "lead_input" in self.description:
+            return list(self.description["lead_input"]["leads"])
+        preparation = self.preparation
+        return [preparation.lead if preparation is not None else 0]
+
+    @property
+    def lead_input(self) -> bool:
+        """Whether the model takes the forecast lead as an input channel (one model for several leads)."""
+        return "lead_input" in self.description
+
     def climatology(self):
         """The climatology the model was trained with (None if it uses none); ModelDirectoryError if absent or
         not the recorded file."""
@@ -243,20 +269,26 @@ def read_model_dir(folder: str | os.PathLike) -> TrainedModel:
 def _check_format(path: Path, description: dict) -> None:
     written_by = description.get("sstbias_version", "an unknown version")
     found = description.get("format_version")
-    if found != FORMAT_VERSION:
+    if found not in READABLE_FORMATS:
         shown = "no format_version (written before format 1)" if found is None else f"format_version {found!r}"
         missing = [key for key in REQUIRED_KEYS if key not in description]
         listing = f"; missing entries: {', '.join(missing)}" if missing else ""
         raise ModelDirectoryError(
             f"{path}: incompatible model folder: {shown}, written by sstbias {written_by}; this sstbias "
-            f"{sstbias.__version__} reads format_version {FORMAT_VERSION}{listing} (format 2 records the input "
+            f"{sstbias.__version__} reads format_version {FORMAT_VERSION} (and {LEAD_INPUT_FORMAT_VERSION} for a "
+            f"model that takes the lead as an input){listing} (format 2 records the input "
             "channels, residual_over, land handling and climatology: a folder written before them cannot be "
             "corrected with consistent inputs; format 3 stores the climatology as netCDF, since an older folder's "
             "pickled climatology.joblib could run code and is never read). Refresh it by retraining with this "
             f"version: snakemake --forcerun train_deep {ModelFolder('<folder>').best} (or sstbias's train_deep_model "
             "into a new folder)"
         )
-    missing = [key for key in REQUIRED_KEYS if key not in description]
+    required = REQUIRED_KEYS + (("lead_input",) if found == LEAD_INPUT_FORMAT_VERSION else ())
+    missing = [key for key in required if key not in description]
+    if found == FORMAT_VERSION and "lead_input" in description:
+        raise ModelDirectoryError(
+            f"{path}: entry lead_input in a format {FORMAT_VERSION} description (only format 4 has it)"
+        )
     if missing:
         raise ModelDirectoryError(f"{path}: incomplete model description, missing entries: {', '.join(missing)}")
     if config_hash(description) != description["config_hash"]:
@@ -345,6 +377,20 @@ def _check_entry_types(path: Path, description: dict) -> None:
             ),
         ),
     )
+    if "lead_input" in description:
+        checks += (
+            (
+                "lead_input",
+                lambda v: (
+                    isinstance(v, dict)
+                    and v.get("scale_days") == LEAD_SCALE_DAYS
+                    and isinstance(v.get("leads"), list)
+                    and len(v["leads"]) >= 1
+                    and all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in v["leads"])
+                    and len(set(v["leads"])) == len(v["leads"])
+                ),
+            ),
+        )
     for key, valid in checks:
         if not valid(description[key]):
             raise ModelDirectoryError(f"{path}: entry {key} has an unexpected value {description[key]!r:.60}")
