@@ -295,3 +295,25 @@ def test_bad_leads_fail_before_any_job(leads, message):
     config["forecast"] = {"leads": leads}
     with pytest.raises(ConfigError, match=message):
         check_config(config)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda c: c["forecast"].update(leads=[0]),
+            r"^forecast\.lead_models: lead_input pools .* forecast\.leads is \[0\]",
+        ),
+        (
+            lambda c: c["models"]["convgru"].update(residual_over="climatology"),
+            r"^forecast\.lead_models: lead_input cannot train models\.convgru: its residual_over",
+        ),
+    ],
+)
+def test_lead_input_needs_leads_and_no_climatology(change, message):
+    config = validated(yaml.safe_load((REPO / "config" / "leads.yaml").read_text()))
+    config["forecast"]["lead_models"] = "lead_input"
+    check_config(copy.deepcopy(config))
+    change(config)
+    with pytest.raises(ConfigError, match=message):
+        check_config(config)

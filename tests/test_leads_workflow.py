@@ -9,6 +9,10 @@ import xarray as xr
 import yaml
 from workflow_runs import copy_workflow, snakemake, tiny_config
 
+from sstbias.data.split import load_split
+from sstbias.deep.api import predict_deep_model
+from sstbias.deep.model_dir import read_model_dir
+
 pytestmark = pytest.mark.integration
 LEADS = [0, 2]
 
@@ -58,3 +62,28 @@ def test_a_lead_reads_the_run_analysed_lead_days_before_and_splits_by_valid_day(
     assert splits[0] == splits[1]
     raw = {lead: pd.read_csv(lead_run / f"lead_{lead}" / "tables" / "metrics.csv").set_index("model") for lead in LEADS}
     assert raw[0].loc["raw", "rmse"] != raw[2].loc["raw", "rmse"]
+
+
+def test_lead_input_trains_one_model_for_every_lead(lead_run: Path):
+    """forecast.lead_models: lead_input in the same folder: the data stay as they are, one ConvGRU-SA is trained on
+    the samples of both leads (normalised on the training days only) and predicts each lead's test days."""
+    workdir = lead_run.parent.parent
+    config = yaml.safe_load((workdir / "leads.yaml").read_text())
+    config["forecast"]["lead_models"] = "lead_input"
+    (workdir / "lead_input.yaml").write_text(yaml.safe_dump(config))
+    targets = [f"results/twin/lead_{lead}/predictions/convgru_sa/seed_0.nc" for lead in LEADS]
+    run = snakemake(workdir, *targets, "--configfile", "lead_input.yaml", timeout=1200)
+    assert run.returncode == 0, run.stderr[-4000:]
+    ran = {line.split("rule ")[1].rstrip(":") for line in run.stderr.splitlines() if line.startswith("rule ")}
+    assert ran == {"train_deep_lead_input", "predict_deep"}, ran  # no data job: lead_models changes the models only
+    folder = lead_run / "lead_input" / "models" / "convgru_sa" / "seed_0"
+    trained = read_model_dir(folder)
+    assert trained.lead_input and trained.leads == LEADS
+    split = load_split(lead_run / "lead_0" / "interim" / "split.json")
+    assert trained.normaliser.days == [f"{day:%Y-%m-%d}" for day in split["train"]]
+    assert list(pd.read_csv(folder / "validation_by_lead.csv")["lead"]) == LEADS
+    for lead in LEADS:
+        aligned = xr.load_dataset(lead_run / f"lead_{lead}" / "interim" / "aligned.nc")
+        expected = predict_deep_model(folder, aligned, split["test"], lead=lead)
+        written = xr.open_dataarray(lead_run / f"lead_{lead}" / "predictions" / "convgru_sa" / "seed_0.nc")
+        assert float(abs(written - expected).max()) == 0.0, lead

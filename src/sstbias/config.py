@@ -82,6 +82,7 @@ def check_config(config: dict) -> None:
         if name in config["models"]:
             check_deep_settings(name, config["models"][name], n_train)
             check_validation_gap(name, config["models"][name], split)
+    check_lead_models(config)
 
 
 def check_forecast_leads(config: dict) -> None:
@@ -94,6 +95,27 @@ def check_forecast_leads(config: dict) -> None:
         )
     except ValueError as err:
         raise ConfigError(str(err)) from None
+
+
+def check_lead_models(config: dict) -> None:
+    """ConfigError naming ``forecast.lead_models`` when ``lead_input`` (one deep model per network for every lead)
+    has fewer than two leads to pool, or a configured deep model reads the per-cell climatology (fitted per lead)."""
+    from sstbias.deep.settings import deep_settings
+
+    forecast = config["forecast"]
+    if forecast["lead_models"] != "lead_input":
+        return
+    if len(forecast["leads"]) < 2:
+        raise ConfigError(
+            f"forecast.lead_models: lead_input pools the samples of several leads; forecast.leads is "
+            f"{forecast['leads']} (use per_lead, or list more leads)"
+        )
+    for name in catalog.DEEP_MODELS:
+        if name in config["models"] and deep_settings(name, config["models"][name]).uses_climatology:
+            raise ConfigError(
+                f"forecast.lead_models: lead_input cannot train models.{name}: its residual_over: climatology or "
+                "climatology channel reads a climatology fitted per lead (use per_lead)"
+            )
 
 
 def check_validation_gap(name: str, settings: dict, split: dict) -> None:

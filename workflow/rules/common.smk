@@ -48,6 +48,9 @@ ROOT = Path(config["results_root"]) / config["dataset"]
 # forecast, from its daily forecast to its tables, lies below lead_{lead}/ (each lead an experiment of its own).
 LEADS = config["forecast"]["leads"]
 BY_LEAD = LEADS != [0]
+# The deep models of several leads: one per lead (below lead_{lead}/), or one for every lead that takes the lead as
+# an input (lead_input/models/{run}/, forecast.lead_models: lead_input); grids, ablation and budget stay per lead.
+LEAD_INPUT = BY_LEAD and config["forecast"]["lead_models"] == "lead_input"
 # Every file the rules read or write, by name (sstbias.experiments.paths).
 PATHS = result_paths(ROOT, BY_LEAD)
 # The settings-file stages of a lead's jobs start with this (formatted with the job's lead wildcard).

@@ -38,11 +38,45 @@ rule train_deep:
         "../scripts/train_deep.py"
 
 
+rule train_deep_lead_input:
+    """Train one deep corrector for every lead, the lead an input channel, on the samples of all leads
+    (forecast.lead_models: lead_input); resumes from its checkpoints."""
+    input:
+        aligned=every_lead(PATHS["aligned"]),
+        split=every_lead(PATHS["split_json"]),
+        native_forecast=native_forecast(lead=LEADS[0]),
+    output:
+        best=PATHS["lead_input_best"],
+        log_csv=PATHS["lead_input_log"],
+        description=PATHS["lead_input_config"],
+        by_lead=PATHS["lead_input_by_lead"],
+    log:
+        log("train_deep_lead_input", "{run}", shared=True),
+    benchmark:
+        bench("train_deep_lead_input", "{run}", shared=True)
+    wildcard_constraints:
+        run=RunPatterns.ordinary(SELECTED_DEEP_MODELS),
+    conda:
+        "../../envs/deep.yaml"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=240,
+        gpu=0,
+    params:
+        model=run_model,
+        settings=run_settings,
+        leads=LEADS,
+        normalisation=config["normalisation"],
+        preparation=forecast_preparation,
+    script:
+        "../scripts/train_deep_lead_input.py"
+
+
 rule predict_deep:
     """Corrected SST of the test days from a trained deep corrector (its best-on-validation weights)."""
     input:
-        best=PATHS["deep_best"],
-        description=PATHS["deep_config"],
+        unpack(deep_model_files),
         aligned=PATHS["aligned"],
         split=PATHS["split_json"],
     output:
@@ -62,5 +96,6 @@ rule predict_deep:
         gpu=0,
     params:
         model=run_model,
+        lead=prediction_lead,
     script:
         "../scripts/predict_deep.py"

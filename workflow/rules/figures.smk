@@ -64,9 +64,7 @@ rule error_series_figure:
 rule training_figure:
     """Training loss and validation RMSE of the deep models."""
     input:
-        expand(
-            PATHS["deep_log"], run=first_runs(SELECTED_DEEP_MODELS), allow_missing=True
-        ),
+        training_logs,
     output:
         report(
             PATHS["fig_training"],

@@ -14,4 +14,5 @@ with job_logging(snakemake.log[0]):  # noqa: F821
         split_path=sm.input.split,
         out=sm.output[0],
         weights=sm.input.get("weights"),  # predict_iteration_grid: the weights at an iteration, not best.pt
+        lead=sm.params.get("lead"),  # a model that takes the lead as an input: the lead of the inputs
     )

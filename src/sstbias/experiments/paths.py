@@ -6,7 +6,9 @@ A run (``{run}``, :mod:`sstbias.experiments.runs`) is one fit of a model: its mo
 With forecast leads (``forecast.leads`` other than ``[0]``, :mod:`sstbias.data.leads`) every file made from the
 forecast lies below ``lead_{lead}/`` (wildcard ``lead``: the lead in days), from its daily forecast to its tables:
 each lead is an experiment of its own on the same valid days. The raw files, the settings files, the tables
-across leads and the correction of forecast runs by every lead's model (``corrected_by_lead/``) stay at the top.
+across leads, the deep models that take the lead as an input (``lead_input/models/{run}/``: one model for every
+lead, ``forecast.lead_models: lead_input``) and the correction of forecast runs by every lead's model
+(``corrected_by_lead/``) stay at the top.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from pathlib import Path
 
 from sstbias.deep.folder import ModelFolder
 
-SHARED = ("raw_", "twin_diagnostics", "settings", "by_lead_")  # names (or their starts) of files of every lead
+# names (or their starts) of the files of every lead
+SHARED = ("raw_", "twin_diagnostics", "settings", "by_lead_", "lead_input_")
 LEAD_FOLDER = "lead_{lead}"
 
 
@@ -36,6 +39,7 @@ def _paths(root: Path) -> dict[str, str]:
         return str(root.joinpath(*parts))
 
     deep = ModelFolder(root / "models" / "{run}")
+    lead_input = ModelFolder(root / "lead_input" / "models" / "{run}")
     return {
         "raw_hycom": out("raw", "hycom", "{month}.nc"),
         "raw_oisst": out("raw", "oisst", "{month}.nc"),
@@ -60,6 +64,10 @@ def _paths(root: Path) -> dict[str, str]:
         "deep_config": str(deep.description),
         "deep_weights": str(deep.exported_weights("{it}")),
         "deep_selected_weights": str(deep.selected_weights("{it}")),
+        "lead_input_best": str(lead_input.best),
+        "lead_input_log": str(lead_input.training_log),
+        "lead_input_config": str(lead_input.description),
+        "lead_input_by_lead": str(lead_input.validation_by_lead),
         "prediction": out("predictions", "{run}.nc"),
         "metrics": out("metrics", "{run}.json"),
         "daily_errors": out("metrics", "{run}_daily.csv"),
