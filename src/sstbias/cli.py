@@ -31,11 +31,20 @@ DAYS_HELP = (
 )
 
 RUNS_HELP = (
-    "forecast runs to correct (with one or several --model folders, from run step files named "
-    "..._YYYYMMDD12_tXXX_...nc): their analysis days, written as --days; every lead of each run is corrected by the "
-    "model of that lead (leads it cannot correct are NaN, named in a warning). Default with several --model "
-    "folders: every run of the files for which some lead's whole input window is in the files"
+    "correct forecast runs (with one or several --model folders, from run step files named "
+    "..._YYYYMMDD12_tXXX_...nc): every lead of each run is corrected by the model of that lead, or by a model that "
+    "takes the lead as an input at each of its leads (leads it cannot correct are NaN, named in a warning). DAYS: "
+    "the runs' analysis days, written as --days; without DAYS (the default with several --model folders): every "
+    "run of the files for which some lead's whole input window is in the files"
 )
+LEAD_HELP = (
+    "the lead (days) of the forecasts to correct with a model folder that takes the lead as an input (one of the "
+    "leads it was trained on; `sstbias describe` lists them): the folder then corrects that lead's days as a model "
+    "of that lead does. Only with one such folder; --runs corrects every lead instead"
+)
+# --runs without DAYS: every run with a correctable lead (RunCorrector.correct's runs=None); not a string, which
+# argparse would pass to --runs' type
+EVERY_RUN = object()
 
 
 def _days(text: str):
@@ -51,6 +60,13 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text}: must be a positive integer")
+    return value
+
+
+def _lead(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text}: a lead is a number of days, 0 or more")
     return value
 
 
@@ -85,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="trained model folder (holds model_config.json and best.pt), e.g. results/twin/models/convgru_sa/seed_0; "
         "several folders (one flag or repeated), one per lead of one network (results/<dataset>/lead_<L>/models/"
-        "<model>/seed_<n>), correct every lead of forecast runs in one output (see --runs)",
+        "<model>/seed_<n>), correct every lead of forecast runs in one output (see --runs); a folder of a model that "
+        "takes the lead as an input (model_config.json's lead_input) stands for every lead it was trained on: alone it "
+        "needs --runs (every lead) or --lead (one lead)",
     )
     correct.add_argument(
         "--forecast",
@@ -108,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace an existing --out file even if sstbias correct did not write it",
     )
     correct.add_argument("--days", type=_days, metavar="DAYS", help=DAYS_HELP)
-    correct.add_argument("--runs", type=_days, metavar="DAYS", help=RUNS_HELP)
+    correct.add_argument("--runs", type=_days, nargs="?", const=EVERY_RUN, metavar="DAYS", help=RUNS_HELP)
+    correct.add_argument("--lead", type=_lead, metavar="L", help=LEAD_HELP)
     correct.add_argument(
         "--device", default="auto", help="torch device: auto (CUDA, then MPS, then CPU; default), cpu, cuda[:N], mps"
     )
@@ -133,16 +152,39 @@ def _add_verbosity(parser: argparse.ArgumentParser) -> None:
     group.add_argument("-v", "--verbose", action="store_true", help="print debugging messages too")
 
 
-def _run_correct(args: argparse.Namespace, argv: Sequence[str]) -> None:
+def _run_correct(parser: argparse.ArgumentParser, args: argparse.Namespace, argv: Sequence[str]) -> None:
     from sstbias.correct import correct_files, correct_runs
 
     command = "sstbias " + " ".join(shlex.quote(arg) for arg in argv)
     if len(args.model) == 1 and args.runs is None:
+        if args.lead is not None:
+            _check_lead_input(parser, args.model[0], args.lead)
         correct_files(
-            args.model[0], args.forecast, args.out, args.days, args.device, args.threads, command, args.overwrite
+            args.model[0],
+            args.forecast,
+            args.out,
+            args.days,
+            args.device,
+            args.threads,
+            command,
+            args.overwrite,
+            args.lead,
         )
         return
-    correct_runs(args.model, args.forecast, args.out, args.runs, args.device, args.threads, command, args.overwrite)
+    runs = None if args.runs is EVERY_RUN else args.runs
+    correct_runs(args.model, args.forecast, args.out, runs, args.device, args.threads, command, args.overwrite)
+
+
+def _check_lead_input(parser: argparse.ArgumentParser, model_dir: str, lead: int) -> None:
+    """An argument error (exit 2) when --lead is given with a model folder that does not take the lead as an input."""
+    from sstbias.deep.model_dir import read_model_dir
+
+    trained = read_model_dir(model_dir)
+    if not trained.lead_input:
+        parser.error(
+            f"--lead {lead}: {trained.folder} is a model of lead {trained.leads[0]} (one model per lead); --lead picks "
+            "the lead of a model that takes the lead as an input"
+        )
 
 
 def _run_describe(args: argparse.Namespace) -> None:
@@ -173,6 +215,9 @@ def _run_describe(args: argparse.Namespace) -> None:
             f"daily reduction    {preparation.describe_reduction()}",
             f"regridding         bilinear ({preparation.regrid_engine}), {preparation.resolution} degree",
         ]
+    if trained.lead_input:
+        leads = ", ".join(map(str, trained.leads))
+        lines.append(f"leads              {leads}, the lead an input (correct: --lead L for one, --runs for all)")
     lines += [
         f"weights            {trained.weights.name}: sha256 {weights_sidecar.read_text().strip()[:16]}..., "
         f"{sum(p.numel() for p in network.parameters())} parameters, fit the network",
@@ -189,13 +234,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "correct" and args.days is not None and (len(args.model) > 1 or args.runs is not None):
         parser.error("--days picks the days of one model folder; forecast runs (several --model, --runs) take --runs")
+    if args.command == "correct" and args.lead is not None and (len(args.model) > 1 or args.runs is not None):
+        parser.error(
+            "--lead picks the lead of one model folder that takes the lead as an input; forecast runs (several "
+            "--model, --runs) are corrected at every lead"
+        )
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.captureWarnings(True)
     quiet_third_party()
     try:
         if args.command == "correct":
-            _run_correct(args, argv)
+            _run_correct(parser, args, argv)
         else:
             _run_describe(args)
     except (SstbiasError, OSError) as err:

@@ -3,8 +3,8 @@
 Modules: :mod:`~sstbias.correct.files` (which files), :mod:`~sstbias.correct.days` (which days),
 :mod:`~sstbias.correct.corrector` (the model applied to them), :mod:`~sstbias.correct.runs` (one model per lead
 applied to forecast runs), :mod:`~sstbias.correct.output` (where and how the result is written);
-:func:`correct_files` (one model, its days) and :func:`correct_runs` (a model per lead, every lead of forecast runs)
-compose them.
+:func:`correct_files` (one model, its days; one lead of a model that takes the lead as an input) and
+:func:`correct_runs` (a model per lead, or one taking the lead as an input, every lead of forecast runs) compose them.
 
 The files go through the workflow's own functions with the settings the model recorded (box, daily reduction,
 bilinear regridding onto the model's analysis grid, training normalisation, ocean mask), so the corrected SST of
@@ -60,14 +60,17 @@ def correct_files(
     threads: int | None = None,
     command: str = "sstbias correct",
     overwrite: bool = False,
+    lead: int | None = None,
 ) -> xr.DataArray:
     """Correct the forecast files (or folders, or glob patterns) ``forecasts`` with the model in ``model_dir``.
 
     Writes ``out`` only when everything succeeded; returns the corrected SST (time, lat, lon) degC. ``out`` is
     checked first (:func:`check_output_path`; ``overwrite`` allows replacing an existing file of another kind).
+    ``lead`` (days): the lead of the forecasts to correct, required for a model that takes the lead as an input
+    (:class:`ForecastCorrector`).
     """
     check_output_path(out, model_dir, overwrite)
-    corrector = ForecastCorrector(model_dir, device=device, threads=threads)
+    corrector = ForecastCorrector(model_dir, device=device, threads=threads, lead=lead)
     paths = _forecast_paths(forecasts, out)
     corrected = corrector.correct(paths, days)
     write_corrected(corrected, out, corrector.provenance(paths), command)
@@ -86,8 +89,9 @@ def correct_runs(
     overwrite: bool = False,
 ) -> xr.DataArray:
     """Correct every lead of the forecast runs in the step files (or folders, or glob patterns) ``forecasts`` with
-    ``model_dirs``, one model folder per lead of one network (:class:`RunCorrector`); ``runs``: the analysis days of
-    the runs to correct (default: every run with a correctable lead).
+    ``model_dirs``, one model folder per lead of one network, a folder that takes the lead as an input standing for
+    each of its leads (:class:`RunCorrector`); ``runs``: the analysis days of the runs to correct (default: every run
+    with a correctable lead).
 
     Writes ``out`` only when everything succeeded; returns the corrected SST (forecast_reference_time, lead, lat,
     lon) degC, NaN where a run's lead could not be corrected (named in a warning). ``out`` is checked first against

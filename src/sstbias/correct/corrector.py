@@ -2,14 +2,17 @@
 
 The files go through the workflow's own functions with the settings the model recorded (box, daily reduction,
 bilinear regridding onto the model's analysis grid, training normalisation, ocean mask), so the corrected SST of
-a day equals the workflow's prediction for that day.
+a day equals the workflow's prediction for that day. A corrector corrects one lead: the folder's own (a model per
+lead), or one of the leads of a folder that takes the lead as an input (its lead channel set to that lead).
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -34,11 +37,15 @@ class ForecastCorrector:
     """A trained deep model folder, checked and loaded, ready to correct raw HYCOM forecast files.
 
     ``device``: auto (CUDA, then MPS, then CPU), cpu, cuda[:N] or mps; ``threads``: CPU threads of torch
-    (None keeps torch's default). Construction imports everything the correction needs (torch, the regridding
-    engine), so the first correction pays no start-up cost.
+    (None keeps torch's default); ``lead``: the lead (days) it corrects, required for a folder that takes the lead
+    as an input (one of its leads), else None or the folder's own lead (ModelDirectoryError otherwise). Construction
+    imports everything the correction needs (torch, the regridding engine), so the first correction pays no start-up
+    cost; :meth:`for_lead` gives another lead's corrector without loading the network again.
     """
 
-    def __init__(self, model_dir: str | os.PathLike, device: str = "auto", threads: int | None = None) -> None:
+    def __init__(
+        self, model_dir: str | os.PathLike, device: str = "auto", threads: int | None = None, lead: int | None = None
+    ) -> None:
         from sstbias.deep.model_dir import read_model_dir
         from sstbias.deep.settings import check_device_name
 
@@ -50,6 +57,7 @@ class ForecastCorrector:
                 f"{self.trained.folder}: trained outside the workflow ({DESCRIPTION} has no "
                 "forecast_preparation), so how raw forecast files become its inputs is unknown"
             )
+        self._choose_lead(lead)
         self._check_engine()
         self._warm_up()
         import torch
@@ -61,12 +69,14 @@ class ForecastCorrector:
             torch.set_num_threads(threads)
         self.device = select_device(device, "--device")
         self.trained, self.network = open_trained(model_dir, self.device)
+        leads = ", ".join(map(str, self.trained.leads))
         log.info(
-            "%s from %s (trained on %s, input window %d days) on %s",
+            "%s from %s (trained on %s, input window %d days%s) on %s",
             self.trained.name,
             self.trained.folder,
             self.trained.period("train"),
             self.trained.window,
+            f", the lead as an input: leads {leads}" if self.trained.lead_input else "",
             self.device,
         )
         if self.trained.description["sstbias_version"] != sstbias.__version__:
@@ -75,6 +85,38 @@ class ForecastCorrector:
                 self.trained.description["sstbias_version"],
                 sstbias.__version__,
             )
+
+    def _choose_lead(self, lead: int | None) -> None:
+        """Make :attr:`preparation` read the forecasts of lead ``lead`` (days); ModelDirectoryError naming the folder
+        and its leads when it does not correct that lead (or, taking the lead as an input, when ``lead`` is None)."""
+        trained = self.trained
+        if not trained.lead_input:
+            if lead is not None and lead != self.preparation.lead:
+                raise ModelDirectoryError(
+                    f"{trained.folder}: a model of lead {self.preparation.lead}, it cannot correct lead {lead} (only "
+                    "a model that takes the lead as an input corrects several leads)"
+                )
+            return
+        leads = ", ".join(map(str, trained.leads))
+        if lead is None:
+            raise ModelDirectoryError(
+                f"{trained.folder}: takes the forecast lead as an input (trained on leads {leads}); give the lead of "
+                "the forecasts to correct (--lead L), or correct every lead of forecast runs (--runs)"
+            )
+        if lead not in trained.leads:
+            raise ModelDirectoryError(
+                f"{trained.folder}: takes the forecast lead as an input and was trained on leads {leads}; lead {lead} "
+                "is not one of them"
+            )
+        self.preparation = replace(self.preparation, lead=lead)
+
+    def for_lead(self, lead: int) -> ForecastCorrector:
+        """The corrector of lead ``lead`` (days) of this folder, sharing its loaded network (checked once): one of
+        the leads of a folder that takes the lead as an input, or a folder's own lead (ModelDirectoryError as the
+        constructor's ``lead``)."""
+        other = copy.copy(self)
+        other._choose_lead(lead)
+        return other
 
     def _check_engine(self) -> None:
         from sstbias.data.regrid import resolve_engine
@@ -218,7 +260,7 @@ class ForecastCorrector:
         seen = days.intersection(self.trained.fitted_days())
         if len(seen):
             log.warning("%d corrected days lie in the model's training period: %s", len(seen), listed(seen))
-        corrected = predict_days(self.network, self.trained, inputs, days, self.device)
+        corrected = predict_days(self.network, self.trained, inputs, days, self.device, self.preparation.lead)
         check_corrected(corrected, f"model folder {self.trained.folder}", self.trained.ocean_mask.values == 1)
         corrected.attrs["cell_methods"] = "time: mean"
         corrected.attrs["comment"] = (

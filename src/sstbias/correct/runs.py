@@ -6,7 +6,9 @@ reduction, one per lead, and corrects forecast runs given as per-step files (``.
 :class:`sstbias.data.local_files.RunFiles`). The model of lead L corrects lead L of run A (its valid day A + L)
 from the lead-L days of run A and of the runs before it, exactly as the workflow builds its lead-L inputs (docs/leads.md
 "Models per lead"): every lead's corrector reads, reduces, regrids and predicts as for one lead
-(:class:`sstbias.correct.corrector.ForecastCorrector`).
+(:class:`sstbias.correct.corrector.ForecastCorrector`). A folder of a model that takes the lead as an input stands
+for every lead it was trained on (its network loaded once, given each lead in turn), alone or beside folders of
+other leads.
 
 Which runs are corrected: every run of the files for which at least one lead can be corrected, i.e. the run has
 the lead's steps and its lead-L input window (the model's ``input_window_days``: its ``sequence_length`` days and
@@ -38,18 +40,40 @@ log = logging.getLogger("sstbias.correct")
 # Provenance attributes given once per lead ("lead 1: ...; lead 2: ...") in a run correction's output.
 PER_LEAD = ("model_directory", "model_config_hash", "model_weights_sha256", "model_training_period",
             "model_validation_period", "model_trained_with_sstbias", "input_window_days")  # fmt: skip
+# How the comment of a run correction with a model that takes the lead as an input says which model corrects lead L.
+LEAD_INPUT_NOTE = " (a model that takes the lead as an input: with its lead channel set to L)"
+
+
+def folder_correctors(
+    model_dir: str | os.PathLike, device: str = "auto", threads: int | None = None
+) -> list[ForecastCorrector]:
+    """A corrector of each lead the folder corrects: its own lead, or every lead of a model that takes the lead as
+    an input (one loaded network shared by them). ``device`` and ``threads`` as :class:`ForecastCorrector`."""
+    from sstbias.deep.model_dir import read_model_dir
+
+    trained = read_model_dir(model_dir)
+    leads = trained.leads if trained.lead_input else [None]
+    first = ForecastCorrector(model_dir, device=device, threads=threads, lead=leads[0])
+    return [first, *(first.for_lead(lead) for lead in leads[1:])]
 
 
 def check_lead_models(correctors: Sequence[ForecastCorrector]) -> None:
-    """ModelDirectoryError naming the folders unless ``correctors`` are one network trained per lead on one box,
-    analysis grid, native forecast grid and daily reduction: two folders of one lead, or folders that differ."""
+    """ModelDirectoryError naming the folders unless ``correctors`` (one per lead: see :func:`folder_correctors`)
+    are one network trained per lead, or on several leads as an input, on one box, analysis grid, native forecast
+    grid and daily reduction: two folders of one lead, or folders that differ."""
     by_lead: dict[int, ForecastCorrector] = {}
     for corrector in correctors:
         lead = corrector.preparation.lead
         if lead in by_lead:
+            both = (by_lead[lead], corrector)
+            lead_inputs = {each.trained.folder: each.trained.leads for each in both if each.trained.lead_input}
+            note = "".join(
+                f"; {folder} takes the lead as an input (leads {', '.join(map(str, leads))})"
+                for folder, leads in lead_inputs.items()
+            )
             raise ModelDirectoryError(
-                f"--model {by_lead[lead].trained.folder} and {corrector.trained.folder}: both correct lead {lead}; "
-                "give one folder per lead"
+                f"--model {by_lead[lead].trained.folder} and {corrector.trained.folder}: both correct lead {lead}"
+                f"{note}; give one folder per lead"
             )
         by_lead[lead] = corrector
     first = correctors[0]
@@ -80,16 +104,19 @@ def check_lead_models(correctors: Sequence[ForecastCorrector]) -> None:
 
 
 class RunCorrector:
-    """Model folders of one network, one per lead, checked and loaded, ready to correct forecast runs.
+    """Model folders of one network, one per lead (a folder that takes the lead as an input: one for each of its
+    leads), checked and loaded, ready to correct forecast runs.
 
     ``device`` and ``threads`` as :class:`ForecastCorrector`. ModelDirectoryError as :func:`check_lead_models`.
     """
 
     def __init__(self, model_dirs: Sequence[str | os.PathLike], device: str = "auto", threads: int | None = None):
-        correctors = [ForecastCorrector(folder, device=device, threads=threads) for folder in model_dirs]
+        correctors = [each for folder in model_dirs for each in folder_correctors(folder, device, threads)]
         check_lead_models(correctors)
         self.models = {corrector.preparation.lead: corrector for corrector in correctors}
         self.leads = sorted(self.models)
+        self.folders = len(model_dirs)
+        self.lead_input = any(corrector.trained.lead_input for corrector in correctors)
         preparation = correctors[0].preparation
         self.method, self.hour = preparation.daily_method, preparation.daily_hour
 
@@ -207,7 +234,8 @@ class RunCorrector:
         window = {self.models[lead].trained.window for lead in self.leads}
         attrs = {**grid.attrs, "comment": (
             "estimate of the daily mean SST the model was trained to match (OISST v2.1 regridded); lead L of each "
-            "run is corrected by the model of lead L from the lead-L daily forecasts of its valid day and of the "
+            f"run is corrected by the model of lead L{LEAD_INPUT_NOTE if self.lead_input else ''} from the lead-L "
+            "daily forecasts of its valid day and of the "
             f"{'/'.join(str(w - 1) for w in sorted(window))} days before it (from the runs before); NaN where the "
             "run's lead could not be corrected"
         )}  # fmt: skip
@@ -230,15 +258,23 @@ class RunCorrector:
         )
 
     def provenance(self, paths: Sequence[str | os.PathLike]) -> dict[str, str | int]:
-        """Global attributes naming every model folder with its lead, the shared settings and the input files."""
+        """Global attributes naming every model folder with its lead (a folder that takes the lead as an input once
+        per lead), the shared settings and the input files."""
         given = {lead: self.models[lead].provenance(paths) for lead in self.leads}
         first = given[self.leads[0]]
         merged = dict(first)
-        for key in PER_LEAD:
-            merged[key] = "; ".join(f"lead {lead}: {given[lead][key]}" for lead in self.leads)
+        for key in first:  # a value that differs between the leads (e.g. the format version) is given per lead too
+            if key in PER_LEAD or any(given[lead][key] != first[key] for lead in self.leads):
+                merged[key] = "; ".join(f"lead {lead}: {given[lead][key]}" for lead in self.leads)
+        if not self.lead_input:
+            models = "one model per lead"
+        elif self.folders == 1:
+            models = "one model that takes the lead as an input"
+        else:
+            models = "one model per lead or, taking the lead as an input, per set of leads"
         merged["title"] = (
-            f"Bias-corrected sea surface temperature: HYCOM forecast runs corrected by {first['model']}, one model "
-            f"per lead (leads {', '.join(map(str, self.leads))} days)"
+            f"Bias-corrected sea surface temperature: HYCOM forecast runs corrected by {first['model']}, {models} "
+            f"(leads {', '.join(map(str, self.leads))} days)"
         )
         merged["leads"] = ", ".join(map(str, self.leads))
         return merged
