@@ -4,9 +4,8 @@ include: "inputs/correct.smk"
 rule correct:
     """Corrected SST of new raw HYCOM forecast files with a trained deep model (the library call of `sstbias correct`)."""
     input:
+        unpack(deep_model_files),
         forecast=correction_forecasts,
-        best=PATHS["deep_best"],
-        description=PATHS["deep_config"],
     output:
         PATHS["corrected"],
     log:
@@ -25,17 +24,18 @@ rule correct:
         gpu=0,
     params:
         model=run_model,
+        lead=prediction_lead,
     script:
         "../scripts/correct.py"
 
 
 rule correct_leads:
     """Corrected SST of every lead of new forecast runs (step files) with the models of one run, one per lead
-    (`sstbias correct` with one --model per lead)."""
+    (`sstbias correct` with one --model per lead), or its model for every lead (forecast.lead_models: lead_input).
+    """
     input:
+        unpack(lead_models),
         forecast=correction_forecasts,
-        best=expand(PATHS["deep_best"], lead=LEADS, allow_missing=True),
-        description=expand(PATHS["deep_config"], lead=LEADS, allow_missing=True),
     output:
         PATHS["by_lead_corrected"],
     log:

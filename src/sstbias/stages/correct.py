@@ -14,9 +14,19 @@ from sstbias.netcdf import PathLike
 log = logging.getLogger("sstbias.stages")
 
 
-def correct(model: str, model_dir: PathLike, forecasts: Sequence[PathLike], out: PathLike, threads: int) -> None:
-    """Write the corrected SST of every day of ``forecasts`` whose input window is complete, with ``model_dir``."""
-    corrected = correct_files(model_dir, forecasts, out, threads=threads, command=f"snakemake rule correct ({model})")
+def correct(
+    model: str,
+    model_dir: PathLike,
+    forecasts: Sequence[PathLike],
+    out: PathLike,
+    threads: int,
+    lead: int | None = None,
+) -> None:
+    """Write the corrected SST of every day of ``forecasts`` whose input window is complete, with ``model_dir``
+    (at ``lead``, days, for a model that takes the lead as an input)."""
+    corrected = correct_files(
+        model_dir, forecasts, out, threads=threads, command=f"snakemake rule correct ({model})", lead=lead
+    )
     log.info("%s: %d days corrected with %s", out, corrected.sizes["time"], model)
 
 

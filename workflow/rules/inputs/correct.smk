@@ -1,4 +1,4 @@
-"""Input functions of correct.smk: the new forecast files to correct."""
+"""Input functions of correct.smk: the new forecast files to correct, and the model folders that correct them."""
 
 
 def correction_forecasts(wildcards):
@@ -12,3 +12,14 @@ def correction_forecasts(wildcards):
             f"correction.forecast_dir: {folder} holds no *.nc forecast file"
         )
     return files
+
+
+def lead_models(wildcards):
+    """The descriptions and weights of the models of every lead of a run: the model for every lead (lead_input),
+    or one model per lead."""
+    if lead_input_run(wildcards):
+        return deep_model_files(wildcards)
+    return {
+        "best": expand(PATHS["deep_best"], lead=LEADS, run=wildcards.run),
+        "description": expand(PATHS["deep_config"], lead=LEADS, run=wildcards.run),
+    }
