@@ -2,7 +2,8 @@
 
 Runs in a temporary copy of the repository so the checkout's results/ is untouched:
 
-    python benchmarks/workflow_run.py [--configfile config/config.yaml] [--cores 2] [--keep DIR] [--smoke]
+    python benchmarks/workflow_run.py [--configfile config/config.yaml [OVERLAY.yaml ...]] [--cores 2] [--keep DIR]
+        [--smoke]
 
 ``--keep DIR`` runs in DIR (created, must not exist) and keeps it, results included. ``--smoke`` runs the config
 shrunk to a tiny size (a 1-degree box, 12 days) up to the raw baseline's metrics only (SMOKE_TARGET): a check
@@ -66,7 +67,7 @@ def shrink(config: dict) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--configfile", default="config/config.yaml")
+    parser.add_argument("--configfile", nargs="+", default=["config/config.yaml"], help="a config and its overlays")
     parser.add_argument("--cores", default="2")
     parser.add_argument("--keep", type=Path, help="run in this new folder and keep it (default: a temporary one)")
     parser.add_argument("--smoke", action="store_true", help="tiny size: checks that the benchmark runs")
@@ -78,16 +79,16 @@ def main() -> None:
         for name in ("Snakefile", "workflow", "config", "src", "envs", "docs"):
             source = REPO / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, workdir / name)
-        config = str((REPO / args.configfile).resolve())
+        configs = [str((REPO / name).resolve()) for name in args.configfile]
         if args.smoke:
-            config = str(workdir / "smoke.yaml")
+            configs = [str(workdir / "smoke.yaml")]
             (workdir / "smoke.yaml").write_text(
-                yaml.safe_dump(shrink(yaml.safe_load((REPO / args.configfile).read_text())))
+                yaml.safe_dump(shrink(yaml.safe_load((REPO / args.configfile[0]).read_text())))
             )
         targets = [SMOKE_TARGET] if args.smoke else []
-        full = run(workdir, *targets, "--cores", args.cores, "--configfile", config)
+        full = run(workdir, *targets, "--cores", args.cores, "--configfile", *configs)
         peak_job_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        noop = run(workdir, *targets, "-n", "--cores", args.cores, "--configfile", config)
+        noop = run(workdir, *targets, "-n", "--cores", args.cores, "--configfile", *configs)
         rows = []
         results = workdir / "results"
         for root in [*results.glob("*/benchmarks"), *results.glob("*/lead_*/benchmarks")]:  # lead_<L>: per lead
@@ -105,8 +106,9 @@ def main() -> None:
                 )
         jobs = pd.DataFrame(rows).sort_values("s", ascending=False)
     summaries = jobs.loc[jobs["rule"].isin(SUMMARY_RULES), "s"].sum()
-    run_target, memory_target = TARGETS.get(Path(args.configfile).name, (900.0, 1024.0))
-    print(f"config {args.configfile}, --cores {args.cores}")
+    named = [TARGETS[Path(name).name] for name in args.configfile if Path(name).name in TARGETS]
+    run_target, memory_target = named[0] if named else (900.0, 1024.0)
+    print(f"config {' '.join(args.configfile)}, --cores {args.cores}")
     print(f"{'figure':<36}{'measured':>12}{'target':>12}{'ratio':>8}")
     for label, value, target in (
         ("full run from empty results/ (s)", full, run_target),
