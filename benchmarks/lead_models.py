@@ -43,8 +43,8 @@ def lead_input(root: Path, model: str, seed: int) -> tuple[dict[int, float], flo
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-lead", type=Path, required=True, help="results folder of a lead_models: per_lead run")
-    parser.add_argument("--lead-input", type=Path, required=True, help="results folder of a lead_models: lead_input run")
+    parser.add_argument("--per-lead", type=Path, required=True, help="results folder of a per_lead run")
+    parser.add_argument("--lead-input", type=Path, required=True, help="results folder of a lead_input run")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     for model in MODELS:
