@@ -143,6 +143,13 @@ BENCHMARKS = (
         ("by_lead.md",),
         lead_tables=("metrics.md", "error_budget.md"),
     ),
+    Benchmark(
+        "Forecast lead times, one deep model for every lead (lead_models: lead_input)",
+        "config/lead_input.yaml",
+        "snakemake --configfile config/leads.yaml config/lead_input.yaml --cores all",
+        ("by_lead.md",),
+        lead_tables=("metrics.md", "error_budget.md"),
+    ),
 )
 
 
