@@ -48,7 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     for model in MODELS:
-        if not (args.lead_input / "lead_input" / "models" / model).is_dir():
+        if not (
+            args.lead_input / "lead_input" / "models" / model / f"seed_{args.seed}" / "validation_by_lead.csv"
+        ).is_file():
+            print(f"\n{model}: no trained lead-input model in {args.lead_input}")
             continue
         shared, shared_seconds = lead_input(args.lead_input, model, args.seed)
         leads = sorted(shared)
