@@ -271,19 +271,26 @@ def test_validation_blocks_overlay_on_the_multiyear_config():
 
 
 def test_leads_config_tracks_the_default():
-    """config/leads.yaml is the default with six leads (its dataset, the deep models' budgets and the iteration grid
-    within them aside): a change of the default's other settings must be copied there."""
+    """config/leads.yaml is the default with six leads and one deep model for every lead (its dataset aside): a
+    change of the default's other settings must be copied there. config/per_lead.yaml changes only the lead models,
+    their budgets and the iteration grid within them."""
     default = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     leads = yaml.safe_load((REPO / "config" / "leads.yaml").read_text())
-    assert leads.pop("forecast") == {"leads": [0, 1, 2, 3, 5, 7]}
-    assert set(leads) == set(default)
-    assert max(leads["grids"].pop("iterations")) <= leads["models"]["convgru"]["iterations"]
-    default["grids"].pop("iterations")
-    for name in ("convgru", "convlstm_at", "convgru_sa"):
-        assert leads["models"][name].pop("iterations") < default["models"][name].pop("iterations")
+    assert leads.pop("forecast") == {"leads": [0, 1, 2, 3, 5, 7], "lead_models": "lead_input"}
     own = {"dataset"}
     assert {k: v for k, v in leads.items() if k not in own} == {k: v for k, v in default.items() if k not in own}
-    check_config(validated(yaml.safe_load((REPO / "config" / "leads.yaml").read_text())))
+    per_lead = yaml.safe_load((REPO / "config" / "per_lead.yaml").read_text())
+    assert set(per_lead) == {"dataset", "forecast", "grids", "models"}
+    assert per_lead["forecast"] == {"leads": [0, 1, 2, 3, 5, 7], "lead_models": "per_lead"}
+    assert max(per_lead["grids"]["iterations"]) <= per_lead["models"]["convgru"]["iterations"]
+    for name in ("convgru", "convlstm_at", "convgru_sa"):
+        assert per_lead["models"][name] == {"iterations": per_lead["models"][name]["iterations"]}
+        assert per_lead["models"][name]["iterations"] < default["models"][name]["iterations"]
+    for overlays in ([], [per_lead]):
+        merged = yaml.safe_load((REPO / "config" / "leads.yaml").read_text())
+        for overlay in overlays:
+            update_config(merged, overlay)
+        check_config(validated(merged))
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ def fake_checkout(root: Path) -> Path:
     (root / "config" / "multiyear.yaml").write_text("dataset: multiyear\nresults_root: results\n")
     (root / "config" / "leads.yaml").write_text("dataset: twin_leads\nresults_root: results\n")
     (root / "config" / "validation_blocks.yaml").write_text("dataset: multiyear_blocks\n")
-    (root / "config" / "lead_input.yaml").write_text("dataset: twin_leads_input\n")
+    (root / "config" / "per_lead.yaml").write_text("dataset: twin_leads_per_lead\n")
     return root
 
 

@@ -144,9 +144,9 @@ BENCHMARKS = (
         lead_tables=("metrics.md", "error_budget.md"),
     ),
     Benchmark(
-        "Forecast lead times, one deep model for every lead (lead_models: lead_input)",
-        "config/lead_input.yaml",
-        "snakemake --configfile config/leads.yaml config/lead_input.yaml --cores all",
+        "Forecast lead times, one deep network per lead (lead_models: per_lead)",
+        "config/per_lead.yaml",
+        "snakemake --configfile config/leads.yaml config/per_lead.yaml --cores all",
         ("by_lead.md",),
         lead_tables=("metrics.md", "error_budget.md"),
     ),
