@@ -140,14 +140,9 @@ def train_deep_model(
     description = describe(name, settings, samples.in_channels, normaliser, split, first, preparation, recorded, leads)
     write_description(out, description)
     val_windows = samples.positions(split["validation"], strict=False)
-    val_observed = None
-    if len(val_windows):  # each lead's observed validation days, in the order of the windows
-        val_observed = np.concatenate(
-            [
-                seen[lead]["observation"].values[windows[:, -1] - offset]
-                for lead, windows, offset in _by_part(samples, val_windows)
-            ]
-        )
+    # degC observations of every day of the samples, lead after lead as PooledSamples lays them out along T
+    observed = np.concatenate([each["observation"].values for each in seen.values()])
+    val_observed = observed[val_windows[:, -1]] if len(val_windows) else None
     log.info(
         "%s on %s (%d torch threads, %s): %d parameters, %d training and %d validation days%s",
         name,
@@ -171,16 +166,6 @@ def train_deep_model(
     if leads is not None:
         _write_validation_by_lead(out, samples, val_windows, val_observed, device, autocast)
     return history
-
-
-def _by_part(samples: SequenceSamples, windows: np.ndarray):
-    """(lead, windows, offset) of each lead's rows of ``windows`` (one part, lead None, for unpooled samples)."""
-    if not isinstance(samples, PooledSamples):
-        yield None, windows, 0
-        return
-    leads = samples.leads_of(windows)
-    for lead, offset in samples.offsets.items():
-        yield lead, windows[leads == lead], offset
 
 
 def _write_validation_by_lead(
