@@ -8,6 +8,5 @@ from sstbias.stages import correct
 
 with job_logging(snakemake.log[0]):  # noqa: F821
     sm = snakemake  # noqa: F821
-    descriptions = sm.input.description
-    model_dirs = [Path(path).parent for path in ([descriptions] if isinstance(descriptions, str) else descriptions)]
+    model_dirs = [Path(path).parent for path in sm.input.description]
     correct.correct_leads(sm.params.model, model_dirs, list(sm.input.forecast), sm.output[0], sm.threads)

@@ -16,9 +16,9 @@ def correction_forecasts(wildcards):
 
 def lead_models(wildcards):
     """The descriptions and weights of the models of every lead of a run: the model for every lead (lead_input),
-    or one model per lead."""
+    or one model per lead (lists either way)."""
     if lead_input_run(wildcards):
-        return deep_model_files(wildcards)
+        return {key: [path] for key, path in deep_model_files(wildcards).items()}
     return {
         "best": expand(PATHS["deep_best"], lead=LEADS, run=wildcards.run),
         "description": expand(PATHS["deep_config"], lead=LEADS, run=wildcards.run),
