@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sstbias.evaluation import lead_models
+from sstbias.experiments import lead_models
 
 
 def write_log(folder: Path, val_rmse: list[float], seconds: float) -> None:

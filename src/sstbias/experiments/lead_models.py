@@ -7,7 +7,7 @@ of the lead-input model's ``best.pt`` at that lead (``lead_input/models/<model>/
 weights selected on every lead's validation days), with the training seconds of each (the ``seconds`` of the
 logs' last rows, summed over the per-lead models). Test scores are not read.
 
-    python -m sstbias.evaluation.lead_models --per-lead results/twin_leads_per_lead --lead-input results/twin_leads
+    python -m sstbias.experiments.lead_models --per-lead results/twin_leads_per_lead --lead-input results/twin_leads
 
 Prints a Markdown table per network and the mean over leads of each; writes nothing.
 """
