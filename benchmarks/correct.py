@@ -1,7 +1,7 @@
 """Speed of `sstbias correct` with ConvGRU-SA at the default config's size on this CPU, against the issue's targets.
 
     python benchmarks/correct.py [--model DIR] [--repeats 5] [--threads 2] [--smoke]
-    python benchmarks/correct.py --runs [--model DIR] [--threads 2] [--smoke]
+    python benchmarks/correct.py --runs [--model DIR] [--repeats 5] [--threads 2] [--smoke]
 
 Measured, side by side with the targets:
 - start-up: from just before the process is spawned until the corrector is ready (Python start, every import,
@@ -19,15 +19,19 @@ correction does not depend on the weights' values, but its corrected values are 
 the raw forecast file of the window is the twin's January at the default config's box (written into
 ``benchmarks/out/correct/work/`` when absent), so the model must be trained on that box (the default run's is).
 
-``--runs`` times instead one forecast run corrected at every lead of config/leads.yaml (0, 1, 2, 3, 5, 7), one
-model folder per lead, against issue 22's target (start-up + correction <= 10 s on 2 cores): start-up (process start
-until the six folders are checked and loaded), the correction of the newest run (reading each lead's input window
-from the runs' step files, daily reduction, regridding, the six networks, the netCDF file) and, for reference, the
-whole `sstbias correct --model DIR0 DIR1 ...` command. The forecast is the twin's runs of the window at the default
-box (all 61 steps of each, one file per step, ``sstbias.twin.run_files.write_runs``; the ``window`` + 1 runs up to
-the period's last day, whose run is the one corrected: ``--runs`` that day); the lead folders are copies of the
-lead-0 folder (built or ``--model``) with their lead recorded (``forecast_preparation.lead``, the hash recomputed):
-the time does not depend on the weights' values, their corrected values mean nothing.
+``--runs`` times instead one forecast run corrected at every lead of config/leads.yaml (0, 1, 2, 3, 5, 7), against
+issue 22's target (start-up + correction <= 10 s on 2 cores), in two ways of holding the leads' models: one model
+folder per lead (``per lead``: copies of the lead-0 folder, built or ``--model``, with their lead recorded,
+``forecast_preparation.lead``, the hash recomputed) and one folder of a model that takes the lead as an input
+(``lead input``: built by the workflow's stage ``train_deep_lead_input``, 3 iterations, the lead-0 month standing in
+for every lead's training data), the two ways of ``forecast.lead_models``. Each way is timed in ``--repeats`` fresh
+processes, alternating, and judged on the median of start-up (process start until the folders are checked and
+loaded) plus the correction of the newest run (reading each lead's input window from the runs' step files, daily
+reduction, regridding, the network(s), the netCDF file); one whole `sstbias correct --model ... --runs DAY` command
+per way is timed for reference. The forecast is the twin's runs of the window at the default box (all 61 steps of
+each, one file per step, ``sstbias.twin.run_files.write_runs``; the ``window`` + 1 runs up to the period's last
+day, whose run is the one corrected: ``--runs`` that day). The time depends on neither the weights' nor the training
+data's values; the corrected values mean nothing.
 
 ``--smoke`` runs everything at a tiny size (an 11x11 grid at 0.16 deg, 12 days, 4 hidden channels, 2 iterations,
 one correction) in a new temporary folder, removed at the end: a check that the benchmark runs
@@ -109,62 +113,100 @@ def raw_forecast(setup: Setup) -> Path:
     return work / "hycom.nc"
 
 
-def build_model_folder(setup: Setup, threads: int) -> Path:
-    """Train ConvGRU-SA (``setup.iterations`` iterations) on the twin month through the workflow's stage functions."""
+def work_paths(setup: Setup) -> dict[str, Path]:
+    """The workflow's intermediate files of the twin month, in ``setup.out``/work."""
+    names = [("oisst", "nc"), ("daily", "nc"), ("forecast", "nc"), ("observation", "nc"), ("aligned", "nc")]
+    names += [("split", "json"), ("split_csv", "csv"), ("normalisation", "json")]
+    return {name: setup.out / "work" / f"{name}.{suffix}" for name, suffix in names}
+
+
+def prepared_month(setup: Setup) -> dict:
+    """The twin month read, reduced, regridded, aligned, split and normalised by the workflow's stage functions
+    (written when absent); returns the ``preparation`` a training records."""
     from sstbias.data.regrid import resolve_engine
     from sstbias.data.split import split_params
-    from sstbias.deep.folder import ModelFolder
     from sstbias.grid import AnalysisGrid
-    from sstbias.stages import data, deep, prepare, regrid
+    from sstbias.stages import data, prepare, regrid
 
-    config = setup.config
-    paths = {
-        name: setup.out / "work" / f"{name}.{suffix}"
-        for name, suffix in [
-            ("oisst", "nc"),
-            ("daily", "nc"),
-            ("forecast", "nc"),
-            ("observation", "nc"),
-            ("aligned", "nc"),
-            ("split", "json"),
-            ("split_csv", "csv"),
-            ("normalisation", "json"),
-        ]
-    }
-    model_dir = setup.out / "models" / MODEL
-    if ModelFolder(model_dir).best.exists():
-        return model_dir
+    config, paths = setup.config, work_paths(setup)
     engine = resolve_engine(config["grid"]["regrid_engine"])
-    grid = AnalysisGrid.from_config(config)
-    hycom = raw_forecast(setup)
     daily = config["daily_reduction"]
-    window = {"first": config["period"]["start"], "last": config["period"]["end"]}
-    data.daily_forecast([hycom], paths["daily"], config["box"], window, daily["method"], daily["hour"])
-    regrid.regrid_product("forecast", [paths["daily"]], paths["forecast"], grid, engine, config["period"])
-    regrid.regrid_product("observation", [paths["oisst"]], paths["observation"], grid, engine, config["period"])
-    prepare.align(paths["forecast"], paths["observation"], paths["aligned"], config["period"], config["missing_days"])
-    prepare.split(paths["aligned"], paths["split"], paths["split_csv"], split_params(config["split"]))
-    normalisation = config["normalisation"]
-    prepare.normalisation(
-        paths["aligned"], paths["split"], paths["normalisation"], normalisation["method"], normalisation["scope"]
-    )
-    settings = config["models"][MODEL] | {
-        "seed": 0,
-        "iterations": setup.iterations,
-        "eval_every": setup.iterations,
-        "checkpoint_every": setup.iterations,
-    }
-    preparation = {
+    if not paths["normalisation"].exists():
+        grid = AnalysisGrid.from_config(config)
+        hycom = raw_forecast(setup)
+        window = {"first": config["period"]["start"], "last": config["period"]["end"]}
+        data.daily_forecast([hycom], paths["daily"], config["box"], window, daily["method"], daily["hour"])
+        regrid.regrid_product("forecast", [paths["daily"]], paths["forecast"], grid, engine, config["period"])
+        regrid.regrid_product("observation", [paths["oisst"]], paths["observation"], grid, engine, config["period"])
+        prepare.align(
+            paths["forecast"], paths["observation"], paths["aligned"], config["period"], config["missing_days"]
+        )
+        prepare.split(paths["aligned"], paths["split"], paths["split_csv"], split_params(config["split"]))
+        normalisation = config["normalisation"]
+        prepare.normalisation(
+            paths["aligned"], paths["split"], paths["normalisation"], normalisation["method"], normalisation["scope"]
+        )
+    return {
         "box": config["box"],
         "daily_reduction": daily,
         "grid": {"resolution": config["grid"]["resolution"], "regrid_engine": engine},
     }
+
+
+def training_settings(setup: Setup) -> dict:
+    """ConvGRU-SA's config settings, seed 0, ``setup.iterations`` iterations (evaluated and saved at the last)."""
+    iterations = setup.iterations
+    return setup.config["models"][MODEL] | {
+        "seed": 0,
+        "iterations": iterations,
+        "eval_every": iterations,
+        "checkpoint_every": iterations,
+    }
+
+
+def build_model_folder(setup: Setup, threads: int) -> Path:
+    """Train ConvGRU-SA (``setup.iterations`` iterations) on the twin month through the workflow's stage functions."""
+    from sstbias.deep.folder import ModelFolder
+    from sstbias.stages import deep
+
+    model_dir = setup.out / "models" / MODEL
+    if ModelFolder(model_dir).best.exists():
+        return model_dir
+    preparation = prepared_month(setup)
+    paths = work_paths(setup)
     deep.train_deep(
         model=MODEL,
-        settings=settings,
+        settings=training_settings(setup),
         aligned=paths["aligned"],
         split_path=paths["split"],
         normalisation=paths["normalisation"],
+        out_dir=model_dir,
+        threads=threads,
+        preparation=preparation,
+        native_forecast=paths["daily"],
+    )
+    return model_dir
+
+
+def build_lead_input_folder(setup: Setup, leads: tuple[int, ...], threads: int) -> Path:
+    """Train ConvGRU-SA once for every lead of ``leads``, the lead an input (the workflow's stage
+    ``train_deep_lead_input``, ``setup.iterations`` iterations), with the lead-0 month standing in for every
+    lead's data: the time of a correction depends on neither the weights' nor the training data's values."""
+    from sstbias.deep.folder import ModelFolder
+    from sstbias.stages import deep
+
+    model_dir = setup.out / "lead_input_models" / MODEL
+    if ModelFolder(model_dir).best.exists():
+        return model_dir
+    preparation = prepared_month(setup)
+    paths = work_paths(setup)
+    deep.train_deep_lead_input(
+        model=MODEL,
+        settings=training_settings(setup),
+        leads=list(leads),
+        aligned=[paths["aligned"]] * len(leads),
+        split_paths=[paths["split"]] * len(leads),
+        normalisation=setup.config["normalisation"],
         out_dir=model_dir,
         threads=threads,
         preparation=preparation,
@@ -328,41 +370,64 @@ def lead_child(model_dirs: list[str], folder: str, threads: int, out: Path) -> N
     print(json.dumps({"ready": ready, "seconds": [seconds], "files": len(paths)}))
 
 
-def time_run(setup: Setup, model_dir: Path, threads: int, smoke: bool) -> None:
-    """Time start-up and the correction of one run at every lead (``--runs``) and print them beside the target."""
-    leads = SMOKE_LEADS if smoke else RUN_LEADS
-    folders = lead_folders(model_dir, leads, setup.out)
-    folder = run_files(setup)
-    load_before = os.getloadavg()[0]
+def run_once(folders: list[Path], runs: Path, threads: int, out: Path) -> dict[str, float]:
+    """Start-up and correction seconds of one fresh process correcting the newest run with ``folders``."""
     spawned = time.time()
     done = subprocess.run(
-        [sys.executable, __file__, "--run-child", str(folder), str(threads), str(setup.out), *map(str, folders)],
+        [sys.executable, __file__, "--run-child", str(runs), str(threads), str(out), *map(str, folders)],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    startup, seconds = result["ready"] - spawned, result["seconds"][0]
+    return {"startup": result["ready"] - spawned, "correction": result["seconds"][0], "files": result["files"]}
+
+
+def whole_run_command(folders: list[Path], runs: Path, setup: Setup, threads: int) -> float:
+    """Wall seconds of one `sstbias correct --model ... --runs DAY` command (the installed entry point)."""
     command = [str(Path(sys.executable).parent / "sstbias"), "correct", "--model", *map(str, folders)]
-    command += ["--forecast", str(folder), "--out", str(setup.out / "corrected_run_cli.nc")]
-    command += ["--runs", setup.config["period"]["end"]]
+    command += ["--forecast", str(runs), "--out", str(setup.out / "corrected_run_cli.nc")]
+    command += ["--runs", setup.config["period"]["end"], "--device", "cpu", "--threads", str(threads), "--quiet"]
     start = time.perf_counter()
-    subprocess.run([*command, "--device", "cpu", "--threads", str(threads), "--quiet"], check=True, capture_output=True)
-    command_s = time.perf_counter() - start
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def time_run(setup: Setup, model_dir: Path, threads: int, smoke: bool, repeats: int) -> None:
+    """Time start-up and the correction of one run at every lead (``--runs``), ``repeats`` fresh processes per way
+    of holding the leads' models (alternating), and print their medians beside the target."""
+    leads = SMOKE_LEADS if smoke else RUN_LEADS
+    variants = {
+        "per lead": lead_folders(model_dir, leads, setup.out),
+        "lead input": [build_lead_input_folder(setup, leads, threads)],
+    }
+    runs = run_files(setup)
+    load_before = os.getloadavg()[0]
+    timings: dict[str, list[dict[str, float]]] = {name: [] for name in variants}
+    for _ in range(repeats):
+        for name, folders in variants.items():
+            timings[name].append(run_once(folders, runs, threads, setup.out))
+    commands = {name: whole_run_command(folders, runs, setup, threads) for name, folders in variants.items()}
     load_after = os.getloadavg()[0]
-    print(f"model folders: {', '.join(map(str, folders))} (leads {', '.join(map(str, leads))}: copies of one folder)")
-    print(f"forecast: {folder} ({result['files']} step files, {setup.window + 1} runs) -> the newest run, every lead")
+    files = timings["per lead"][0]["files"]
+    print(f"per lead: {len(leads)} model folders (leads {', '.join(map(str, leads))}: copies of one folder)")
+    print(f"lead input: one folder trained on leads {', '.join(map(str, leads))}, the lead an input channel")
+    print(f"forecast: {runs} ({files} step files, {setup.window + 1} runs) -> the newest run, every lead")
     print(f"CPU: {os.cpu_count()} cores, torch threads {threads}; load average {load_before:.2f} -> {load_after:.2f}")
+    print(f"{repeats} fresh process(es) per way, alternating; medians, [min - max] of the sum")
     target = TARGETS["run_s"]
-    print(f"\n{'measure':<46} {'measured s':>10} {'target s':>9} {'ratio':>6}  verdict")
-    print(f"{'start-up (process start -> ready)':<46} {startup:>10.3f} {'-':>9}")
-    print(f"{'correct one run, every lead, written':<46} {seconds:>10.3f} {'-':>9}")
-    total = startup + seconds
-    verdict = "meets" if total <= target else "MISSES"
-    print(f"{'start-up + correction of the run':<46} {total:>10.3f} {'<= ' + str(target):>9} {total / target:>6.2f}"
-          f"  {verdict}")  # fmt: skip
-    print(f"{'whole `sstbias correct` command (the run)':<46} {command_s:>10.3f} {'-':>9}")
+    print(f"\n{'models':<11} {'start-up s':>10} {'correction s':>12} {'sum s':>7} {'[min - max]':>15} "
+          f"{'target s':>9} {'ratio':>6}  verdict  {'whole command s':>15}")  # fmt: skip
+    for name, rows in timings.items():
+        sums = [row["startup"] + row["correction"] for row in rows]
+        total = statistics.median(sums)
+        verdict = "meets" if total <= target else "MISSES"
+        startup = statistics.median(row["startup"] for row in rows)
+        correction = statistics.median(row["correction"] for row in rows)
+        print(f"{name:<11} {startup:>10.3f} {correction:>12.3f} {total:>7.3f} "
+              f"{f'[{min(sums):.2f} - {max(sums):.2f}]':>15} {'<= ' + str(target):>9} {total / target:>6.2f}  "
+              f"{verdict:<7}  {commands[name]:>15.3f}")  # fmt: skip
 
 
 def main() -> None:
@@ -370,7 +435,9 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, help="a trained ConvGRU-SA folder (default: build a 3-iteration one)")
-    parser.add_argument("--repeats", type=int, default=5, help="corrections timed in the process (default 5)")
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="corrections in the process; --runs: processes per way (default 5)"
+    )
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
     parser.add_argument("--smoke", action="store_true", help="tiny size, one correction: checks that it runs")
     parser.add_argument("--runs", action="store_true", help="one forecast run at every lead, one model per lead")
@@ -390,7 +457,7 @@ def main() -> None:
     setup.out.mkdir(parents=True, exist_ok=True)
     model_dir = args.model or build_model_folder(setup, args.threads)
     if args.runs:
-        time_run(setup, model_dir, args.threads, args.smoke)
+        time_run(setup, model_dir, args.threads, args.smoke, repeats)
         if args.smoke:
             shutil.rmtree(setup.out)
         return

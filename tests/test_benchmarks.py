@@ -46,7 +46,7 @@ CASES = {
     "download.py": (lambda tmp: [], "One download against the payload size"),
     "correct.py": (lambda tmp: [], "start-up (process start -> ready)"),
     "correct.py --model": (lambda tmp: ["--model", str(smoke_model(tmp / "model"))], "start-up (process start"),
-    "correct.py --runs": (lambda tmp: ["--runs"], "start-up + correction of the run"),
+    "correct.py --runs": (lambda tmp: ["--runs"], "[min - max]"),
 }
 
 

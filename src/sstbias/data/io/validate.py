@@ -7,6 +7,7 @@ from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
+import netCDF4
 import numpy as np
 import xarray as xr
 
@@ -62,36 +63,69 @@ def open_variable(
 ) -> xr.Dataset | None:
     """``variable`` and its coordinates from a checked netCDF file, CF-decoded and loaded into memory.
 
-    ``subset(raw)`` receives the file's ``variable`` with its coordinates (times not decoded) and returns
-    ``isel`` indexers (a box, the shallowest level, a time window) applied before anything is read, so a
-    global or multi-level file costs only the part kept; it returns ``None`` when the file holds nothing
-    wanted, and then so does this function. Decoding covers scale_factor, add_offset, _FillValue,
-    missing_value and times; other variables are not decoded (HYCOM's ``tau`` has non-CF time units). Packed
-    values are unpacked in float64 (packed * scale_factor + add_offset with the stored float32 factors), so that
-    one final rounding to float32 gives the nearest float32 of the CF value: xarray's float32 arithmetic would
-    round twice and miss it by one step on some cells. A truncated or unreadable file fails here, as
-    InputDataError naming it.
+    ``subset(raw)`` receives the file's ``variable`` with its coordinates (times not decoded; the variable's values
+    are not read: it gives its dimensions, shape and attributes) and returns ``isel`` indexers (a box, the
+    shallowest level, a time window) applied before anything is read, so a global or multi-level file costs only
+    the part kept; it returns ``None`` when the file holds nothing wanted, and then so does this function.
+    Decoding covers scale_factor, add_offset, _FillValue, missing_value and times; other variables are not
+    decoded (HYCOM's ``tau`` has non-CF time units). Packed values are unpacked in float64 (packed * scale_factor +
+    add_offset with the stored float32 factors), so that one final rounding to float32 gives the nearest float32
+    of the CF value: xarray's float32 arithmetic would round twice and miss it by one step on some cells. A
+    truncated or unreadable file fails here, as InputDataError naming it.
+
+    The file is read with netCDF4 itself, stored values as xarray's netCDF4 backend reads them (no automatic
+    masking or scaling), and decoded by ``xr.decode_cf``: the result is what ``xr.open_dataset`` would give,
+    without its per-file cost (indexes of every coordinate, lazy wrappers, caching), which dominated the reading
+    of a forecast run's hundreds of small step files.
     """
     path = check_netcdf_file(path)
     try:
-        # cache=False: the selection is loaded once below, so xarray's in-memory cache would only cost time
-        with xr.open_dataset(path, engine="netcdf4", decode_times=False, mask_and_scale=False, cache=False) as raw:
-            if variable not in raw:
-                raise InputDataError(f"{path}: no variable {variable!r} (has {sorted(raw.data_vars)})")
-            selected = raw[[variable]]
+        with netCDF4.Dataset(path) as nc:
+            nc.set_auto_maskandscale(False)
+            if variable not in nc.variables:
+                raise InputDataError(f"{path}: no variable {variable!r} (has {_data_variables(nc)})")
+            stored = nc.variables[variable]
+            raw = _header(nc, stored)
+            indexers: Indexers = {}
             if subset is not None:
-                indexers = subset(selected)
+                indexers = subset(raw)
                 if indexers is None:
                     return None
-                selected = selected.isel(indexers)
-            selected = selected.load()
-            attrs = selected[variable].attrs
-            for key in ("scale_factor", "add_offset"):
-                if key in attrs:
-                    attrs[key] = float(attrs[key])  # a float64 factor makes xarray unpack in float64
-            check_zeroed_rows(path, selected[variable])
-            return xr.decode_cf(selected)
+            values = np.asarray(stored[tuple(indexers.get(dim, slice(None)) for dim in stored.dimensions)])
+        header = raw[variable].variable
+        kept = tuple(dim for dim in header.dims if not isinstance(indexers.get(dim), int | np.integer))
+        attrs = dict(header.attrs)
+        for key in ("scale_factor", "add_offset"):
+            if key in attrs:
+                attrs[key] = float(attrs[key])  # a float64 factor makes xarray unpack in float64
+        data = xr.Variable(kept, values, attrs, header.encoding)
+        coords = raw.coords.to_dataset().isel({dim: index for dim, index in indexers.items() if dim in raw.coords})
+        selected = xr.Dataset({variable: data}, coords=coords.coords)
+        check_zeroed_rows(path, selected[variable])
+        return xr.decode_cf(selected)
     except InputDataError:
         raise
     except Exception as err:  # netCDF4/HDF5 raise many types for corrupt files
         raise InputDataError(f"{path}: unreadable or truncated netCDF ({type(err).__name__}: {err})") from err
+
+
+def _attributes(stored: netCDF4.Variable) -> dict[str, Any]:
+    return {key: stored.getncattr(key) for key in stored.ncattrs()}
+
+
+def _header(nc: netCDF4.Dataset, stored: netCDF4.Variable) -> xr.Dataset:
+    """``stored`` (its values a zero-byte stand-in of its shape and type, attributes and stored type as encoding
+    ``dtype``) with the coordinate variables of its dimensions, read, without indexes."""
+    coords = {
+        dim: xr.Variable(dim, nc.variables[dim][:], _attributes(nc.variables[dim]), {"dtype": nc.variables[dim].dtype})
+        for dim in stored.dimensions
+        if dim in nc.variables and nc.variables[dim].dimensions == (dim,)
+    }
+    stand_in = np.broadcast_to(np.zeros((), stored.dtype), stored.shape)
+    data = xr.Variable(stored.dimensions, stand_in, _attributes(stored), {"dtype": stored.dtype})
+    return xr.Dataset({stored.name: data}, coords=xr.Coordinates(coords, indexes={}))
+
+
+def _data_variables(nc: netCDF4.Dataset) -> list[str]:
+    """The file's variables that are no coordinate variable (a 1-D variable named as its dimension), sorted."""
+    return sorted(name for name, each in nc.variables.items() if each.dimensions != (name,))
