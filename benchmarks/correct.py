@@ -1,7 +1,7 @@
 """Speed of `sstbias correct` with ConvGRU-SA at the default config's size on this CPU, against the issue's targets.
 
     python benchmarks/correct.py [--model DIR] [--repeats 5] [--threads 2] [--smoke]
-    python benchmarks/correct.py --runs [--model DIR] [--repeats 5] [--threads 2] [--smoke]
+    python benchmarks/correct.py --runs [--model DIR] [--repeats 5] [--threads 2] [--reference-src DIR] [--smoke]
 
 Measured, side by side with the targets:
 - start-up: from just before the process is spawned until the corrector is ready (Python start, every import,
@@ -31,7 +31,9 @@ reduction, regridding, the network(s), the netCDF file); one whole `sstbias corr
 per way is timed for reference. The forecast is the twin's runs of the window at the default box (all 61 steps of
 each, one file per step, ``sstbias.twin.run_files.write_runs``; the ``window`` + 1 runs up to the period's last
 day, whose run is the one corrected: ``--runs`` that day). The time depends on neither the weights' nor the training
-data's values; the corrected values mean nothing.
+data's values; the corrected values mean nothing. ``--reference-src DIR`` times the per-lead folders also with another
+checkout's library (e.g. ``git worktree add ../old COMMIT``, then ``--reference-src ../old/src``), alternating with
+the others: a before/after comparison in one run.
 
 ``--smoke`` runs everything at a tiny size (an 11x11 grid at 0.16 deg, 12 days, 4 hidden channels, 2 iterations,
 one correction) in a new temporary folder, removed at the end: a check that the benchmark runs
@@ -370,15 +372,16 @@ def lead_child(model_dirs: list[str], folder: str, threads: int, out: Path) -> N
     print(json.dumps({"ready": ready, "seconds": [seconds], "files": len(paths)}))
 
 
-def run_once(folders: list[Path], runs: Path, threads: int, out: Path) -> dict[str, float]:
-    """Start-up and correction seconds of one fresh process correcting the newest run with ``folders``."""
+def run_once(folders: list[Path], runs: Path, threads: int, out: Path, src: Path) -> dict[str, float]:
+    """Start-up and correction seconds of one fresh process correcting the newest run with ``folders``, the library
+    imported from ``src``."""
     spawned = time.time()
     done = subprocess.run(
         [sys.executable, __file__, "--run-child", str(runs), str(threads), str(out), *map(str, folders)],
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        env={**os.environ, "PYTHONPATH": str(src)},
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     return {"startup": result["ready"] - spawned, "correction": result["seconds"][0], "files": result["files"]}
@@ -394,30 +397,41 @@ def whole_run_command(folders: list[Path], runs: Path, setup: Setup, threads: in
     return time.perf_counter() - start
 
 
-def time_run(setup: Setup, model_dir: Path, threads: int, smoke: bool, repeats: int) -> None:
+def time_run(
+    setup: Setup, model_dir: Path, threads: int, smoke: bool, repeats: int, reference: Path | None = None
+) -> None:
     """Time start-up and the correction of one run at every lead (``--runs``), ``repeats`` fresh processes per way
-    of holding the leads' models (alternating), and print their medians beside the target."""
+    of holding the leads' models (alternating), and print their medians beside the target. ``reference``: another
+    checkout's ``src/``, timed too with the per-lead folders (``per lead, ref``)."""
     leads = SMOKE_LEADS if smoke else RUN_LEADS
+    per_lead = lead_folders(model_dir, leads, setup.out)
     variants = {
-        "per lead": lead_folders(model_dir, leads, setup.out),
-        "lead input": [build_lead_input_folder(setup, leads, threads)],
+        "per lead": (per_lead, REPO / "src"),
+        "lead input": ([build_lead_input_folder(setup, leads, threads)], REPO / "src"),
     }
+    if reference is not None:
+        variants["per lead, ref"] = (per_lead, reference)
     runs = run_files(setup)
     load_before = os.getloadavg()[0]
     timings: dict[str, list[dict[str, float]]] = {name: [] for name in variants}
     for _ in range(repeats):
-        for name, folders in variants.items():
-            timings[name].append(run_once(folders, runs, threads, setup.out))
-    commands = {name: whole_run_command(folders, runs, setup, threads) for name, folders in variants.items()}
+        for name, (folders, src) in variants.items():
+            timings[name].append(run_once(folders, runs, threads, setup.out, src))
+    commands = {  # the installed command runs this checkout's library
+        name: whole_run_command(folders, runs, setup, threads) if src == REPO / "src" else None
+        for name, (folders, src) in variants.items()
+    }
     load_after = os.getloadavg()[0]
     files = timings["per lead"][0]["files"]
     print(f"per lead: {len(leads)} model folders (leads {', '.join(map(str, leads))}: copies of one folder)")
     print(f"lead input: one folder trained on leads {', '.join(map(str, leads))}, the lead an input channel")
+    if reference is not None:
+        print(f"per lead, ref: the per-lead folders, the library from {reference} ")
     print(f"forecast: {runs} ({files} step files, {setup.window + 1} runs) -> the newest run, every lead")
     print(f"CPU: {os.cpu_count()} cores, torch threads {threads}; load average {load_before:.2f} -> {load_after:.2f}")
     print(f"{repeats} fresh process(es) per way, alternating; medians, [min - max] of the sum")
     target = TARGETS["run_s"]
-    print(f"\n{'models':<11} {'start-up s':>10} {'correction s':>12} {'sum s':>7} {'[min - max]':>15} "
+    print(f"\n{'models':<13} {'start-up s':>10} {'correction s':>12} {'sum s':>7} {'[min - max]':>15} "
           f"{'target s':>9} {'ratio':>6}  verdict  {'whole command s':>15}")  # fmt: skip
     for name, rows in timings.items():
         sums = [row["startup"] + row["correction"] for row in rows]
@@ -425,9 +439,9 @@ def time_run(setup: Setup, model_dir: Path, threads: int, smoke: bool, repeats: 
         verdict = "meets" if total <= target else "MISSES"
         startup = statistics.median(row["startup"] for row in rows)
         correction = statistics.median(row["correction"] for row in rows)
-        print(f"{name:<11} {startup:>10.3f} {correction:>12.3f} {total:>7.3f} "
+        print(f"{name:<13} {startup:>10.3f} {correction:>12.3f} {total:>7.3f} "
               f"{f'[{min(sums):.2f} - {max(sums):.2f}]':>15} {'<= ' + str(target):>9} {total / target:>6.2f}  "
-              f"{verdict:<7}  {commands[name]:>15.3f}")  # fmt: skip
+              f"{verdict:<7}  {'-' if commands[name] is None else f'{commands[name]:.3f}':>15}")  # fmt: skip
 
 
 def main() -> None:
@@ -441,6 +455,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
     parser.add_argument("--smoke", action="store_true", help="tiny size, one correction: checks that it runs")
     parser.add_argument("--runs", action="store_true", help="one forecast run at every lead, one model per lead")
+    parser.add_argument("--reference-src", type=Path, help="--runs: another checkout's src/, timed too (per lead)")
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     parser.add_argument("--run-child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -457,7 +472,7 @@ def main() -> None:
     setup.out.mkdir(parents=True, exist_ok=True)
     model_dir = args.model or build_model_folder(setup, args.threads)
     if args.runs:
-        time_run(setup, model_dir, args.threads, args.smoke, repeats)
+        time_run(setup, model_dir, args.threads, args.smoke, repeats, args.reference_src)
         if args.smoke:
             shutil.rmtree(setup.out)
         return
