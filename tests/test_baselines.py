@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from sstbias.baselines.registry import REGISTRY
+from sstbias.baselines.registry import corrector_class
 from sstbias.errors import ConfigError, InputDataError
 from sstbias.evaluation.metrics import compute_metrics
 
@@ -76,7 +76,7 @@ def test_days(data) -> pd.DatetimeIndex:
 
 def build(case: str, seed: int = 1, n_jobs: int = 1):
     model, settings = CASES[case]
-    return REGISTRY[model](settings, FEATURES, seed=seed, n_jobs=n_jobs)
+    return corrector_class(model)(settings, FEATURES, seed=seed, n_jobs=n_jobs)
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +157,7 @@ def test_tree_models_are_deterministic(data, fit_days, test_days, predictions, c
 
 
 def test_tree_model_predicts_the_observation(data, fit_days, test_days, predictions):
-    model = REGISTRY["lightgbm"]({**CASES["lightgbm"][1], "target": "observation"}, FEATURES, seed=1)
+    model = corrector_class("lightgbm")({**CASES["lightgbm"][1], "target": "observation"}, FEATURES, seed=1)
     model.fit(data, fit_days)
     assert rmse(data, model.predict(data, test_days)) < rmse(data, predictions["raw"])
 
@@ -189,18 +189,18 @@ def test_unknown_days_and_unfitted_models(fitted, data):
 )
 def test_bad_settings_name_the_key(model, settings, features, key):
     with pytest.raises(ConfigError, match=key):
-        REGISTRY[model](settings, features)
+        corrector_class(model)(settings, features)
 
 
 def test_load_rejects_another_corrector(fitted, tmp_path):
     fitted["raw"].save(tmp_path / "raw.nc")
     with pytest.raises(InputDataError, match="raw.nc"):
-        REGISTRY["climatology"].load(tmp_path / "raw.nc")
+        corrector_class("climatology").load(tmp_path / "raw.nc")
 
 
 def test_climatology_window_mean(data):
     days = pd.DatetimeIndex(data["time"].values)
-    model = REGISTRY["climatology"]({"by": "dayofyear", "window_days": 5}, {})
+    model = corrector_class("climatology")({"by": "dayofyear", "window_days": 5}, {})
     model.fit(data, days)
     out = model.predict(data, days[[10]])
     bias = (data["observation"] - data["forecast"]).isel(time=slice(8, 13)).mean("time")
@@ -211,7 +211,7 @@ def test_climatology_window_mean(data):
 def test_climatology_fallback_uses_the_closest_fit_days(data, caplog):
     caplog.set_level(logging.INFO, logger="sstbias.baselines")
     days = pd.DatetimeIndex(data["time"].values)
-    model = REGISTRY["climatology"]({"by": "month", "window_days": 5}, {})
+    model = corrector_class("climatology")({"by": "month", "window_days": 5}, {})
     model.fit(data, days[:31])  # January only
     out = model.predict(data, days[[40, 100]])  # February and April: no fit days in their months
     bias = (data["observation"] - data["forecast"]).isel(time=slice(26, 31)).mean("time")
@@ -224,7 +224,7 @@ def test_climatology_fallback_uses_the_closest_fit_days(data, caplog):
 
 
 def test_quantile_mapping_by_month_refuses_unseen_months(data, fit_days, test_days):
-    model = REGISTRY["quantile_mapping"]({"group": "time.month", "nquantiles": 10}, {})
+    model = corrector_class("quantile_mapping")({"group": "time.month", "nquantiles": 10}, {})
     model.fit(data, fit_days[:59])  # January and February
     assert np.isfinite(model.predict(data, fit_days[40:59]).values[:, 5, 5]).all()
     with pytest.raises(ConfigError, match=r"models.quantile_mapping.group: .* months \[4\]"):

@@ -20,7 +20,6 @@ from sstbias.evaluation.tables import (
     to_paper_markdown,
     uncertainty_markdown,
 )
-from sstbias.evaluation.uncertainty import score_uncertainty
 
 
 def score_run(
@@ -71,6 +70,10 @@ def paper_tables(records: Sequence[dict], daily: Sequence[pd.DataFrame], uncerta
 
     ``uncertainty`` is the config section (block_length, resamples, confidence, seed).
     """
+    # Imported here, not at the top: arch (and numba, scipy.stats) cost about a second to import, which every
+    # per-run evaluate job would pay without using them.
+    from sstbias.evaluation.uncertainty import score_uncertainty
+
     by_model: dict[str, list[pd.DataFrame]] = {}
     for record, frame in zip(records, daily, strict=True):
         by_model.setdefault(record["model"], []).append(frame)

@@ -9,7 +9,7 @@ import logging
 
 import xarray as xr
 
-from sstbias.baselines.registry import REGISTRY, fit_baseline
+from sstbias.baselines.registry import corrector_class, fit_baseline
 from sstbias.data.split import load_split
 from sstbias.netcdf import PathLike, write_prediction
 
@@ -40,7 +40,7 @@ def train_baseline(
 
 def predict_baseline(model: str, model_path: PathLike, aligned: PathLike, split_path: PathLike, out: PathLike) -> None:
     """Write the corrected SST of the test days from a saved baseline, with its note on them (:meth:`note`)."""
-    corrector = REGISTRY[model].load(model_path)
+    corrector = corrector_class(model).load(model_path)
     test_days = load_split(split_path)["test"]
     corrected = corrector.predict(xr.load_dataset(aligned), test_days)
     write_prediction(corrected, out, model, note=corrector.note(test_days))
