@@ -156,6 +156,39 @@ def test_cli_corrects_every_lead_of_the_runs_as_the_workflow_predicts(run, tmp_p
     assert attrs["model_config_hash"].startswith("lead 0: ") and "; lead 2: " in attrs["model_config_hash"]
 
 
+def test_lead_0_reads_the_best_time_series_files_beside_the_runs(run, tmp_path, capsys):
+    """The twin's runs (lead 2's taus only) and its hindcast file of January in one folder: lead 0 reads the file
+    named otherwise (the best time series), the leads from 1 the runs; with no model of lead 0 that file is refused."""
+    folder = tmp_path / "forecast"
+    folder.mkdir()
+    for month in ("2020-12", MONTH):
+        for path in (run["results"] / "raw" / "hycom" / "runs" / month).glob("*.nc"):
+            shutil.copy(path, folder / path.name)
+    hindcast = folder / f"{MONTH}.nc"
+    shutil.copy(run["results"] / "raw" / "hycom" / f"{MONTH}.nc", hindcast)
+    out = tmp_path / "runs.nc"
+    status = main(["correct", *model_arguments(run), "--forecast", str(folder), "--out", str(out)])
+    assert status == 0, capsys.readouterr().err
+    corrected = open_corrected(out)
+    # the twin writes the runs whose lead-2 day is in the period: up to Jan 29's (lead 0 of Jan 30, 31: no run)
+    runs = pd.DatetimeIndex(corrected["forecast_reference_time"].values)
+    assert runs[-1] == pd.Timestamp("2021-01-29 12:00")
+    for lead in LEADS:
+        predicted = predictions(run, lead)
+        valid = pd.DatetimeIndex(predicted["time"].values)
+        valid = valid[valid <= runs[-1].normalize() + pd.Timedelta(days=lead)]
+        expected = predicted.sel(time=valid).values
+        assert np.isfinite(expected).any()
+        np.testing.assert_allclose(lead_field(corrected, lead, valid), expected, rtol=0, atol=1e-5)
+    # January's hindcast holds the lead-0 windows of the runs from Jan 19, as the step files cut from it do
+    finite = np.isfinite(corrected["sst_corrected"].sel(lead=0).values).any(axis=(1, 2))
+    np.testing.assert_array_equal(finite, runs >= "2021-01-19 12:00")
+    status = main(["correct", "--model", str(run["models"][2]), "--forecast", str(folder), "--out", str(out), "--runs"])
+    message = capsys.readouterr().err.strip().splitlines()[-1]
+    assert status == 1 and message.startswith(f"sstbias correct: error: {hindcast}: not named ")
+    assert "read only as the best time series of lead 0, which none of the models corrects" in message
+
+
 def test_runs_picks_runs_by_analysis_day(run, tmp_path, capsys):
     every = tmp_path / "every.nc"
     assert main(["correct", *model_arguments(run), "--forecast", str(run["steps"]), "--out", str(every)]) == 0

@@ -13,6 +13,8 @@ other leads.
 Which runs are corrected: every run of the files for which at least one lead can be corrected, i.e. the run has
 the lead's steps and its lead-L input window (the model's ``input_window_days``: its ``sequence_length`` days and
 the history days) is in the files; older runs serve as history only. ``runs`` (analysis days) picks runs instead.
+Lead 0 is the best time series: the runs' taus 0 .. 21 h or, when files not named as a run's step are given (hindcast
+files), those files alone, as the workflow's lead 0 reads them.
 A (run, lead) that cannot be corrected (missing taus, a lead beyond the run's length, an incomplete window) is NaN
 in the output, named in one warning line per run; nothing correctable at all is an InputDataError.
 """
@@ -121,12 +123,15 @@ class RunCorrector:
         self.method, self.hour = preparation.daily_method, preparation.daily_hour
 
     def runs_of(self, paths: Sequence[str | os.PathLike]) -> RunFiles:
-        """The files by forecast run; InputDataError naming a file whose run and tau its name does not give."""
+        """The files by forecast run, and the files named otherwise (``others``): the best time series, which lead
+        0 reads instead of the runs' taus 0 .. 21 h. InputDataError naming such a file when no model corrects
+        lead 0 (its run and tau, which the name does not give, would be needed)."""
         files = RunFiles.index(paths, key="forecast runs", error=InputDataError)
-        if files.others:
+        if files.others and 0 not in self.models:
             raise InputDataError(
                 f"{files.others[0]}: not named {RUN_NAME}, so its run and tau are unknown (correcting runs reads "
-                "every lead from the runs' step files)"
+                "leads from 1 day from the runs' step files; files named otherwise are read only as the best time "
+                "series of lead 0, which none of the models corrects)"
             )
         return files
 
@@ -138,8 +143,9 @@ class RunCorrector:
         corrector = self.models[lead]
         window = corrector.trained.window
         needed = {day for a in runs for day in window_days(pd.Timestamp(valid_day(a, lead)), window)}
-        complete, why = [], {}
-        for analysis in files.runs:
+        given = lead == 0 and bool(files.others)  # the best time series given as such (e.g. hindcast files)
+        complete, why = (list(files.others), dict.fromkeys(files.runs)) if given else ([], {})
+        for analysis in () if given else files.runs:
             if pd.Timestamp(valid_day(analysis, lead)) not in needed:
                 continue  # no window of the runs to correct reads it
             steps, gap = files.lead_files(analysis, lead, self.method, self.hour)
@@ -149,6 +155,8 @@ class RunCorrector:
         have = set() if inputs is None else set(pd.DatetimeIndex(inputs["time"].values))
         reasons = {}
         source = f" (from the runs analysed {lead} days before)" if lead else " (the best time series)"
+        if given:
+            source = " (the best time series: the files not named as a run's step)"
         for analysis in runs:
             day = pd.Timestamp(valid_day(analysis, lead))
             absent = [earlier for earlier in window_days(day, window) if earlier not in have]
