@@ -155,14 +155,23 @@ def prepared_month(setup: Setup) -> dict:
     }
 
 
-def training_settings(setup: Setup) -> dict:
-    """ConvGRU-SA's config settings, seed 0, ``setup.iterations`` iterations (evaluated and saved at the last)."""
+def training_arguments(setup: Setup, model_dir: Path, threads: int) -> dict:
+    """The arguments both training stages take: ConvGRU-SA's config settings (seed 0, ``setup.iterations``
+    iterations, evaluated and saved at the last), the folder, the threads and the prepared month's recording."""
     iterations = setup.iterations
-    return setup.config["models"][MODEL] | {
+    settings = setup.config["models"][MODEL] | {
         "seed": 0,
         "iterations": iterations,
         "eval_every": iterations,
         "checkpoint_every": iterations,
+    }
+    return {
+        "model": MODEL,
+        "settings": settings,
+        "out_dir": model_dir,
+        "threads": threads,
+        "preparation": prepared_month(setup),
+        "native_forecast": work_paths(setup)["daily"],
     }
 
 
@@ -172,21 +181,14 @@ def build_model_folder(setup: Setup, threads: int) -> Path:
     from sstbias.stages import deep
 
     model_dir = setup.out / "models" / MODEL
-    if ModelFolder(model_dir).best.exists():
-        return model_dir
-    preparation = prepared_month(setup)
-    paths = work_paths(setup)
-    deep.train_deep(
-        model=MODEL,
-        settings=training_settings(setup),
-        aligned=paths["aligned"],
-        split_path=paths["split"],
-        normalisation=paths["normalisation"],
-        out_dir=model_dir,
-        threads=threads,
-        preparation=preparation,
-        native_forecast=paths["daily"],
-    )
+    if not ModelFolder(model_dir).best.exists():
+        paths = work_paths(setup)
+        deep.train_deep(
+            **training_arguments(setup, model_dir, threads),
+            aligned=paths["aligned"],
+            split_path=paths["split"],
+            normalisation=paths["normalisation"],
+        )
     return model_dir
 
 
@@ -198,22 +200,15 @@ def build_lead_input_folder(setup: Setup, leads: tuple[int, ...], threads: int) 
     from sstbias.stages import deep
 
     model_dir = setup.out / "lead_input_models" / MODEL
-    if ModelFolder(model_dir).best.exists():
-        return model_dir
-    preparation = prepared_month(setup)
-    paths = work_paths(setup)
-    deep.train_deep_lead_input(
-        model=MODEL,
-        settings=training_settings(setup),
-        leads=list(leads),
-        aligned=[paths["aligned"]] * len(leads),
-        split_paths=[paths["split"]] * len(leads),
-        normalisation=setup.config["normalisation"],
-        out_dir=model_dir,
-        threads=threads,
-        preparation=preparation,
-        native_forecast=paths["daily"],
-    )
+    if not ModelFolder(model_dir).best.exists():
+        paths = work_paths(setup)
+        deep.train_deep_lead_input(
+            **training_arguments(setup, model_dir, threads),
+            leads=list(leads),
+            aligned=[paths["aligned"]] * len(leads),
+            split_paths=[paths["split"]] * len(leads),
+            normalisation=setup.config["normalisation"],
+        )
     return model_dir
 
 
