@@ -14,7 +14,7 @@ Which runs are corrected: every run of the files for which at least one lead can
 the lead's steps and its lead-L input window (the model's ``input_window_days``: its ``sequence_length`` days and
 the history days) is in the files; older runs serve as history only. ``runs`` (analysis days) picks runs instead.
 Lead 0 is the best time series: the runs' taus 0 .. 21 h or, when files not named as a run's step are given (hindcast
-files), those files alone, as the workflow's lead 0 reads them.
+files), those files alone (files the workflow's lead 0 reads too: ``RunFiles.best_series``).
 A (run, lead) that cannot be corrected (missing taus, a lead beyond the run's length, an incomplete window) is NaN
 in the output, named in one warning line per run; nothing correctable at all is an InputDataError.
 """
