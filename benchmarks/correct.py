@@ -272,39 +272,27 @@ def breakdown(corrector, forecast: str, out: Path) -> dict[str, float]:
     return steps
 
 
-def run_child(model_dir: Path, forecast: Path, repeats: int, threads: int, out: Path) -> dict:
+def spawn_child(arguments: list[str], src: Path = REPO / "src") -> dict:
+    """The JSON that a child process of this script (``arguments``: ``--child ...`` or ``--run-child ...``) prints,
+    with ``startup_s``: the seconds from spawning it until it was ready; the library imported from ``src``."""
     spawned = time.time()
     done = subprocess.run(
-        [sys.executable, __file__, "--child", str(model_dir), str(forecast), str(repeats), str(threads), str(out)],
+        [sys.executable, __file__, *map(str, arguments)],
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        env={**os.environ, "PYTHONPATH": str(src)},
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["startup_s"] = result["ready"] - spawned
     return result
 
 
-def whole_command(model_dir: Path, forecast: Path, threads: int, out: Path) -> float:
-    """Wall seconds of one `sstbias correct` command (the installed entry point) on the window file."""
-    command = [
-        str(Path(sys.executable).parent / "sstbias"),
-        "correct",
-        "--model",
-        str(model_dir),
-        "--forecast",
-        str(forecast),
-        "--out",
-        str(out / "corrected_cli.nc"),
-        "--device",
-        "cpu",
-        "--threads",
-        str(threads),
-        "--quiet",
-    ]
+def time_command(arguments: list[str], threads: int) -> float:
+    """Wall seconds of one installed `sstbias correct ARGUMENTS` command on the CPU (``threads``), quiet."""
+    command = [str(Path(sys.executable).parent / "sstbias"), "correct", *map(str, arguments)]
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, text=True)
+    subprocess.run([*command, "--device", "cpu", "--threads", str(threads), "--quiet"], check=True, capture_output=True)
     return time.perf_counter() - start
 
 
@@ -367,31 +355,6 @@ def lead_child(model_dirs: list[str], folder: str, threads: int, out: Path) -> N
     print(json.dumps({"ready": ready, "seconds": [seconds], "files": len(paths)}))
 
 
-def run_once(folders: list[Path], runs: Path, threads: int, out: Path, src: Path) -> dict[str, float]:
-    """Start-up and correction seconds of one fresh process correcting the newest run with ``folders``, the library
-    imported from ``src``."""
-    spawned = time.time()
-    done = subprocess.run(
-        [sys.executable, __file__, "--run-child", str(runs), str(threads), str(out), *map(str, folders)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(src)},
-    )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"startup": result["ready"] - spawned, "correction": result["seconds"][0], "files": result["files"]}
-
-
-def whole_run_command(folders: list[Path], runs: Path, setup: Setup, threads: int) -> float:
-    """Wall seconds of one `sstbias correct --model ... --runs DAY` command (the installed entry point)."""
-    command = [str(Path(sys.executable).parent / "sstbias"), "correct", "--model", *map(str, folders)]
-    command += ["--forecast", str(runs), "--out", str(setup.out / "corrected_run_cli.nc")]
-    command += ["--runs", setup.config["period"]["end"], "--device", "cpu", "--threads", str(threads), "--quiet"]
-    start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - start
-
-
 def time_run(
     setup: Setup, model_dir: Path, threads: int, smoke: bool, repeats: int, reference: Path | None = None
 ) -> None:
@@ -408,12 +371,17 @@ def time_run(
         variants["per lead, ref"] = (per_lead, reference)
     runs = run_files(setup)
     load_before = os.getloadavg()[0]
-    timings: dict[str, list[dict[str, float]]] = {name: [] for name in variants}
+    timings: dict[str, list[dict]] = {name: [] for name in variants}
     for _ in range(repeats):
         for name, (folders, src) in variants.items():
-            timings[name].append(run_once(folders, runs, threads, setup.out, src))
+            timings[name].append(spawn_child(["--run-child", runs, threads, setup.out, *folders], src))
+    out = setup.out / "corrected_run_cli.nc"
     commands = {  # the installed command runs this checkout's library
-        name: whole_run_command(folders, runs, setup, threads) if src == REPO / "src" else None
+        name: time_command(
+            ["--model", *folders, "--forecast", runs, "--out", out, "--runs", setup.config["period"]["end"]], threads
+        )
+        if src == REPO / "src"
+        else None
         for name, (folders, src) in variants.items()
     }
     load_after = os.getloadavg()[0]
@@ -421,7 +389,7 @@ def time_run(
     print(f"per lead: {len(leads)} model folders (leads {', '.join(map(str, leads))}: copies of one folder)")
     print(f"lead input: one folder trained on leads {', '.join(map(str, leads))}, the lead an input channel")
     if reference is not None:
-        print(f"per lead, ref: the per-lead folders, the library from {reference} ")
+        print(f"per lead, ref: the per-lead folders, the library from {reference}")
     print(f"forecast: {runs} ({files} step files, {setup.window + 1} runs) -> the newest run, every lead")
     print(f"CPU: {os.cpu_count()} cores, torch threads {threads}; load average {load_before:.2f} -> {load_after:.2f}")
     print(f"{repeats} fresh process(es) per way, alternating; medians, [min - max] of the sum")
@@ -429,11 +397,11 @@ def time_run(
     print(f"\n{'models':<13} {'start-up s':>10} {'correction s':>12} {'sum s':>7} {'[min - max]':>15} "
           f"{'target s':>9} {'ratio':>6}  verdict  {'whole command s':>15}")  # fmt: skip
     for name, rows in timings.items():
-        sums = [row["startup"] + row["correction"] for row in rows]
+        sums = [row["startup_s"] + row["seconds"][0] for row in rows]
         total = statistics.median(sums)
         verdict = "meets" if total <= target else "MISSES"
-        startup = statistics.median(row["startup"] for row in rows)
-        correction = statistics.median(row["correction"] for row in rows)
+        startup = statistics.median(row["startup_s"] for row in rows)
+        correction = statistics.median(row["seconds"][0] for row in rows)
         print(f"{name:<13} {startup:>10.3f} {correction:>12.3f} {total:>7.3f} "
               f"{f'[{min(sums):.2f} - {max(sums):.2f}]':>15} {'<= ' + str(target):>9} {total / target:>6.2f}  "
               f"{verdict:<7}  {'-' if commands[name] is None else f'{commands[name]:.3f}':>15}")  # fmt: skip
@@ -473,8 +441,10 @@ def main() -> None:
         return
     forecast = window_file(setup)
     load_before = os.getloadavg()[0]
-    result = run_child(model_dir, forecast, repeats, args.threads, setup.out)
-    command_s = whole_command(model_dir, forecast, args.threads, setup.out)
+    result = spawn_child(["--child", model_dir, forecast, repeats, args.threads, setup.out])
+    command_s = time_command(
+        ["--model", model_dir, "--forecast", forecast, "--out", setup.out / "corrected_cli.nc"], args.threads
+    )
     load_after = os.getloadavg()[0]
 
     description = json.loads(ModelFolder(model_dir).description.read_text())

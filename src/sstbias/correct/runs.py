@@ -143,20 +143,21 @@ class RunCorrector:
         corrector = self.models[lead]
         window = corrector.trained.window
         needed = {day for a in runs for day in window_days(pd.Timestamp(valid_day(a, lead)), window)}
-        given = lead == 0 and bool(files.others)  # the best time series given as such (e.g. hindcast files)
-        complete, why = (list(files.others), dict.fromkeys(files.runs)) if given else ([], {})
-        for analysis in () if given else files.runs:
-            if pd.Timestamp(valid_day(analysis, lead)) not in needed:
-                continue  # no window of the runs to correct reads it
-            steps, gap = files.lead_files(analysis, lead, self.method, self.hour)
-            complete += steps
-            why[analysis] = gap
+        if lead == 0 and files.others:  # the best time series given as such (e.g. hindcast files)
+            complete, why = list(files.others), dict.fromkeys(files.runs)
+            source = " (the best time series: the files not named as a run's step)"
+        else:
+            complete, why = [], {}
+            for analysis in files.runs:
+                if pd.Timestamp(valid_day(analysis, lead)) not in needed:
+                    continue  # no window of the runs to correct reads it
+                steps, gap = files.lead_files(analysis, lead, self.method, self.hour)
+                complete += steps
+                why[analysis] = gap
+            source = f" (from the runs analysed {lead} days before)" if lead else " (the best time series)"
         inputs = corrector.inputs(complete) if complete else None
         have = set() if inputs is None else set(pd.DatetimeIndex(inputs["time"].values))
         reasons = {}
-        source = f" (from the runs analysed {lead} days before)" if lead else " (the best time series)"
-        if given:
-            source = " (the best time series: the files not named as a run's step)"
         for analysis in runs:
             day = pd.Timestamp(valid_day(analysis, lead))
             absent = [earlier for earlier in window_days(day, window) if earlier not in have]
